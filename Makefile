@@ -1,0 +1,62 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format check-deploy messages bench clean
+
+help:
+	@echo "make run    - set up the venv, migrate, load demo data and serve http://$(HOST)"
+	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL with DATABASE_URL)"
+	@echo "make lint   - ruff and the migrations check"
+	@echo "make messages - extract and compile the translation catalogs (needs gettext)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST)
+
+test: $(VENV)/.dev
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "Chromium found: browser tests will run."; \
+	else \
+		echo "NOTE: /usr/bin/chromium or /usr/bin/chromedriver missing: browser tests are SKIPPED."; \
+		echo "      Install them with: apt-get install -y chromium chromium-driver fonts-nanum"; \
+	fi
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The deployment checklist with production settings (placeholders, never real secrets).
+check-deploy: $(VENV)/.runtime
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DJANGO_ALLOWED_HOSTS=portal.example.kr DJANGO_CSRF_TRUSTED_ORIGINS=https://portal.example.kr \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+messages: $(VENV)/.dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko --no-location --no-obsolete
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l ko
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,22 @@
+from django import template
+from django.utils.html import format_html
+
+from portal.money import exact_krw, format_krw
+
+register = template.Library()
+
+
+@register.filter
+def krw(amount):
+    """{{ amount|krw }} → '100억 원' with the exact figure in a title attribute."""
+    if amount is None or amount == "":
+        return ""
+    return format_html('<data value="{}" title="{}">{}</data>', amount, exact_krw(amount), format_krw(amount))
+
+
+@register.filter
+def krw_text(amount):
+    """Plain-text variant of |krw, for attributes, feeds and CSV."""
+    if amount is None or amount == "":
+        return ""
+    return format_krw(amount)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("news/", include("portal.news.urls")),
+    path("members/", include("members.urls")),
+    path("projects/", include("projects.urls")),
+    path("my/proposals/", include("projects.urls_my")),
+    path("my/", include("members.urls_my")),
+]

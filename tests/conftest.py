@@ -1,0 +1,123 @@
+"""Fixtures shared by the whole suite: personas and a real browser."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture
+def make_user(db):
+    """A verified user who can sign in with email and password 'pw-for-tests-1'."""
+
+    def make(email="person@example.com", password="pw-for-tests-1", **fields):
+        user = get_user_model().objects.create_user(email=email, password=password, **fields)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user("staff@example.com", is_staff=True)
+
+
+@pytest.fixture
+def staff_with_mfa(staff_user):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(staff_user, generate_totp_secret())
+    return staff_user
+
+
+def _browser_available():
+    return os.path.exists("/usr/bin/chromium") and os.path.exists("/usr/bin/chromedriver")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run when Chromium is here; in CI its absence is a failure, not a skip."""
+    if _browser_available() or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="Chromium missing: apt-get install -y chromium chromium-driver fonts-nanum")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash.setdefault(_report_key, {})[report.when] = report
+
+
+_report_key = pytest.StashKey[dict]()
+
+
+def _new_driver(width, height):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in (
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", f"--window-size={width},{height}", "--lang=ko-KR",
+    ):
+        options.add_argument(arg)
+    # A Korean user's browser: Accept-Language ko, as most of the portal's visitors send.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "ko-KR,ko"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture(params=[(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def browser(request, live_server):
+    """Headless Chromium at desktop and phone sizes; screenshot and source kept on failure."""
+    if not _browser_available():
+        pytest.fail("Chromium or chromedriver missing at /usr/bin (apt-get install chromium chromium-driver)")
+    width, height = request.param
+    driver = _new_driver(width, height)
+    driver.live_server_url = live_server.url
+    yield driver
+    report = request.node.stash.get(_report_key, {}).get("call")
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+        driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+        (ARTIFACTS / f"{name}.html").write_text(driver.page_source, encoding="utf-8")
+    driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files land in a per-test folder, never in the developer's media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
+        },
+    }
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,62 @@
+"""First journey in a real browser: sign up, verify, sign in, switch language, sign out."""
+
+import re
+
+import pytest
+from django.core import mail
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(driver, condition, timeout=15):
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def submit(driver, form_selector="main form"):
+    driver.find_element(By.CSS_SELECTOR, f"{form_selector} button[type=submit]").click()
+
+
+def open_menu(driver):
+    """On a phone the main menu is collapsed behind a button: open it like a person would."""
+    toggle = driver.find_element(By.CSS_SELECTOR, ".nav-toggle")
+    if toggle.is_displayed() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
+def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
+    base = browser.live_server_url
+    email, password = "journey@example.com", "a-long-pass-phrase-7"
+
+    browser.get(base + "/accounts/signup/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ko"
+    browser.find_element(By.NAME, "email").send_keys(email)
+    browser.find_element(By.NAME, "password1").send_keys(password)
+    browser.find_element(By.NAME, "password2").send_keys(password)
+    submit(browser)
+    wait_for(browser, EC.url_contains("/accounts/confirm-email/"))
+
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
+    browser.get(base + link)
+    submit(browser)
+    wait_for(browser, EC.url_contains("/accounts/login/"))
+
+    browser.find_element(By.NAME, "login").send_keys(email)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    submit(browser)
+    wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".account-menu form")))
+    open_menu(browser)
+    assert email in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
+
+    Select(browser.find_element(By.ID, "language-select")).select_by_value("en")
+    browser.find_element(By.CSS_SELECTOR, ".language-switch button").click()
+    wait_for(browser, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    open_menu(browser)
+    assert "Sign out" in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
+    browser.find_element(By.CSS_SELECTOR, ".account-menu button[type=submit]").click()
+    wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".account-menu a[href='/accounts/login/']")))
+    open_menu(browser)
+    assert "Sign in" in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")

@@ -1,0 +1,132 @@
+"""The settings module reads its configuration from the environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "k" * 20 + "-a-long-random-looking-production-secret-key-0123456789"
+
+
+def load_settings(env, expr):
+    """Import portal.settings in a fresh interpreter with exactly `env` and print `expr`."""
+    base = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+    code = f"import portal.settings as s; print(repr({expr}))"
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings({}, "s.SECRET_KEY")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = load_settings({"DJANGO_SECRET_KEY": "short"}, "s.SECRET_KEY")
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def test_debug_runs_with_a_development_key():
+    result = load_settings({"DJANGO_DEBUG": "1"}, "s.DEBUG")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_a_misspelt_boolean_stops_start_up():
+    result = load_settings({"DJANGO_DEBUG": "yes please"}, "s.DEBUG")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_sqlite_is_the_default_database():
+    result = load_settings({"DJANGO_DEBUG": "1"}, "s.DATABASES['default']['ENGINE']")
+    assert result.stdout.strip() == "'django.db.backends.sqlite3'"
+
+
+def test_database_url_switches_to_postgresql_with_persistent_connections():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://alliance:s3cret@db.internal:6543/portal"}
+    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
+    result = load_settings(env, f"{{k: s.DATABASES['default'][k] for k in {keys!r}}}")
+    assert result.returncode == 0, result.stderr
+    assert eval(result.stdout) == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "portal",
+        "USER": "alliance",
+        "PASSWORD": "s3cret",
+        "HOST": "db.internal",
+        "PORT": 6543,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def test_redis_url_selects_the_redis_cache():
+    env = {"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    result = load_settings(env, "s.CACHES['default']")
+    assert eval(result.stdout) == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/3",
+    }
+
+
+def test_production_without_redis_shares_the_cache_through_the_database():
+    result = load_settings({"DJANGO_SECRET_KEY": PRODUCTION_KEY}, "s.CACHES['default']['BACKEND']")
+    assert result.stdout.strip() == "'django.core.cache.backends.db.DatabaseCache'"
+
+
+def test_production_uses_hashed_compressed_static_files_and_https():
+    expr = (
+        "(s.STORAGES['staticfiles']['BACKEND'], s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)"
+    )
+    result = load_settings({"DJANGO_SECRET_KEY": PRODUCTION_KEY}, expr)
+    assert eval(result.stdout) == ("whitenoise.storage.CompressedManifestStaticFilesStorage", True, 31536000, True)
+
+
+def test_allowed_hosts_and_trusted_origins_are_lists_from_the_environment():
+    env = {
+        "DJANGO_SECRET_KEY": PRODUCTION_KEY,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.kr, www.portal.example.kr",
+        "DJANGO_CSRF_TRUSTED_ORIGINS": "https://portal.example.kr",
+    }
+    result = load_settings(env, "(s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS)")
+    assert eval(result.stdout) == (["portal.example.kr", "www.portal.example.kr"], ["https://portal.example.kr"])
+
+
+def test_email_goes_to_the_console_unless_smtp_is_configured():
+    console = load_settings({"DJANGO_DEBUG": "1"}, "s.EMAIL_BACKEND")
+    assert console.stdout.strip() == "'django.core.mail.backends.console.EmailBackend'"
+    smtp = load_settings(
+        {"DJANGO_DEBUG": "1", "EMAIL_HOST": "smtp.example.kr", "EMAIL_PORT": "2525"}, "(s.EMAIL_BACKEND, s.EMAIL_PORT)"
+    )
+    assert eval(smtp.stdout) == ("django.core.mail.backends.smtp.EmailBackend", 2525)
+
+
+def test_uploads_go_to_object_storage_when_a_bucket_is_configured():
+    env = {"DJANGO_DEBUG": "1", "AWS_STORAGE_BUCKET_NAME": "alliance-files", "AWS_S3_ENDPOINT_URL": "https://s3.example.kr"}
+    result = load_settings(env, "s.STORAGES['default']['BACKEND']")
+    assert result.stdout.strip() == "'storages.backends.s3.S3Storage'"
+    local = load_settings({"DJANGO_DEBUG": "1"}, "s.STORAGES['default']['BACKEND']")
+    assert local.stdout.strip() == "'django.core.files.storage.FileSystemStorage'"
+
+
+@pytest.mark.parametrize(
+    ("env", "offered"),
+    [
+        ({}, []),
+        ({"KAKAO_CLIENT_ID": "id", "KAKAO_CLIENT_SECRET": "secret"}, ["kakao"]),
+        ({"KAKAO_CLIENT_ID": "id-without-secret"}, []),
+        (
+            {"KAKAO_CLIENT_ID": "a", "KAKAO_CLIENT_SECRET": "b", "NAVER_CLIENT_ID": "c", "NAVER_CLIENT_SECRET": "d"},
+            ["kakao", "naver"],
+        ),
+    ],
+)
+def test_social_logins_are_offered_only_when_their_credentials_are_set(env, offered):
+    result = load_settings({"DJANGO_DEBUG": "1", **env}, "sorted(s.SOCIALACCOUNT_PROVIDERS)")
+    assert eval(result.stdout) == offered

@@ -1,0 +1,93 @@
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_healthz_reports_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_503_when_the_database_does_not_answer(client):
+    with mock.patch("portal.views.connection.cursor", side_effect=DatabaseError("connection refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_home_page_is_korean_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "ko"
+    content = response.content.decode()
+    assert '<html lang="ko">' in content
+    assert "AI 자율제조 얼라이언스" in content
+    assert "100억 원" in content
+
+
+@pytest.mark.django_db
+def test_language_switch_turns_the_site_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    response = client.get("/")
+    assert response["Content-Language"] == "en"
+    assert "AI Autonomous Manufacturing Alliance" in response.content.decode()
+    assert "KRW 10 billion" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_urls_carry_no_language_prefix(client):
+    assert client.get("/ko/").status_code == 404
+    assert client.get("/en/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_unknown_page_renders_the_404_inside_the_layout(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "페이지를 찾을 수 없습니다" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
+def test_500_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "서버 오류" in html
+
+
+@pytest.mark.django_db
+def test_robots_txt_hides_private_areas_and_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Disallow: /my/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+@pytest.mark.django_db
+def test_layout_has_landmarks_skip_link_and_language_switch(client):
+    content = client.get("/").content.decode()
+    for fragment in ('<header class="site-header">', '<main id="main"', "<footer", 'class="skip-link" href="#main"',
+                     'action="/i18n/setlang/"', 'aria-label="주 메뉴"'):
+        assert fragment in content
+
+
+@pytest.mark.django_db
+def test_security_headers_are_sent(client):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    csp = response["Content-Security-Policy"]
+    script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
