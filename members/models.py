@@ -1,8 +1,17 @@
+import datetime
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from members import business_numbers
+from portal.files import PrivateUploadTo
 
 
 class UserManager(BaseUserManager):
@@ -53,6 +62,14 @@ class Industry(models.Model):
     name_ko = models.CharField(_("name (Korean)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    anchor_company = models.ForeignKey(
+        "Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="anchored_industries",
+        verbose_name=_("anchor company"), limit_choices_to={"kind": "company"},
+    )
+    secretary = models.ForeignKey(
+        "Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="industries_as_secretary",
+        verbose_name=_("secretary institution"), help_text=_("간사기관: the member that runs the working group."),
+    )
 
     class Meta:
         ordering = ["sort_order", "name_ko"]
@@ -64,8 +81,6 @@ class Industry(models.Model):
 
     @property
     def name(self):
-        from django.utils.translation import get_language
-
         return self.name_en if (get_language() or "ko").startswith("en") else self.name_ko
 
 
@@ -73,6 +88,25 @@ class OrganizationQuerySet(models.QuerySet):
     def approved(self):
         """Organisations that may take part in lead projects: the one rule the projects app uses."""
         return self.filter(status=Organization.Status.APPROVED)
+
+    def listed(self):
+        """What the public directory shows: approved members that chose to be listed."""
+        return self.approved().filter(listed_in_directory=True)
+
+    def certificate_expiring(self, *, within_days=30, today=None):
+        """Proofs of tier that have expired or expire within `within_days` days."""
+        today = today or timezone.localdate()
+        return self.filter(certificate_expires_on__lte=today + datetime.timedelta(days=within_days))
+
+    def documents_readable_by(self, user):
+        """Organisations whose private documents `user` may download: their own, or all for entitled staff."""
+        from portal.admin import staff_has_mfa
+
+        if not user.is_authenticated:
+            return self.none()
+        if staff_has_mfa(user) and user.has_perm("members.view_tier_proof"):
+            return self.all()
+        return self.filter(memberships__user=user)
 
 
 class Organization(models.Model):
@@ -85,6 +119,18 @@ class Organization(models.Model):
         MIDSIZE = "midsize", _("Mid-sized enterprise")
         SME = "sme", _("Small or medium enterprise")
 
+    class InstitutionType(models.TextChoices):
+        UNIVERSITY = "university", _("University")
+        RESEARCH = "research", _("Research institute")
+        ASSOCIATION = "association", _("Association")
+        PUBLIC = "public", _("Public agency")
+
+    class AIStage(models.TextChoices):
+        NONE = "none", _("Not yet adopted")
+        PILOT = "pilot", _("Pilot")
+        LINES = "lines", _("In production lines")
+        COMPANY_WIDE = "company_wide", _("Company-wide")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -92,20 +138,65 @@ class Organization(models.Model):
         REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
 
+    # The membership status machine: which status may follow which.
+    TRANSITIONS = {
+        Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED},
+        Status.CHANGES_REQUESTED: {Status.PENDING},
+        Status.APPROVED: {Status.SUSPENDED},
+        Status.SUSPENDED: {Status.APPROVED},
+        Status.REJECTED: set(),
+    }
+    # Tiers whose proof (중소기업확인서 / 중견기업확인서) must be uploaded.
+    TIERS_NEEDING_PROOF = {Tier.SME, Tier.MIDSIZE}
+    EXPIRY_WARNING_DAYS = 30
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     name = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     business_number = models.CharField(
         _("business registration number"), max_length=10, unique=True,
         help_text=_("10 digits, with or without dashes."),
+        validators=[business_numbers.validate],
+        error_messages={
+            "unique": _(
+                "This business registration number is already registered. "
+                "Ask its owner for an invitation instead."
+            )
+        },
     )
+    representative = models.CharField(_("representative (대표자)"), max_length=100)
     tier = models.CharField(_("size tier"), max_length=20, choices=Tier.choices, blank=True)
+    institution_type = models.CharField(
+        _("institution type"), max_length=20, choices=InstitutionType.choices, blank=True
+    )
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("industry")
+    )
+    address = models.CharField(_("address"), max_length=300)
+    website = models.URLField(_("website"), blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True)
+    annual_revenue = models.PositiveBigIntegerField(
+        _("annual revenue (KRW)"), null=True, blank=True, help_text=_("Last fiscal year, in won. Optional.")
+    )
+    ai_stage = models.CharField(
+        _("AI adoption stage"), max_length=20, choices=AIStage.choices, default=AIStage.NONE,
+        help_text=_("Your own assessment."),
+    )
+    tier_proof = models.FileField(
+        _("proof of tier"), upload_to=PrivateUploadTo("tier-proofs"), blank=True, max_length=200,
+        help_text=_("SME or mid-sized enterprise certificate (중소기업확인서 / 중견기업확인서): PDF, at most 10 MB."),
+    )
+    tier_proof_name = models.CharField(_("original file name"), max_length=200, blank=True, editable=False)
+    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    certificate_expires_on = models.DateField(_("certificate valid until"), null=True, blank=True)
+    listed_in_directory = models.BooleanField(
+        _("listed in the public directory"), default=True,
+        help_text=_("Once approved, show the organisation in the public member directory."),
     )
     status = models.CharField(
         _("membership status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -115,20 +206,127 @@ class Organization(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        permissions = [
+            ("decide_membership", _("Can decide on membership applications")),
+            ("view_tier_proof", _("Can download proof-of-tier documents")),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="org_tier_matches_kind",
                 condition=(Q(kind="company") & ~Q(tier="")) | (Q(kind="institution") & Q(tier="")),
                 violation_error_message=_("A company needs a size tier; an institution has none."),
             ),
+            models.CheckConstraint(
+                name="org_institution_type_matches_kind",
+                condition=(Q(kind="company") & Q(institution_type=""))
+                | (Q(kind="institution") & ~Q(institution_type="")),
+                violation_error_message=_("An institution needs an institution type; a company has none."),
+            ),
+            models.CheckConstraint(
+                name="org_business_number_ten_digits",
+                condition=Q(business_number__regex=r"^[0-9]{10}$"),
+                violation_error_message=_("The business registration number must be stored as 10 digits."),
+            ),
         ]
 
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.COMPANY:
+            if not self.tier:
+                errors["tier"] = _("A company needs a size tier.")
+            if self.institution_type:
+                errors["institution_type"] = _("Only institutions have an institution type.")
+        elif self.kind == self.Kind.INSTITUTION:
+            if self.tier:
+                errors["tier"] = _("Institutions have no size tier.")
+            if not self.institution_type:
+                errors["institution_type"] = _("Choose the institution type.")
+        if self.needs_tier_proof:
+            if not self.tier_proof:
+                errors["tier_proof"] = _("SME and mid-sized enterprises upload their certificate as proof of tier.")
+            if not self.certificate_number:
+                errors["certificate_number"] = _("Enter the certificate number.")
+            if not self.certificate_expires_on:
+                errors["certificate_expires_on"] = _("Enter the date until which the certificate is valid.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    def may_take_part(self) -> bool:
+        """Whether this organisation may take part in lead projects (same rule as `approved()`)."""
+        return self.status == self.Status.APPROVED
+
+    @property
+    def needs_tier_proof(self) -> bool:
+        return self.kind == self.Kind.COMPANY and self.tier in self.TIERS_NEEDING_PROOF
+
+    @property
+    def is_editable_by_applicant(self) -> bool:
+        """The applicant may edit the details while the application waits or changes were asked for."""
+        return self.status in (self.Status.PENDING, self.Status.CHANGES_REQUESTED)
+
+    @property
+    def business_number_display(self) -> str:
+        return business_numbers.display(self.business_number)
+
+    @property
+    def size_label(self) -> str:
+        """The tier for a company, the institution type for an institution."""
+        return self.get_tier_display() if self.kind == self.Kind.COMPANY else self.get_institution_type_display()
+
+    def can_move_to(self, status) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    def certificate_state(self, today=None):
+        """'expired', 'expiring' (within 30 days) or '' for a certificate that is fine or absent."""
+        if not self.certificate_expires_on:
+            return ""
+        today = today or timezone.localdate()
+        if self.certificate_expires_on < today:
+            return "expired"
+        if self.certificate_expires_on <= today + datetime.timedelta(days=self.EXPIRY_WARNING_DAYS):
+            return "expiring"
+        return ""
+
+
+class StatusChange(models.Model):
+    """One entry of an organisation's membership history. Append-only: rows are never changed."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("organisation")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    from_status = models.CharField(_("from"), max_length=20, choices=Organization.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Organization.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+
+    def __str__(self):
+        return f"{self.organization}: {self.from_status or '-'} -> {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        # The history is a record: a row, once written, is never rewritten.
+        if not self._state.adding:
+            raise ValidationError(_("The membership history cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The membership history cannot be deleted."))
 
 
 class Membership(models.Model):
@@ -159,3 +357,74 @@ class Membership(models.Model):
     @property
     def can_manage(self):
         return self.role in (self.Role.OWNER, self.Role.MANAGER)
+
+    @property
+    def is_owner(self):
+        return self.role == self.Role.OWNER
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Invitations that can still be accepted: not used, not withdrawn, not expired."""
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join an organisation. Only a hash of the secret token is stored."""
+
+    VALID_FOR = datetime.timedelta(days=7)
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(
+        _("role"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+                violation_error_message=_("This address already has an open invitation."),
+            ),
+            models.CheckConstraint(
+                name="invitation_not_accepted_and_revoked",
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} -> {self.organization}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired()

@@ -1,0 +1,313 @@
+"""Writes that touch several rows or send mail: registration, decisions, people, invitations.
+
+Each function is keyword-only and atomic, locks the rows it decides on, checks the rule
+again under the lock, and sends its mail only once the transaction has committed.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Invitation, Membership, Organization, StatusChange
+from portal.files import clean_original_name
+
+Status = Organization.Status
+Role = Membership.Role
+
+
+class MembershipError(ValidationError):
+    """A rule of the membership workflow was broken; the message is meant for the user."""
+
+
+# --- registration and the status machine ------------------------------------------------------
+
+
+@transaction.atomic
+def organization_register(*, organization: Organization, by) -> Organization:
+    """Save a new organisation (built by the registration form) with `by` as its owner."""
+    if Membership.objects.filter(user=by).exists():
+        raise MembershipError(_("You already belong to an organisation."), code="already_member")
+    organization.status = Status.PENDING
+    if organization.tier_proof and not organization.tier_proof_name:
+        organization.tier_proof_name = clean_original_name(organization.tier_proof.name)
+    organization.full_clean()
+    organization.save()
+    membership = Membership(user=by, organization=organization, role=Role.OWNER)
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    StatusChange.objects.create(organization=organization, by=by, from_status="", to_status=Status.PENDING)
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, by) -> Organization:
+    """Save the applicant's edits; allowed only while the application is open."""
+    current = _lock(organization)
+    _require_manager(organization=current, user=by)
+    if not current.is_editable_by_applicant:
+        raise MembershipError(_("The details can be edited only while the application is open."), code="locked")
+    organization.status = current.status
+    organization.approved_at = current.approved_at
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+def _lock(organization) -> Organization:
+    return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+def _transition(*, organization, to_status, by, note="", note_required=False) -> Organization:
+    note = (note or "").strip()
+    if note_required and not note:
+        raise MembershipError(_("Write a note for the applicant."), code="note_required")
+    org = _lock(organization)
+    if not org.can_move_to(to_status):
+        raise MembershipError(
+            _("A membership cannot go from “%(from)s” to “%(to)s”."),
+            code="forbidden_transition",
+            params={"from": org.get_status_display(), "to": Status(to_status).label},
+        )
+    from_status = org.status
+    org.status = to_status
+    if to_status == Status.APPROVED and org.approved_at is None:
+        org.approved_at = timezone.now()
+    org.save(update_fields=["status", "approved_at", "updated_at"])
+    change = StatusChange.objects.create(
+        organization=org, by=by, from_status=from_status, to_status=to_status, note=note
+    )
+    transaction.on_commit(lambda: _mail_decision(org, change))
+    # Keep the caller's instance in step with the database.
+    organization.status, organization.approved_at = org.status, org.approved_at
+    return org
+
+
+def _require_decider(user):
+    if not user.has_perm("members.decide_membership"):
+        raise MembershipError(_("You may not decide on memberships."), code="not_allowed")
+
+
+@transaction.atomic
+def organization_approve(*, organization, by, note="") -> Organization:
+    _require_decider(by)
+    return _transition(organization=organization, to_status=Status.APPROVED, by=by, note=note)
+
+
+@transaction.atomic
+def organization_reject(*, organization, by, note) -> Organization:
+    _require_decider(by)
+    return _transition(organization=organization, to_status=Status.REJECTED, by=by, note=note, note_required=True)
+
+
+@transaction.atomic
+def organization_request_changes(*, organization, by, note) -> Organization:
+    _require_decider(by)
+    return _transition(
+        organization=organization, to_status=Status.CHANGES_REQUESTED, by=by, note=note, note_required=True
+    )
+
+
+@transaction.atomic
+def organization_suspend(*, organization, by, note) -> Organization:
+    _require_decider(by)
+    return _transition(organization=organization, to_status=Status.SUSPENDED, by=by, note=note, note_required=True)
+
+
+@transaction.atomic
+def organization_reinstate(*, organization, by, note="") -> Organization:
+    _require_decider(by)
+    if organization.status != Status.SUSPENDED:
+        # Approval of a pending application goes through organization_approve, not here.
+        raise MembershipError(_("Only a suspended membership can be reinstated."), code="forbidden_transition")
+    return _transition(organization=organization, to_status=Status.APPROVED, by=by, note=note)
+
+
+@transaction.atomic
+def organization_resubmit(*, organization, by, note="") -> Organization:
+    """The applicant sends the edited details back for review."""
+    _require_manager(organization=organization, user=by)
+    return _transition(organization=organization, to_status=Status.PENDING, by=by, note=note)
+
+
+DECISIONS = {
+    "approve": organization_approve,
+    "reject": organization_reject,
+    "request_changes": organization_request_changes,
+    "suspend": organization_suspend,
+    "reinstate": organization_reinstate,
+}
+
+
+def _owner_emails(organization):
+    return list(
+        Membership.objects.filter(organization=organization, role=Role.OWNER).values_list("user__email", flat=True)
+    )
+
+
+def _mail_decision(organization, change):
+    recipients = _owner_emails(organization)
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"organization": organization, "change": change}
+        subject = render_to_string("members/email/decision_subject.txt", context).strip()
+        body = render_to_string("members/email/decision_message.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+def _require_manager(*, organization, user):
+    if not Membership.objects.filter(
+        organization=organization, user=user, role__in=[Role.OWNER, Role.MANAGER]
+    ).exists():
+        raise MembershipError(_("Only the organisation's owners and managers may do this."), code="not_allowed")
+
+
+def _locked_memberships(organization):
+    return list(Membership.objects.select_for_update().filter(organization=organization).order_by("pk"))
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role, by) -> Membership:
+    """Owners change roles; the last owner cannot step down."""
+    people = _locked_memberships(membership.organization_id)
+    if not any(m.user_id == by.pk and m.role == Role.OWNER for m in people):
+        raise MembershipError(_("Only owners may change roles."), code="not_allowed")
+    target = next((m for m in people if m.pk == membership.pk), None)
+    if target is None:
+        raise MembershipError(_("This person is not in your organisation."), code="not_found")
+    if role not in Role.values:
+        raise MembershipError(_("Unknown role."), code="bad_role")
+    owners = [m for m in people if m.role == Role.OWNER]
+    if target.role == Role.OWNER and role != Role.OWNER and len(owners) == 1:
+        raise MembershipError(
+            _("An organisation needs at least one owner: make someone else owner first."), code="last_owner"
+        )
+    target.role = role
+    target.save(update_fields=["role"])
+    return target
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by) -> None:
+    """An owner removes a person; `by` may be the person themselves (leaving)."""
+    people = _locked_memberships(membership.organization_id)
+    target = next((m for m in people if m.pk == membership.pk), None)
+    if target is None:
+        raise MembershipError(_("This person is not in your organisation."), code="not_found")
+    leaving = target.user_id == by.pk
+    if not leaving and not any(m.user_id == by.pk and m.role == Role.OWNER for m in people):
+        raise MembershipError(_("Only owners may remove people."), code="not_allowed")
+    if target.role == Role.OWNER and sum(m.role == Role.OWNER for m in people) == 1:
+        raise MembershipError(
+            _("The last owner cannot leave or be removed: make someone else owner first."), code="last_owner"
+        )
+    target.delete()
+
+
+def membership_leave(*, membership: Membership) -> None:
+    membership_remove(membership=membership, by=membership.user)
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(*, organization, email, role=Role.MEMBER, by, site_url) -> tuple[Invitation, str]:
+    """Invite `email` to join; returns the invitation and its secret token (mailed, never stored)."""
+    _require_manager(organization=organization, user=by)
+    email = email.strip().lower()
+    if role not in (Role.MANAGER, Role.MEMBER):
+        raise MembershipError(_("Invite people as managers or members."), code="bad_role")
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise MembershipError(_("This person is already in your organisation."), code="already_here")
+    # A new invitation to the same address replaces any earlier one that was not used.
+    Invitation.objects.filter(
+        organization=organization, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation(
+        organization=organization, email=email, role=role, invited_by=by,
+        token_hash=Invitation.hash_token(token), created_at=now, expires_at=now + Invitation.VALID_FOR,
+    )
+    invitation.full_clean()
+    invitation.save()
+    url = site_url.rstrip("/") + reverse("members:invitation", args=[token])
+    transaction.on_commit(lambda: _mail_invitation(invitation, url))
+    return invitation, token
+
+
+def _mail_invitation(invitation, url):
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"invitation": invitation, "url": url}
+        subject = render_to_string("members/email/invitation_subject.txt", context).strip()
+        body = render_to_string("members/email/invitation_message.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by) -> None:
+    _require_manager(organization=invitation.organization, user=by)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+
+
+def invitation_problem(invitation: Invitation | None, user) -> MembershipError | None:
+    """Why `user` cannot accept `invitation` now, or None if they can."""
+    if invitation is None:
+        return MembershipError(_("This invitation link is not valid."), code="unknown")
+    if invitation.accepted_at is not None:
+        return MembershipError(_("This invitation has already been used."), code="used")
+    if invitation.revoked_at is not None:
+        return MembershipError(_("This invitation was withdrawn or replaced by a newer one."), code="revoked")
+    if invitation.is_expired():
+        return MembershipError(
+            _("This invitation has expired. Ask for a new one: invitations are valid for 7 days."), code="expired"
+        )
+    if user.email.lower() != invitation.email.lower():
+        return MembershipError(
+            _("This invitation was sent to %(email)s, but you are signed in as %(you)s. "
+              "Sign in with the invited address to accept it."),
+            code="wrong_account", params={"email": invitation.email, "you": user.email},
+        )
+    if Membership.objects.filter(user=user).exists():
+        return MembershipError(
+            _("You already belong to an organisation. A person can belong to only one: leave it first."),
+            code="member_elsewhere",
+        )
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Membership:
+    """Join the inviting organisation. Single use: the invitation row is locked and marked accepted."""
+    invitation = Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
+    problem = invitation_problem(invitation, user)
+    if problem is not None:
+        raise problem
+    membership = Membership(user=user, organization_id=invitation.organization_id, role=invitation.role)
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
