@@ -78,7 +78,7 @@ def test_robots_txt_hides_private_areas_and_points_to_the_sitemap(client):
 def test_layout_has_landmarks_skip_link_and_language_switch(client):
     content = client.get("/").content.decode()
     for fragment in ('<header class="site-header">', '<main id="main"', "<footer", 'class="skip-link" href="#main"',
-                     'action="/i18n/setlang/"', 'aria-label="주 메뉴"'):
+                     'action="/i18n/setlang/"', 'aria-label="주 메뉴"', 'name="language" value="en"'):
         assert fragment in content
 
 
