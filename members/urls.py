@@ -1,3 +1,12 @@
+from django.urls import path
+
+from members import views
+
 app_name = "members"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("register/", views.register, name="register"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("<int:pk>/tier-proof/", views.tier_proof, name="tier-proof"),
+]

@@ -1,3 +1,16 @@
+from django.urls import path
+
+from members import views
+
 app_name = "my"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("edit/", views.edit, name="edit"),
+    path("resubmit/", views.resubmit, name="resubmit"),
+    path("invitations/", views.invite, name="invite"),
+    path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation-revoke"),
+    path("people/<int:pk>/role/", views.person_role, name="person-role"),
+    path("people/<int:pk>/remove/", views.person_remove, name="person-remove"),
+    path("leave/", views.leave, name="leave"),
+]

@@ -1,0 +1,108 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members import business_numbers
+from members.models import Industry, Membership, Organization
+from portal.files import MB, PDF, clean_original_name, validate_document
+
+TIER_PROOF_MAX_BYTES = 10 * MB
+
+
+class OrganizationForm(forms.ModelForm):
+    """Registration and the applicant's later edits: every rule of the model, with friendly messages."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "kind", "name", "name_en", "business_number", "representative", "tier", "institution_type",
+            "industry", "address", "website", "employees", "annual_revenue", "ai_stage",
+            "tier_proof", "certificate_number", "certificate_expires_on", "listed_in_directory",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "business_number": forms.TextInput(attrs={"placeholder": "123-45-67890", "inputmode": "numeric"}),
+            "certificate_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "tier_proof": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        }
+        help_texts = {
+            "tier": _("Companies only."),
+            "institution_type": _("Institutions only."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employees"].required = True
+        self.fields["employees"].min_value = 0
+        self.fields["business_number"].max_length = 12
+        self.fields["business_number"].widget.attrs["maxlength"] = 12
+        if self.instance.pk:
+            self.initial.setdefault("business_number", self.instance.business_number_display)
+
+    def clean_business_number(self):
+        value = business_numbers.normalize(self.cleaned_data["business_number"])
+        # The model's validator says the same; checking here gives the message before anything else.
+        business_numbers.validate(value)
+        return value
+
+    def clean_tier_proof(self):
+        upload = self.cleaned_data.get("tier_proof")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            validate_document(upload, kinds=(PDF,), max_bytes=TIER_PROOF_MAX_BYTES)
+        return upload
+
+    def _post_clean(self):
+        upload = self.cleaned_data.get("tier_proof")
+        super()._post_clean()
+        if upload and hasattr(upload, "content_type"):
+            self.instance.tier_proof_name = clean_original_name(upload.name)
+        elif upload is False:  # the "clear" box was ticked
+            self.instance.tier_proof_name = ""
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(Membership.Role.MEMBER, Membership.Role.MEMBER.label),
+                 (Membership.Role.MANAGER, Membership.Role.MANAGER.label)],
+        initial=Membership.Role.MEMBER,
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + Organization.Kind.choices)
+    tier = forms.ChoiceField(
+        label=_("Size tier"), required=False, choices=[("", _("All"))] + Organization.Tier.choices
+    )
+    industry = forms.ModelChoiceField(
+        label=_("Industry"), required=False, queryset=Industry.objects.all(), empty_label=_("All"),
+        to_field_name="code",
+    )
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            queryset = queryset.filter(Q(name__icontains=data["q"]) | Q(name_en__icontains=data["q"]))
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["tier"]:
+            queryset = queryset.filter(tier=data["tier"])
+        if data["industry"]:
+            queryset = queryset.filter(industry=data["industry"])
+        return queryset
+
+
+class DecisionForm(forms.Form):
+    """The note on the admin's confirmation page."""
+
+    note = forms.CharField(label=_("Note to the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
