@@ -1,0 +1,553 @@
+"""Lead projects (선도 프로젝트): calls, consortium proposals with budget lines, reviews and history.
+
+Money is integer KRW everywhere. Shares are whole percents (integers), so every rule
+compares integers: `government * 100 <= share * total`, never a float.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Avg, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Industry, Organization
+from portal.files import PrivateUploadTo
+
+# Calls of this kind support a project with at most 100억 원 of government funding.
+MAX_FUNDING_CAP = 10_000_000_000
+
+
+def percent_field(verbose_name, default, help_text=""):
+    return models.PositiveSmallIntegerField(verbose_name, default=default, help_text=help_text)
+
+
+class CallQuerySet(models.QuerySet):
+    def open(self, now=None):
+        now = now or timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gt=now)
+
+    def upcoming(self, now=None):
+        return self.filter(opens_at__gt=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(closes_at__lte=now or timezone.now())
+
+
+class Call(models.Model):
+    """A call for proposals (공모) with its own cap and the funding rules it applies."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    funding_cap = models.PositiveBigIntegerField(
+        _("government funding cap per project (KRW)"),
+        default=MAX_FUNDING_CAP,
+        help_text=_("At most 10,000,000,000 KRW (100억 원)."),
+    )
+    max_months = models.PositiveSmallIntegerField(_("maximum project length (months)"), default=36)
+    expected_projects = models.PositiveSmallIntegerField(_("projects expected to be selected"), default=10)
+
+    gov_share_large = percent_field(_("government share limit, large enterprises (%)"), 50)
+    gov_share_midsize = percent_field(_("government share limit, mid-sized enterprises (%)"), 70)
+    gov_share_sme = percent_field(_("government share limit, SMEs (%)"), 75)
+    gov_share_institution = percent_field(_("government share limit, institutions (%)"), 100)
+    cash_min_large = percent_field(_("minimum cash in private contribution, large enterprises (%)"), 15)
+    cash_min_midsize = percent_field(_("minimum cash in private contribution, mid-sized enterprises (%)"), 13)
+    cash_min_sme = percent_field(_("minimum cash in private contribution, SMEs (%)"), 10)
+    sme_midsize_min_share = percent_field(
+        _("minimum share of government funding for SMEs and mid-sized firms (%)"), 50
+    )
+    demand_company_required = models.BooleanField(_("a demand company must take part"), default=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("call for proposals")
+        verbose_name_plural = _("calls for proposals")
+        constraints = [
+            models.CheckConstraint(
+                name="call_cap_within_limit",
+                condition=Q(funding_cap__gt=0, funding_cap__lte=MAX_FUNDING_CAP),
+                violation_error_message=_("The funding cap must be more than 0 and at most 100억 원."),
+            ),
+            models.CheckConstraint(
+                name="call_closes_after_opening",
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                violation_error_message=_("A call must close after it opens."),
+            ),
+            models.CheckConstraint(
+                name="call_max_months_positive",
+                condition=Q(max_months__gt=0),
+                violation_error_message=_("The maximum project length must be at least one month."),
+            ),
+            models.CheckConstraint(
+                name="call_percents_within_100",
+                condition=Q(
+                    gov_share_large__lte=100, gov_share_midsize__lte=100, gov_share_sme__lte=100,
+                    gov_share_institution__lte=100, cash_min_large__lte=100, cash_min_midsize__lte=100,
+                    cash_min_sme__lte=100, sme_midsize_min_share__lte=100,
+                ),
+                violation_error_message=_("Percentages must be between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def days_left(self, now=None):
+        """Whole days until the closing day in Seoul: 0 on the closing day itself (D-day)."""
+        today = timezone.localdate(now or timezone.now())
+        return (timezone.localdate(self.closes_at) - today).days
+
+    def latest_end(self, starts_on):
+        """The last day a project starting on `starts_on` may run to."""
+        return add_months(starts_on, self.max_months) - datetime.timedelta(days=1)
+
+    def gov_share_limit(self, organization):
+        """Percent of a participant's own total budget that government funding may cover."""
+        if organization.kind == Organization.Kind.INSTITUTION:
+            return self.gov_share_institution
+        return {
+            Organization.Tier.LARGE: self.gov_share_large,
+            Organization.Tier.MIDSIZE: self.gov_share_midsize,
+            Organization.Tier.SME: self.gov_share_sme,
+        }[organization.tier]
+
+    def cash_minimum(self, organization):
+        """Minimum percent of a company's private contribution paid in cash (None for institutions)."""
+        if organization.kind == Organization.Kind.INSTITUTION:
+            return None
+        return {
+            Organization.Tier.LARGE: self.cash_min_large,
+            Organization.Tier.MIDSIZE: self.cash_min_midsize,
+            Organization.Tier.SME: self.cash_min_sme,
+        }[organization.tier]
+
+    def add_default_criteria(self):
+        """Give a call without criteria the five standard ones."""
+        if self.criteria.exists():
+            return
+        Criterion.objects.bulk_create(
+            Criterion(call=self, code=code, name=str(label), sort_order=index)
+            for index, (code, label) in enumerate(Criterion.DEFAULTS.items(), start=1)
+        )
+
+
+def add_months(day, months):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
+
+
+class Criterion(models.Model):
+    """One review criterion of a call, scored 1 to 5."""
+
+    DEFAULTS = {
+        "feasibility": _("Technical feasibility"),
+        "ai-impact": _("AI impact on productivity and quality"),
+        "spread": _("Potential to spread as a standard model to other sites"),
+        "cooperation": _("Consortium and supply-chain cooperation"),
+        "budget": _("Budget adequacy"),
+    }
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    code = models.SlugField(_("code"), max_length=40, blank=True, help_text=_("Set for the standard criteria."))
+    name = models.CharField(_("name"), max_length=200)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return str(self.DEFAULTS.get(self.code, self.name))
+
+
+class AIArea(models.Model):
+    """An application area of AI in manufacturing (seeded by a migration)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("AI application area")
+        verbose_name_plural = _("AI application areas")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.name_en if (get_language() or "ko").startswith("en") else self.name_ko
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, organization):
+        """Proposals an organisation leads or takes part in."""
+        if organization is None:
+            return self.none()
+        return self.filter(
+            Q(lead=organization) | Q(pk__in=Participant.objects.filter(organization=organization).values("proposal"))
+        )
+
+    def selected(self):
+        return self.filter(status=Proposal.Status.SELECTED)
+
+    def with_average_score(self):
+        return self.annotate(
+            average_score=Avg("reviews__scores__score", filter=Q(reviews__recused=False))
+        )
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        SELECTED = "selected", _("Selected")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    DECIDED = (Status.SELECTED, Status.REJECTED)
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("call"))
+    lead = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="led_proposals", verbose_name=_("lead organisation")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    problem = models.TextField(_("problem and objectives"))
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("industry")
+    )
+    ai_areas = models.ManyToManyField(AIArea, related_name="proposals", verbose_name=_("AI application areas"))
+    starts_on = models.DateField(_("planned start"))
+    ends_on = models.DateField(_("planned end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    document = models.FileField(
+        _("proposal document"), upload_to=PrivateUploadTo("proposals"), blank=True,
+        help_text=_("PDF, HWP or HWPX, at most 20 MB."),
+    )
+    document_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    # Recomputed from the budget lines by the services on every save and on submission.
+    government_total = models.PositiveBigIntegerField(_("government funding requested (KRW)"), default=0)
+    private_cash_total = models.PositiveBigIntegerField(_("private cash (KRW)"), default=0)
+    private_in_kind_total = models.PositiveBigIntegerField(_("private in kind (KRW)"), default=0)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        permissions = [
+            ("score_proposal", _("Can score proposals")),
+            ("decide_proposal", _("Can move proposals through review and decide them")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="proposal_ends_after_start",
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                violation_error_message=_("The planned end must not be before the planned start."),
+            ),
+            models.CheckConstraint(
+                name="proposal_government_within_max_cap",
+                condition=Q(government_total__lte=MAX_FUNDING_CAP),
+                violation_error_message=_("Government funding for one project cannot exceed 100억 원."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+    @property
+    def is_decided(self):
+        return self.status in self.DECIDED
+
+    @property
+    def private_total(self):
+        return self.private_cash_total + self.private_in_kind_total
+
+    @property
+    def budget_total(self):
+        return self.government_total + self.private_total
+
+    def clean(self):
+        from projects import rules
+
+        errors = {}
+        if self.lead_id and not Organization.objects.approved().filter(pk=self.lead_id).exists():
+            errors["lead"] = [rules.not_approved_message(self.lead)]
+        if self.call_id and self.starts_on and self.ends_on:
+            for field, message in rules.period_errors(self.call, self.starts_on, self.ends_on):
+                errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def recompute_totals(self):
+        """Totals from the stored budget lines: the browser never supplies them."""
+        totals = self.participants.aggregate(
+            gov=models.Sum("government_funding"), cash=models.Sum("private_cash"),
+            kind=models.Sum("private_in_kind"),
+        )
+        self.government_total = totals["gov"] or 0
+        self.private_cash_total = totals["cash"] or 0
+        self.private_in_kind_total = totals["kind"] or 0
+
+    def submission_problems(self, now=None):
+        """Every rule a submission must pass, as a list of messages (empty when ready)."""
+        from projects import rules
+
+        return rules.submission_problems(self, now=now)
+
+    def validate_for_submission(self, now=None):
+        problems = self.submission_problems(now=now)
+        if problems:
+            raise ValidationError(problems)
+
+    def manager_memberships(self):
+        from members.models import Membership
+
+        return Membership.objects.filter(
+            organization_id=self.lead_id, role__in=[Membership.Role.OWNER, Membership.Role.MANAGER]
+        ).select_related("user")
+
+
+class Participant(models.Model):
+    """One organisation in a consortium with its budget line (integer KRW)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        TECHNOLOGY_SUPPLIER = "technology_supplier", _("Technology supplier")
+        DEMAND_COMPANY = "demand_company", _("Demand company")
+        RESEARCH_PARTNER = "research_partner", _("Research partner")
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="participants", verbose_name=_("proposal")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="participations", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    government_funding = models.PositiveBigIntegerField(_("government funding (KRW)"), default=0)
+    private_cash = models.PositiveBigIntegerField(_("private cash (KRW)"), default=0)
+    private_in_kind = models.PositiveBigIntegerField(_("private in kind (KRW)"), default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organization"], name="participant_once_per_proposal",
+                violation_error_message=_("An organisation can take part in a proposal only once."),
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"], condition=Q(role="lead"), name="participant_one_lead",
+                violation_error_message=_("A consortium has exactly one lead."),
+            ),
+            models.CheckConstraint(
+                name="participant_amounts_not_negative",
+                condition=Q(government_funding__gte=0, private_cash__gte=0, private_in_kind__gte=0),
+                violation_error_message=_("Amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
+                name="participant_government_within_max_cap",
+                condition=Q(government_funding__lte=MAX_FUNDING_CAP),
+                violation_error_message=_("Government funding for one project cannot exceed 100억 원."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"
+
+    @property
+    def private_total(self):
+        return self.private_cash + self.private_in_kind
+
+    @property
+    def total(self):
+        return self.government_funding + self.private_total
+
+    def clean(self):
+        from projects import rules
+
+        try:
+            proposal = self.proposal  # unsaved in a formset for a new proposal, hence no proposal_id check
+        except Proposal.DoesNotExist:
+            return
+        if not self.organization_id:
+            return
+        errors = rules.line_errors(proposal.call, proposal.lead_id, rules.Line.of(self))
+        if errors:
+            raise ValidationError(errors)
+
+
+class KPI(models.Model):
+    """A measurable target: indicator, baseline, target and unit (e.g. productivity 100 → 120 %)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("proposal"))
+    indicator = models.CharField(_("indicator"), max_length=200)
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+
+    def __str__(self):
+        return self.indicator
+
+
+class Annex(models.Model):
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="annexes", verbose_name=_("proposal")
+    )
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("proposal-annexes"))
+    original_name = models.CharField(_("original file name"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("annex")
+        verbose_name_plural = _("annexes")
+
+    def __str__(self):
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    """Append-only history of a proposal's workflow: written by projects.services only."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="history", verbose_name=_("proposal")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Proposal.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Proposal.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    by_staff = models.BooleanField(_("by staff"), default=False)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Review(models.Model):
+    """One reviewer's assessment of a proposal, or their recusal (회피) with a reason."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("proposal")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposal_reviews",
+        verbose_name=_("reviewer"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    recused = models.BooleanField(_("recused"), default=False)
+    recusal_reason = models.TextField(_("reason for recusal"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "reviewer"], name="review_once_per_reviewer",
+                violation_error_message=_("You have already reviewed this proposal."),
+            ),
+            models.CheckConstraint(
+                name="review_recusal_has_reason",
+                condition=Q(recused=False) | ~Q(recusal_reason=""),
+                violation_error_message=_("Give a reason for recusing yourself."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal} / {self.reviewer}"
+
+    def clean(self):
+        from projects import rules
+
+        if self.proposal_id and self.reviewer_id and rules.reviewer_conflict(self.proposal, self.reviewer):
+            raise ValidationError(rules.CONFLICT_MESSAGE)
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        ordering = ["criterion__sort_order", "pk"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="score_once_per_criterion",
+                violation_error_message=_("Each criterion is scored once per review."),
+            ),
+            models.CheckConstraint(
+                name="score_between_1_and_5",
+                condition=Q(score__gte=1, score__lte=5),
+                violation_error_message=_("Scores go from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"

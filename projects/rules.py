@@ -1,0 +1,229 @@
+"""The funding rules of a call, in one place.
+
+The proposal form and formsets, the models' clean(), the submission service and the
+admin all ask these functions, so a rule reads the same wherever it is enforced.
+Every comparison is on integers (KRW and whole percents).
+"""
+
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organization
+from portal.money import format_krw
+
+CONFLICT_MESSAGE = _(
+    "You are excluded from scoring this proposal (제척): your organisation is part of its consortium."
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A budget line as the rules see it, whether it comes from a form or from the database."""
+
+    organization: Organization
+    role: str
+    government: int
+    cash: int
+    in_kind: int
+
+    @classmethod
+    def of(cls, participant):
+        return cls(
+            organization=participant.organization,
+            role=participant.role,
+            government=participant.government_funding or 0,
+            cash=participant.private_cash or 0,
+            in_kind=participant.private_in_kind or 0,
+        )
+
+    @property
+    def private(self):
+        return self.cash + self.in_kind
+
+    @property
+    def total(self):
+        return self.government + self.private
+
+
+def tier_label(organization):
+    if organization.kind == Organization.Kind.INSTITUTION:
+        return str(_("Institution"))
+    return str(organization.get_tier_display())
+
+
+def tier_key(organization):
+    """'large', 'midsize', 'sme' or 'institution': the four columns of the tier mix."""
+    return "institution" if organization.kind == Organization.Kind.INSTITUTION else organization.tier
+
+
+def not_approved_message(organization):
+    return _("%(org)s is not an approved member of the alliance, so it cannot take part in a lead project.") % {
+        "org": organization
+    }
+
+
+def max_government_for(limit, private):
+    """The largest government amount allowed with `private` KRW of own money at `limit` percent."""
+    if limit >= 100:
+        return None  # no ceiling from this rule
+    return limit * private // (100 - limit)
+
+
+def line_errors(call, lead_id, line):
+    """Rules one budget line must meet on its own: {field name: [messages]}."""
+    from projects.models import Participant
+
+    errors = {}
+    org = line.organization
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if line.role == Participant.Role.LEAD and org.pk != lead_id:
+        add("role", _("Only the lead organisation can have the role Lead."))
+    if org.pk == lead_id and line.role != Participant.Role.LEAD:
+        add("role", _("The lead organisation takes part with the role Lead."))
+
+    limit = call.gov_share_limit(org)
+    if line.government * 100 > limit * line.total:
+        add(
+            "government_funding",
+            _(
+                "Government funding may cover at most %(limit)s%% of the own budget of a participant of "
+                "this size (%(tier)s): with %(private)s of private contribution, at most %(max)s."
+            )
+            % {
+                "limit": limit,
+                "tier": tier_label(org),
+                "private": format_krw(line.private),
+                "max": format_krw(max_government_for(limit, line.private)),
+            },
+        )
+    minimum = call.cash_minimum(org)
+    if minimum is not None and line.cash * 100 < minimum * line.private:
+        add(
+            "private_cash",
+            _(
+                "At least %(minimum)s%% of the private contribution of a company of this size (%(tier)s) "
+                "must be cash: at least %(amount)s here."
+            )
+            % {
+                "minimum": minimum,
+                "tier": tier_label(org),
+                "amount": format_krw(-(-minimum * line.private // 100)),
+            },
+        )
+    return errors
+
+
+def consortium_errors(call, lead, lines, *, complete):
+    """Rules across the budget lines. `complete` adds the ones a submission must meet."""
+    from projects.models import Participant
+
+    problems = []
+    seen = set()
+    for line in lines:
+        if line.organization.pk in seen:
+            problems.append(
+                _("%(org)s appears more than once in the consortium.") % {"org": line.organization}
+            )
+        seen.add(line.organization.pk)
+
+    approved = set(Organization.objects.approved().filter(pk__in=seen).values_list("pk", flat=True))
+    for line in lines:
+        if line.organization.pk not in approved:
+            problems.append(not_approved_message(line.organization))
+
+    total = sum(line.government for line in lines)
+    if total > call.funding_cap:
+        problems.append(
+            _("The consortium requests %(total)s of government funding; this call allows at most %(cap)s.")
+            % {"total": format_krw(total), "cap": format_krw(call.funding_cap)}
+        )
+    if not complete:
+        return problems
+
+    leads = [line for line in lines if line.role == Participant.Role.LEAD]
+    if len(leads) != 1 or leads[0].organization.pk != lead.pk:
+        problems.append(_("The lead organisation must be in the consortium, with the role Lead."))
+    if total == 0:
+        problems.append(_("Request government funding for at least one participant."))
+    else:
+        small = sum(
+            line.government
+            for line in lines
+            if line.organization.kind == Organization.Kind.COMPANY
+            and line.organization.tier in (Organization.Tier.SME, Organization.Tier.MIDSIZE)
+        )
+        if small * 100 < call.sme_midsize_min_share * total:
+            problems.append(
+                _(
+                    "SMEs and mid-sized firms must receive at least %(minimum)s%% of the government "
+                    "funding; they receive %(share)s%% now."
+                )
+                % {"minimum": call.sme_midsize_min_share, "share": small * 100 // total}
+            )
+    if call.demand_company_required and not any(line.role == Participant.Role.DEMAND_COMPANY for line in lines):
+        problems.append(_("This call requires a demand company (수요기업) in the consortium."))
+    return problems
+
+
+def period_errors(call, starts_on, ends_on):
+    """[(field, message)] for a planned period outside the call's limits."""
+    problems = []
+    first_day = timezone.localdate(call.opens_at)
+    if starts_on < first_day:
+        problems.append(
+            ("starts_on", _("The project cannot start before the call opens (%(date)s).")
+             % {"date": formats.date_format(first_day)})
+        )
+    if ends_on < starts_on:
+        problems.append(("ends_on", _("The planned end must not be before the planned start.")))
+    elif ends_on > call.latest_end(starts_on):
+        problems.append(
+            ("ends_on", _("This call allows projects of at most %(months)s months: end by %(date)s at the latest.")
+             % {"months": call.max_months, "date": formats.date_format(call.latest_end(starts_on))})
+        )
+    return problems
+
+
+def window_problem(call, now=None):
+    if call.is_open(now):
+        return None
+    return _("This call accepts proposals from %(opens)s until %(closes)s (Korea time).") % {
+        "opens": formats.date_format(timezone.localtime(call.opens_at), "DATETIME_FORMAT"),
+        "closes": formats.date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT"),
+    }
+
+
+def submission_problems(proposal, now=None):
+    """Every rule a submission must pass, recomputed from the stored rows."""
+    call = proposal.call
+    problems = []
+    window = window_problem(call, now)
+    if window:
+        problems.append(window)
+    if not proposal.lead.pk or not Organization.objects.approved().filter(pk=proposal.lead.pk).exists():
+        problems.append(not_approved_message(proposal.lead))
+    problems.extend(message for _field, message in period_errors(call, proposal.starts_on, proposal.ends_on))
+    lines = [Line.of(p) for p in proposal.participants.select_related("organization")]
+    for line in lines:
+        for messages in line_errors(call, proposal.lead_id, line).values():
+            problems.extend(f"{line.organization}: {message}" for message in messages)
+    problems.extend(consortium_errors(call, proposal.lead, lines, complete=True))
+    if not proposal.kpis.exists():
+        problems.append(_("Add at least one KPI."))
+    if not proposal.document:
+        problems.append(_("Attach the proposal document (PDF, HWP or HWPX)."))
+    return [str(p) for p in problems]
+
+
+def reviewer_conflict(proposal, user):
+    """True when the reviewer's own organisation leads or takes part in the proposal (제척)."""
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return False
+    org_id = membership.organization_id
+    return org_id == proposal.lead_id or proposal.participants.filter(organization_id=org_id).exists()
