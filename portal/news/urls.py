@@ -1,3 +1,14 @@
+from django.urls import path
+
+from portal.news import feeds, views
+
 app_name = "news"
 
-urlpatterns = []
+# <str:slug> rather than <slug:slug>: slugs made from Korean titles contain Hangul.
+urlpatterns = [
+    path("", views.article_list, name="list"),
+    path("feed/", feeds.AtomFeed(), name="atom"),
+    path("rss/", feeds.RssFeed(), name="rss"),
+    path("<str:slug>/", views.article_detail, name="detail"),
+    path("<str:slug>/cover", views.article_cover, name="cover"),
+]
