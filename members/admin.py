@@ -1,8 +1,21 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
+import csv
+import datetime
 
-from members.models import User
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from members import business_numbers, services
+from members.forms import DecisionForm
+from members.models import Industry, Invitation, Membership, Organization, StatusChange, User
 
 
 @admin.register(User)
@@ -17,3 +30,281 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["name_ko", "name_en", "code", "anchor_company", "secretary", "sort_order"]
+    list_select_related = ["anchor_company", "secretary"]
+    autocomplete_fields = ["anchor_company", "secretary"]
+    readonly_fields = ["code"]
+    search_fields = ["name_ko", "name_en", "code"]
+
+    def has_add_permission(self, request):
+        # The twelve working groups are reference data seeded by a migration.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CertificateExpiryFilter(admin.SimpleListFilter):
+    title = _("certificate expiry")
+    parameter_name = "certificate"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("attention", _("Expired or expiring within 30 days")),
+            ("expired", _("Expired")),
+            ("expiring", _("Expiring within 30 days")),
+            ("missing", _("Required but missing")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "attention":
+            return queryset.certificate_expiring(within_days=Organization.EXPIRY_WARNING_DAYS, today=today)
+        if self.value() == "expired":
+            return queryset.filter(certificate_expires_on__lt=today)
+        if self.value() == "expiring":
+            return queryset.filter(
+                certificate_expires_on__gte=today,
+                certificate_expires_on__lte=today + datetime.timedelta(days=Organization.EXPIRY_WARNING_DAYS),
+            )
+        if self.value() == "missing":
+            return queryset.filter(kind=Organization.Kind.COMPANY, tier__in=Organization.TIERS_NEEDING_PROOF,
+                                   tier_proof="")
+        return queryset
+
+
+class StatusChangeInline(admin.TabularInline):
+    """The membership history: readable, never editable."""
+
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+    ordering = ["at", "pk"]
+    verbose_name_plural = _("status history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    """People of the organisation; their roles are managed by the organisation's owners on /my/."""
+
+    model = Membership
+    extra = 0
+    can_delete = False
+    fields = ["user", "role", "joined_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("people")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvitationInline(MembershipInline):
+    model = Invitation
+    fields = ["email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("invitations")
+
+    def get_queryset(self, request):
+        return admin.TabularInline.get_queryset(self, request).select_related("invited_by")
+
+
+# Admin actions that decide on memberships: (service key, label, whether a note is required).
+DECISION_ACTIONS = [
+    ("approve", _("Approve"), False),
+    ("request_changes", _("Request changes"), True),
+    ("reject", _("Reject"), True),
+    ("suspend", _("Suspend"), True),
+    ("reinstate", _("Reinstate"), False),
+]
+
+
+def _decision_action(key, label, note_required):
+    def action(modeladmin, request, queryset):
+        return modeladmin.decide(request, queryset, key=key, label=label, note_required=note_required)
+
+    action.__name__ = key
+    return admin.action(description=label, permissions=["decide"])(action)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "business_number_col", "kind", "size_col", "industry", "status_col", "ai_stage",
+        "certificate_col", "people_count", "created_at", "approved_at",
+    ]
+    list_filter = [
+        "status", "kind", "tier", "institution_type", "industry", "ai_stage", CertificateExpiryFilter,
+        "listed_in_directory",
+    ]
+    list_select_related = ["industry"]
+    search_fields = ["name", "name_en", "business_number"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "pk"]
+    inlines = [StatusChangeInline, MembershipInline, InvitationInline]
+    actions = [_decision_action(*spec) for spec in DECISION_ACTIONS]
+    fieldsets = [
+        (None, {"fields": ["status", "approved_at", "kind", "name", "name_en", "business_number",
+                           "representative", "tier", "institution_type", "industry"]}),
+        (_("Profile"), {"fields": ["address", "website", "employees", "annual_revenue", "ai_stage",
+                                    "listed_in_directory"]}),
+        (_("Proof of tier"), {"fields": ["tier_proof_link", "certificate_number", "certificate_expires_on"]}),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+    ]
+    # Status only moves through the decision actions, so the history stays complete.
+    readonly_fields = ["status", "approved_at", "tier_proof_link", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("memberships", distinct=True))
+
+    def get_search_results(self, request, queryset, search_term):
+        # Staff paste numbers with dashes; the stored form has none.
+        normalised = business_numbers.normalize(search_term)
+        if normalised != search_term.strip() and normalised.isdigit():
+            search_term = normalised
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        # Organisations register themselves on the portal; staff decide.
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("members.decide_membership")
+
+    @admin.display(description=_("business registration number"), ordering="business_number")
+    def business_number_col(self, obj):
+        return obj.business_number_display
+
+    @admin.display(description=_("tier / type"))
+    def size_col(self, obj):
+        return obj.size_label
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_col(self, obj):
+        return format_html('<span class="member-status member-status-{}">{}</span>', obj.status,
+                           obj.get_status_display())
+
+    @admin.display(description=_("certificate valid until"), ordering="certificate_expires_on")
+    def certificate_col(self, obj):
+        if obj.certificate_expires_on is None:
+            return "–" if not obj.needs_tier_proof else format_html("<strong>{}</strong>", _("missing"))
+        state = obj.certificate_state()
+        label = {"expired": _("expired"), "expiring": _("expires soon")}.get(state)
+        if label:
+            return format_html("{} <strong>({})</strong>", obj.certificate_expires_on, label)
+        return obj.certificate_expires_on
+
+    @admin.display(description=_("people"), ordering="people_count")
+    def people_count(self, obj):
+        return obj.people_count
+
+    @admin.display(description=_("proof of tier"))
+    def tier_proof_link(self, obj):
+        if not obj or not obj.tier_proof:
+            return "–"
+        return format_html('<a href="{}">{}</a>', reverse("members:tier-proof", args=[obj.pk]),
+                           obj.tier_proof_name or _("document"))
+
+    # --- decisions ----------------------------------------------------------------------------
+
+    def decide(self, request, queryset, *, key, label, note_required):
+        """Intermediate page with a note; on confirmation, each organisation goes through the service."""
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        form = DecisionForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid() and (form.cleaned_data["note"].strip() or not note_required):
+            done, refused = 0, []
+            for organization in queryset:
+                try:
+                    services.DECISIONS[key](organization=organization, by=request.user,
+                                            note=form.cleaned_data["note"])
+                except services.MembershipError as error:
+                    refused.append(f"{organization.name}: {error.messages[0]}")
+                else:
+                    done += 1
+            if done:
+                self.message_user(request, ngettext(
+                    "%(count)d organisation: %(label)s.", "%(count)d organisations: %(label)s.", done
+                ) % {"count": done, "label": label}, messages.SUCCESS)
+            for line in refused:
+                self.message_user(request, line, messages.WARNING)
+            return None
+        if form.is_bound and note_required:
+            form.add_error("note", _("Write a note for the applicant."))
+        return TemplateResponse(request, "admin/members/organization/decide.html", {
+            **self.admin_site.each_context(request),
+            "title": label,
+            "opts": self.model._meta,
+            "organizations": queryset.select_related("industry"),
+            "form": form,
+            "action": key,
+            "note_required": note_required,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    # --- CSV export ---------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("export.csv", self.admin_site.admin_view(self.export_csv), name="members_organization_export"),
+            *super().get_urls(),
+        ]
+
+    CSV_COLUMNS = [
+        ("name", _("name (Korean)")), ("name_en", _("name (English)")),
+        ("business_number_display", _("business registration number")), ("get_kind_display", _("kind")),
+        ("size_label", _("tier / type")), ("industry", _("industry")), ("representative", _("representative")),
+        ("get_status_display", _("status")), ("get_ai_stage_display", _("AI adoption stage")),
+        ("employees", _("employees")), ("annual_revenue", _("annual revenue (KRW)")),
+        ("certificate_number", _("certificate number")), ("certificate_expires_on", _("certificate valid until")),
+        ("address", _("address")), ("website", _("website")), ("created_at", _("registered at")),
+        ("approved_at", _("approved at")),
+    ]
+
+    def export_csv(self, request):
+        """The changelist as it is filtered and searched, as CSV that Excel opens in Korean (UTF-8 BOM)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request).select_related("industry")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([str(label) for _attr, label in self.CSV_COLUMNS])
+        for org in queryset.iterator(chunk_size=500):
+            row = []
+            for attr, _label in self.CSV_COLUMNS:
+                value = getattr(org, attr)
+                value = value() if callable(value) else value
+                if isinstance(value, datetime.datetime):
+                    value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+                row.append("" if value is None else str(value))
+            writer.writerow(row)
+        return response
