@@ -35,9 +35,7 @@ class RssFeed(Feed):
     def item_link(self, item):
         return item.get_absolute_url()
 
-    def item_guid(self, item):
-        return self.item_link(item)
-
+    # No item_guid: the framework then uses the absolute article address, a permalink.
     item_guid_is_permalink = True
 
     def item_pubdate(self, item):

@@ -10,7 +10,7 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+    "div", "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
     "blockquote", "code", "pre", "ul", "ol", "li", "dl", "dt", "dd", "a", "abbr",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
 }

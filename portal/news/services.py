@@ -108,10 +108,18 @@ def _read(source):
     return data
 
 
+# feedparser flags these but still read the document correctly.
+_HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
 def _parse(data):
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        reason = parsed.get("bozo_exception") or _("no RSS or Atom document found")
+    problem = parsed.get("bozo_exception") if parsed.bozo else None
+    if isinstance(problem, _HARMLESS_BOZO):
+        problem = None
+    # A truncated or malformed document is refused whole, even if some entries could be read.
+    if problem is not None or not parsed.version:
+        reason = problem or _("no RSS or Atom document found")
         raise FeedError(_("This is not a readable RSS or Atom feed: %(reason)s") % {"reason": reason})
     return parsed
 
@@ -139,8 +147,11 @@ def _import_entry(entry, *, source_name, by, category, result, seen):
 
     content = entry.get("content")
     raw_html = content[0].get("value", "") if content else entry.get("summary", "")
-    body = sanitize_html(raw_html)
-    summary_text = html_to_text(entry.get("summary", "")) or html_to_text(body)
+    # The sanitised HTML becomes the Markdown body inside a <div>: Markdown leaves such a block as it is
+    # (indented lines would otherwise turn into code blocks), and the rendering sanitises it again.
+    cleaned = sanitize_html(raw_html).strip()
+    body = f"<div>\n{cleaned}\n</div>\n" if cleaned else ""
+    summary_text = html_to_text(entry.get("summary", "")) or html_to_text(cleaned)
     article = Article(
         title=Truncator(title).chars(200),
         summary=Truncator(summary_text).chars(300) or Truncator(title).chars(300),
