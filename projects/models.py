@@ -343,6 +343,19 @@ class Proposal(models.Model):
         if problems:
             raise ValidationError(problems)
 
+    def score_summary(self):
+        """[(criterion, average score or None)] over the reviews that were not recused."""
+        rows = (
+            ReviewScore.objects.filter(review__proposal=self, review__recused=False)
+            .values("criterion").annotate(average=Avg("score")).values_list("criterion", "average")
+        )
+        averages = dict(rows)
+        return [(criterion, averages.get(criterion.pk)) for criterion in self.call.criteria.all()]
+
+    def review_comments(self):
+        """Reviewers' comments without their names, for the applicant after the decision."""
+        return list(self.reviews.filter(recused=False).exclude(comment="").values_list("comment", flat=True))
+
     def manager_memberships(self):
         from members.models import Membership
 

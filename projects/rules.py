@@ -58,6 +58,28 @@ def tier_key(organization):
     return "institution" if organization.kind == Organization.Kind.INSTITUTION else organization.tier
 
 
+TIER_ORDER = ("large", "midsize", "sme", "institution")
+
+
+def tier_mix(lines):
+    """The consortium by size tier: label, number of participants, government funding and its share."""
+    total = sum(line.government for line in lines) or 1
+    mix = []
+    for key in TIER_ORDER:
+        members = [line for line in lines if tier_key(line.organization) == key]
+        if not members:
+            continue
+        government = sum(line.government for line in members)
+        mix.append({
+            "key": key,
+            "label": tier_label(members[0].organization),
+            "count": len(members),
+            "government": government,
+            "share": government * 100 // total,
+        })
+    return mix
+
+
 def not_approved_message(organization):
     return _("%(org)s is not an approved member of the alliance, so it cannot take part in a lead project.") % {
         "org": organization

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from projects import views
+
 app_name = "projects"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.call_list, name="call-list"),
+    path("calls/<int:pk>/", views.call_detail, name="call-detail"),
+]

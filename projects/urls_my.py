@@ -1,3 +1,18 @@
+from django.urls import path
+
+from projects import views_my as views
+
 app_name = "my-proposals"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.proposal_list, name="list"),
+    path("new/<int:call_pk>/", views.proposal_create, name="create"),
+    path("<int:pk>/", views.proposal_detail, name="detail"),
+    path("<int:pk>/edit/", views.proposal_edit, name="edit"),
+    path("<int:pk>/submit/", views.proposal_submit, name="submit"),
+    path("<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
+    path("<int:pk>/document/", views.proposal_document, name="document"),
+    path("<int:pk>/annexes/", views.annex_add, name="annex-add"),
+    path("<int:pk>/annexes/<int:annex_pk>/", views.annex_download, name="annex"),
+    path("<int:pk>/annexes/<int:annex_pk>/delete/", views.annex_delete, name="annex-delete"),
+]

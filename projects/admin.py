@@ -1,0 +1,355 @@
+"""Ministry staff's side of lead projects: calls, review (scores) and decisions (workflow actions).
+
+Reviewers ("Project reviewers") score on a page of their own; deciders ("Project deciders")
+move proposals with actions that ask for a note on an intermediate page. Every write goes
+through projects.services, so the admin applies the same rules as the company pages.
+"""
+
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import format_krw
+from projects import rules, services
+from projects.forms import NoteForm, RecuseForm, ScoreForm
+from projects.models import KPI, AIArea, Annex, Call, Criterion, Participant, Proposal, Review, StatusChange
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["sort_order", "code", "name"]
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "opens_at", "closes_at", "cap", "max_months", "expected_projects", "proposal_count"]
+    search_fields = ["title"]
+    date_hierarchy = "opens_at"
+    inlines = [CriterionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "description", ("opens_at", "closes_at")]}),
+        (_("Size"), {"fields": ["funding_cap", "max_months", "expected_projects"]}),
+        (_("Government share of a participant's own budget (%)"), {
+            "fields": [("gov_share_large", "gov_share_midsize", "gov_share_sme", "gov_share_institution")]
+        }),
+        (_("Cash part of a company's private contribution (%)"), {
+            "fields": [("cash_min_large", "cash_min_midsize", "cash_min_sme")]
+        }),
+        (_("Consortium"), {"fields": ["sme_midsize_min_share", "demand_company_required"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(proposal_count=Count("proposals"))
+
+    @admin.display(description=_("cap"), ordering="funding_cap")
+    def cap(self, obj):
+        return format_krw(obj.funding_cap)
+
+    @admin.display(description=_("proposals"), ordering="proposal_count")
+    def proposal_count(self, obj):
+        return obj.proposal_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A call left without criteria gets the five standard ones.
+        form.instance.add_default_criteria()
+
+
+@admin.register(AIArea)
+class AIAreaAdmin(admin.ModelAdmin):
+    list_display = ["name_ko", "name_en", "code", "sort_order"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ParticipantInline(ReadOnlyInline):
+    model = Participant
+    fields = ["organization", "tier", "role", "government", "cash", "in_kind"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
+
+    @admin.display(description=_("size"))
+    def tier(self, obj):
+        return rules.tier_label(obj.organization)
+
+    @admin.display(description=_("government funding"))
+    def government(self, obj):
+        return format_krw(obj.government_funding)
+
+    @admin.display(description=_("private cash"))
+    def cash(self, obj):
+        return format_krw(obj.private_cash)
+
+    @admin.display(description=_("private in kind"))
+    def in_kind(self, obj):
+        return format_krw(obj.private_in_kind)
+
+
+class KPIInline(ReadOnlyInline):
+    model = KPI
+    fields = ["indicator", "baseline", "target", "unit"]
+    readonly_fields = fields
+
+
+class AnnexInline(ReadOnlyInline):
+    model = Annex
+    fields = ["download", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("my-proposals:annex", args=[obj.proposal_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class ReviewInline(ReadOnlyInline):
+    model = Review
+    fields = ["reviewer", "score_list", "comment", "recused", "recusal_reason", "updated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer").prefetch_related("scores__criterion")
+
+    @admin.display(description=_("scores"))
+    def score_list(self, obj):
+        return format_html_join(
+            format_html("<br>"), "{}: {}", ((s.criterion.label, s.score) for s in obj.scores.all())
+        )
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "call", "lead", "lead_tier", "status", "funding", "average", "submitted_at",
+    ]
+    list_filter = ["call", "status", "industry", "ai_areas", "lead__tier"]
+    search_fields = ["title", "lead__name", "lead__business_number"]
+    list_select_related = ["call", "lead", "industry"]
+    date_hierarchy = "submitted_at"
+    inlines = [ParticipantInline, KPIInline, AnnexInline, ReviewInline, StatusChangeInline]
+    readonly_fields = [
+        "review_links", "call", "lead", "title", "status", "summary", "problem", "industry", "areas",
+        "starts_on", "ends_on", "document_link", "funding_totals", "submitted_at", "decided_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["review_links", "call", "lead", "title", "status"]}),
+        (_("Project"), {"fields": ["summary", "problem", "industry", "areas", ("starts_on", "ends_on")]}),
+        (_("Funding and documents"), {"fields": ["funding_totals", "document_link", "submitted_at", "decided_at"]}),
+    ]
+    actions = ["start_review", "request_changes", "select", "reject", "export_csv"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_average_score()
+
+    def has_add_permission(self, request):
+        return False  # proposals come from companies
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history is a record
+
+    def has_decide_permission(self, request):
+        return services.can_decide(request.user)
+
+    # --- columns ----------------------------------------------------------------------------------
+
+    @admin.display(description=_("lead size"), ordering="lead__tier")
+    def lead_tier(self, obj):
+        return rules.tier_label(obj.lead)
+
+    @admin.display(description=_("government funding"), ordering="government_total")
+    def funding(self, obj):
+        return format_html('<span title="{:,}">{}</span>', obj.government_total, format_krw(obj.government_total))
+
+    @admin.display(description=_("average score"), ordering="average_score")
+    def average(self, obj):
+        return "—" if obj.average_score is None else f"{obj.average_score:.2f}"
+
+    @admin.display(description=_("AI application areas"))
+    def areas(self, obj):
+        return ", ".join(area.name for area in obj.ai_areas.all())
+
+    @admin.display(description=_("totals"))
+    def funding_totals(self, obj):
+        return format_html(
+            "{}: {}<br>{}: {}<br>{}: {}",
+            _("government funding"), format_krw(obj.government_total),
+            _("private cash"), format_krw(obj.private_cash_total),
+            _("private in kind"), format_krw(obj.private_in_kind_total),
+        )
+
+    @admin.display(description=_("proposal document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "—"
+        url = reverse("my-proposals:document", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.document_name or _("download"))
+
+    @admin.display(description=_("review"))
+    def review_links(self, obj):
+        if obj.status not in services.REVIEWABLE:
+            return "—"
+        url = reverse("admin:projects_proposal_score", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Score this proposal"))
+
+    # --- totals of the filtered list ------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context=extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            totals = Proposal.objects.filter(pk__in=changelist.queryset.values("pk")).aggregate(
+                government=Sum("government_total"), count=Count("pk")
+            )
+            response.context_data["proposal_totals"] = {
+                "count": totals["count"], "government": format_krw(totals["government"] or 0),
+                "exact": totals["government"] or 0,
+            }
+        return response
+
+    # --- workflow actions with an intermediate page -----------------------------------------------
+
+    def _transition(self, request, queryset, action, title):
+        form = NoteForm(request.POST if "apply" in request.POST else None)
+        if action == "request_changes":
+            form.fields["note"].required = True
+        if form.is_bound and form.is_valid():
+            done = 0
+            for proposal in queryset:
+                try:
+                    services.proposal_transition(proposal=proposal, action=action, by=request.user,
+                                         note=form.cleaned_data["note"])
+                    done += 1
+                except services.TransitionError as error:
+                    self.message_user(request, f"{proposal}: {error.message}", messages.ERROR)
+                except ValidationError as error:
+                    self.message_user(request, f"{proposal}: {' '.join(error.messages)}", messages.ERROR)
+            if done:
+                self.message_user(request, _("%(count)d proposal(s) updated.") % {"count": done}, messages.SUCCESS)
+            return None
+        return render(request, "admin/projects/proposal/transition_confirm.html", {
+            **self.admin_site.each_context(request),
+            "title": title, "proposals": queryset, "form": form, "action": action,
+            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    @admin.action(description=_("Start review of the selected proposals"), permissions=["decide"])
+    def start_review(self, request, queryset):
+        return self._transition(request, queryset, "start_review", _("Start review"))
+
+    @admin.action(description=_("Send the selected proposals back for changes"), permissions=["decide"])
+    def request_changes(self, request, queryset):
+        return self._transition(request, queryset, "request_changes", _("Send back for changes"))
+
+    @admin.action(description=_("Select the selected proposals for funding"), permissions=["decide"])
+    def select(self, request, queryset):
+        return self._transition(request, queryset, "select", _("Select for funding"))
+
+    @admin.action(description=_("Reject the selected proposals"), permissions=["decide"])
+    def reject(self, request, queryset):
+        return self._transition(request, queryset, "reject", _("Reject"))
+
+    @admin.action(description=_("Export the selected proposals as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="proposals-{stamp}.csv"'
+        response.write("\ufeff")  # BOM: Excel then reads the Korean text as UTF-8
+        writer = csv.writer(response)
+        writer.writerow([
+            _("id"), _("call"), _("title"), _("lead organisation"), _("business registration number"),
+            _("lead size"), _("industry"), _("AI application areas"), _("status"),
+            _("government funding (KRW)"), _("private cash (KRW)"), _("private in kind (KRW)"),
+            _("average score"), _("submitted at"),
+        ])
+        for p in queryset.select_related("call", "lead", "industry").prefetch_related("ai_areas"):
+            writer.writerow([
+                p.pk, p.call.title, p.title, p.lead.name, p.lead.business_number, rules.tier_label(p.lead),
+                p.industry.name, ", ".join(a.name for a in p.ai_areas.all()), p.get_status_display(),
+                p.government_total, p.private_cash_total, p.private_in_kind_total,
+                "" if p.average_score is None else f"{p.average_score:.2f}",
+                timezone.localtime(p.submitted_at).isoformat() if p.submitted_at else "",
+            ])
+        return response
+
+    # --- scoring ------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/score/", self.admin_site.admin_view(self.score_view), name="projects_proposal_score"),
+            *super().get_urls(),
+        ]
+
+    def score_view(self, request, pk):
+        if not services.can_score(request.user):
+            raise PermissionDenied
+        proposal = get_object_or_404(Proposal.objects.select_related("call", "lead"), pk=pk)
+        change_url = reverse("admin:projects_proposal_change", args=[pk])
+        if rules.reviewer_conflict(proposal, request.user):
+            self.message_user(request, rules.CONFLICT_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        criteria = list(proposal.call.criteria.all())
+        review = Review.objects.filter(proposal=proposal, reviewer=request.user).prefetch_related("scores").first()
+        initial = {}
+        if review:
+            initial = {f"criterion_{s.criterion_id}": s.score for s in review.scores.all()}
+            initial["comment"] = review.comment
+        score_form = ScoreForm(criteria=criteria, initial=initial)
+        recuse_form = RecuseForm()
+        if request.method == "POST":
+            try:
+                if "recuse" in request.POST:
+                    recuse_form = RecuseForm(request.POST)
+                    if recuse_form.is_valid():
+                        services.review_recuse(
+                            proposal=proposal, reviewer=request.user, reason=recuse_form.cleaned_data["reason"]
+                        )
+                        self.message_user(request, _("You recused yourself from this proposal."), messages.SUCCESS)
+                        return HttpResponseRedirect(change_url)
+                else:
+                    score_form = ScoreForm(request.POST, criteria=criteria)
+                    if score_form.is_valid():
+                        services.review_save(
+                            proposal=proposal, reviewer=request.user, scores=score_form.scores(),
+                            comment=score_form.cleaned_data["comment"],
+                        )
+                        self.message_user(request, _("Your scores were saved."), messages.SUCCESS)
+                        return HttpResponseRedirect(change_url)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+        return render(request, "admin/projects/proposal/score.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Score “%(title)s”") % {"title": proposal.title},
+            "proposal": proposal, "score_form": score_form, "recuse_form": recuse_form, "review": review,
+            "opts": self.model._meta,
+        })

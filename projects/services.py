@@ -1,0 +1,253 @@
+"""Writes with side effects: saving a proposal with its rows, the review workflow, scoring.
+
+Every function is keyword-only and atomic. Workflow transitions lock the proposal row
+(select_for_update), so of two staff deciding the same proposal at once exactly one
+wins; the other gets a TransitionError whose message says what happened.
+"""
+
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from portal.files import HWP, HWPX, MB, PDF, clean_original_name, validate_document
+from projects import rules
+from projects.models import Annex, Proposal, Review, ReviewScore, StatusChange
+
+S = Proposal.Status
+DOCUMENT_KINDS = (PDF, HWP, HWPX)
+DOCUMENT_MAX_BYTES = 20 * MB
+
+
+class TransitionError(Exception):
+    """A workflow step that the proposal's current state does not allow."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Action:
+    sources: frozenset
+    target: str
+    by_staff: bool
+    verb: str  # for messages: "cannot be <verb>"
+
+
+ACTIONS = {
+    "submit": Action(frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, False, _("submitted")),
+    "withdraw": Action(
+        frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED}), S.WITHDRAWN, False, _("withdrawn")
+    ),
+    "start_review": Action(frozenset({S.SUBMITTED}), S.UNDER_REVIEW, True, _("put under review")),
+    "request_changes": Action(
+        frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.CHANGES_REQUESTED, True, _("sent back for changes")
+    ),
+    "select": Action(frozenset({S.UNDER_REVIEW}), S.SELECTED, True, _("selected")),
+    "reject": Action(frozenset({S.UNDER_REVIEW}), S.REJECTED, True, _("rejected")),
+}
+
+
+def can_manage(user, proposal):
+    """The lead organisation's owners and managers edit, submit and withdraw."""
+    membership = getattr(user, "membership", None)
+    return bool(membership and membership.organization_id == proposal.lead_id and membership.can_manage)
+
+
+def can_decide(user):
+    return bool(user.is_active and user.is_staff and user.has_perm("projects.decide_proposal"))
+
+
+def can_score(user):
+    return bool(user.is_active and user.is_staff and user.has_perm("projects.score_proposal"))
+
+
+def proposal_transition(*, proposal, action, by, note="", now=None):
+    spec = ACTIONS[action]
+    if action == "request_changes" and not note.strip():
+        raise ValidationError(_("Tell the applicant what to change."))
+    if spec.by_staff and not can_decide(by):
+        raise PermissionDenied
+    if not spec.by_staff and not can_manage(by, proposal):
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().select_related("call", "lead").get(pk=proposal.pk)
+        if locked.status not in spec.sources:
+            raise TransitionError(
+                _(
+                    "This proposal is %(status)s now, so it cannot be %(verb)s. If someone else has just "
+                    "changed it, reload the page to see its current state."
+                )
+                % {"status": str(locked.get_status_display()).lower(), "verb": spec.verb}
+            )
+        if action == "submit":
+            locked.recompute_totals()  # from the stored rows, never from the browser
+            locked.full_clean()
+            locked.validate_for_submission(now=now)
+            locked.submitted_at = now
+        if spec.target in Proposal.DECIDED:
+            locked.decided_at = now
+        old = locked.status
+        locked.status = spec.target
+        locked.save()
+        StatusChange.objects.create(
+            proposal=locked, from_status=old, to_status=spec.target, note=note, by=by, by_staff=spec.by_staff, at=now
+        )
+        transaction.on_commit(partial(_notify_lead, proposal_id=locked.pk, note=note))
+    for field in ("status", "submitted_at", "decided_at", "government_total", "private_cash_total",
+                  "private_in_kind_total"):
+        setattr(proposal, field, getattr(locked, field))
+    return proposal
+
+
+def proposal_submit(*, proposal, by, now=None):
+    return proposal_transition(proposal=proposal, action="submit", by=by, now=now)
+
+
+def proposal_withdraw(*, proposal, by, note=""):
+    return proposal_transition(proposal=proposal, action="withdraw", by=by, note=note)
+
+
+def proposal_start_review(*, proposal, by, note=""):
+    return proposal_transition(proposal=proposal, action="start_review", by=by, note=note)
+
+
+def proposal_request_changes(*, proposal, by, note):
+    return proposal_transition(proposal=proposal, action="request_changes", by=by, note=note)
+
+
+def proposal_decide(*, proposal, by, selected, note=""):
+    return proposal_transition(proposal=proposal, action="select" if selected else "reject", by=by, note=note)
+
+
+def _notify_lead(*, proposal_id, note):
+    """Email the lead organisation's owners and managers about the proposal's new status."""
+    proposal = Proposal.objects.select_related("call").get(pk=proposal_id)
+    recipients = [m.user.email for m in proposal.manager_memberships() if m.user.is_active]
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Proposal “%(title)s”: %(status)s") % {
+            "title": proposal.title, "status": proposal.get_status_display()
+        }
+        lines = [
+            str(_("The status of your proposal “%(title)s” to the call “%(call)s” is now: %(status)s.") % {
+                "title": proposal.title, "call": proposal.call.title, "status": proposal.get_status_display(),
+            }),
+        ]
+        if note:
+            lines += ["", str(_("Note from the alliance:")), note]
+        lines += ["", str(_("See the proposal under “My proposals” on the portal."))]
+    send_mail(str(subject), "\n".join(lines), None, recipients)
+
+
+# --- saving a proposal with its consortium and KPIs ---------------------------------------------
+
+
+def proposal_save_draft(*, form, participants, kpis, by):
+    """Save a valid proposal form and its formsets as one draft; totals come from the saved rows."""
+    with transaction.atomic():
+        proposal = form.instance
+        if proposal.pk:
+            status = Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
+            if status not in Proposal.EDITABLE:
+                raise TransitionError(_("This proposal can no longer be edited."))
+        elif not by.membership.can_manage or by.membership.organization_id != proposal.lead_id:
+            raise PermissionDenied
+        else:
+            proposal.created_by = by
+        uploaded = form.cleaned_data.get("document")
+        if uploaded and hasattr(uploaded, "content_type"):
+            proposal.document_name = clean_original_name(uploaded.name)
+        proposal = form.save()
+        participants.instance = kpis.instance = proposal
+        participants.save()
+        kpis.save()
+        proposal.recompute_totals()
+        proposal.full_clean()
+        proposal.save(update_fields=["government_total", "private_cash_total", "private_in_kind_total", "updated_at"])
+    return proposal
+
+
+def annex_add(*, proposal, uploaded, by):
+    if not can_manage(by, proposal):
+        raise PermissionDenied
+    if not proposal.is_editable:
+        raise TransitionError(_("This proposal can no longer be edited."))
+    validate_document(uploaded, kinds=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
+    annex = Annex(proposal=proposal, file=uploaded, original_name=clean_original_name(uploaded.name), uploaded_by=by)
+    annex.full_clean()
+    annex.save()
+    return annex
+
+
+def annex_delete(*, annex, by):
+    if not can_manage(by, annex.proposal):
+        raise PermissionDenied
+    if not annex.proposal.is_editable:
+        raise TransitionError(_("This proposal can no longer be edited."))
+    annex.file.delete(save=False)
+    annex.delete()
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+REVIEWABLE = (S.SUBMITTED, S.UNDER_REVIEW)
+
+
+def _lock_for_review(proposal, reviewer):
+    if not can_score(reviewer):
+        raise PermissionDenied
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status not in REVIEWABLE:
+        raise ValidationError(_("Only submitted proposals and proposals under review can be scored."))
+    return locked
+
+
+def review_save(*, proposal, reviewer, scores, comment=""):
+    """Record a reviewer's 1–5 score for every criterion of the call, with a comment.
+
+    `scores` maps criterion id to score. A reviewer whose organisation is in the consortium is
+    excluded (제척); one who recused themself (회피) cannot score.
+    """
+    with transaction.atomic():
+        locked = _lock_for_review(proposal, reviewer)
+        if rules.reviewer_conflict(locked, reviewer):
+            raise ValidationError(rules.CONFLICT_MESSAGE)
+        review, _created = Review.objects.get_or_create(proposal=locked, reviewer=reviewer)
+        if review.recused:
+            raise ValidationError(_("You recused yourself from this proposal, so you cannot score it."))
+        review.comment = comment
+        review.full_clean()
+        review.save()
+        for criterion in locked.call.criteria.all():
+            if criterion.pk not in scores:
+                raise ValidationError(_("Score every criterion."))
+            score = ReviewScore.objects.filter(review=review, criterion=criterion).first() or ReviewScore(
+                review=review, criterion=criterion
+            )
+            score.score = scores[criterion.pk]
+            score.full_clean()
+            score.save()
+    return review
+
+
+def review_recuse(*, proposal, reviewer, reason):
+    """A reviewer steps aside (회피) with a reason; any scores they gave are dropped."""
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for recusing yourself."))
+    with transaction.atomic():
+        locked = _lock_for_review(proposal, reviewer)
+        review, _created = Review.objects.get_or_create(proposal=locked, reviewer=reviewer)
+        review.scores.all().delete()
+        review.recused, review.recusal_reason, review.comment = True, reason, ""
+        review.full_clean()
+        review.save()
+    return review

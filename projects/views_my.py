@@ -1,0 +1,249 @@
+"""A company's proposals under /my/proposals/.
+
+Every lookup goes through `_visible_proposal` / `_managed_proposal`, scoped to the user's
+organisation: a proposal the organisation neither leads nor takes part in is a 404.
+People of the lead and of the participants read; only the lead's owners and managers write.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from members.models import Organization
+from portal.admin import staff_has_mfa
+from portal.files import private_file_response
+from projects import rules, services
+from projects.forms import (
+    MAX_EXTRA_ROWS,
+    MIN_EXTRA_ROWS,
+    AnnexForm,
+    NoteForm,
+    ProposalForm,
+    kpi_formset,
+    participant_formset,
+)
+from projects.models import Annex, Call, Participant, Proposal
+
+
+def _organization(request):
+    membership = getattr(request.user, "membership", None)
+    return membership.organization if membership else None
+
+
+def _visible_proposal(request, pk):
+    return get_object_or_404(
+        Proposal.objects.visible_to(_organization(request)).select_related("call", "lead", "industry"), pk=pk
+    )
+
+
+def _managed_proposal(request, pk):
+    proposal = _visible_proposal(request, pk)
+    if not services.can_manage(request.user, proposal):
+        raise PermissionDenied
+    return proposal
+
+
+def _document_proposal(request, pk):
+    """Documents: the consortium's people, and staff with MFA allowed to view proposals."""
+    user = request.user
+    if staff_has_mfa(user) and user.has_perm("projects.view_proposal"):
+        return get_object_or_404(Proposal, pk=pk)
+    return _visible_proposal(request, pk)
+
+
+@login_required
+def proposal_list(request):
+    org = _organization(request)
+    proposals = (
+        Proposal.objects.visible_to(org).select_related("call", "lead").order_by("-updated_at", "-pk")
+    )
+    can_start = bool(
+        org and request.user.membership.can_manage and Organization.objects.approved().filter(pk=org.pk).exists()
+    )
+    return render(request, "projects/proposal_list.html", {
+        "organization": org,
+        "proposals": proposals,
+        "open_calls": Call.objects.open().order_by("closes_at") if can_start else [],
+        "can_start": can_start,
+    })
+
+
+def _extra_rows(request):
+    try:
+        rows = int(request.GET.get("rows", MIN_EXTRA_ROWS))
+    except ValueError:
+        rows = MIN_EXTRA_ROWS
+    return max(MIN_EXTRA_ROWS, min(rows, MAX_EXTRA_ROWS))
+
+
+def _edit(request, proposal):
+    """Create or edit a proposal with its consortium and KPIs in one form that needs no JavaScript.
+
+    "Add rows" saves the draft and reloads with more empty rows; "Submit" applies every
+    submission rule to the formsets as well, then submits through the service.
+    """
+    rows = _extra_rows(request)
+    action = request.POST.get("action", "save")
+    complete = action == "submit"
+    Participants, KPIs = participant_formset(rows), kpi_formset(rows)
+    is_new = proposal.pk is None
+    initial = [{"organization": proposal.lead_id, "role": Participant.Role.LEAD}] if is_new else None
+    if request.method == "POST":
+        form = ProposalForm(request.POST, request.FILES, instance=proposal)
+        participants = Participants(request.POST, instance=proposal, prefix="participants", complete=complete)
+        kpis = KPIs(request.POST, instance=proposal, prefix="kpis")
+        if form.is_valid() and participants.is_valid() and kpis.is_valid():
+            try:
+                proposal = services.proposal_save_draft(form=form, participants=participants, kpis=kpis,
+                                                        by=request.user)
+            except services.TransitionError as error:
+                messages.error(request, error.message)
+                return redirect("my-proposals:detail", pk=proposal.pk)
+            if action == "add-rows":
+                return redirect(f"{reverse('my-proposals:edit', args=[proposal.pk])}?rows={rows + 3}")
+            if complete:
+                return _submit(request, proposal)
+            messages.success(request, _("The draft was saved."))
+            return redirect("my-proposals:detail", pk=proposal.pk)
+    else:
+        form = ProposalForm(instance=proposal)
+        participants = Participants(instance=proposal, prefix="participants", initial=initial)
+        kpis = KPIs(instance=proposal, prefix="kpis")
+    return render(request, "projects/proposal_form.html", {
+        "proposal": proposal, "call": proposal.call, "form": form, "participants": participants, "kpis": kpis,
+        "is_new": is_new, "rows": rows,
+    })
+
+
+@login_required
+def proposal_create(request, call_pk):
+    org = _organization(request)
+    membership = getattr(request.user, "membership", None)
+    if org is None or not membership.can_manage:
+        raise Http404
+    call = get_object_or_404(Call.objects.open(), pk=call_pk)
+    if not Organization.objects.approved().filter(pk=org.pk).exists():
+        messages.error(request, rules.not_approved_message(org))
+        return redirect("my-proposals:list")
+    return _edit(request, Proposal(call=call, lead=org, industry_id=org.industry_id))
+
+
+@login_required
+def proposal_edit(request, pk):
+    proposal = _managed_proposal(request, pk)
+    if not proposal.is_editable:
+        messages.error(request, _("This proposal can no longer be edited."))
+        return redirect("my-proposals:detail", pk=proposal.pk)
+    return _edit(request, proposal)
+
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = _visible_proposal(request, pk)
+    participants = list(proposal.participants.select_related("organization"))
+    context = {
+        "proposal": proposal,
+        "participants": participants,
+        "tier_mix": rules.tier_mix([rules.Line.of(p) for p in participants]),
+        "kpis": proposal.kpis.all(),
+        "annexes": proposal.annexes.all(),
+        "ai_areas": proposal.ai_areas.all(),
+        "history": proposal.history.select_related("by"),
+        "can_manage": services.can_manage(request.user, proposal),
+        "note_form": NoteForm(),
+        "annex_form": AnnexForm(),
+    }
+    if context["can_manage"] and proposal.is_editable:
+        context["problems"] = proposal.submission_problems()
+    if proposal.is_decided:
+        context["score_summary"] = proposal.score_summary()
+        context["review_comments"] = proposal.review_comments()
+    return render(request, "projects/proposal_detail.html", context)
+
+
+def _submit(request, proposal):
+    try:
+        services.proposal_submit(proposal=proposal, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("my-proposals:detail", pk=proposal.pk)
+    except services.TransitionError as error:
+        messages.error(request, error.message)
+        return redirect("my-proposals:detail", pk=proposal.pk)
+    messages.success(request, _("The proposal was submitted. The alliance will review it."))
+    return redirect("my-proposals:detail", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_submit(request, pk):
+    return _submit(request, _managed_proposal(request, pk))
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request, pk):
+    proposal = _managed_proposal(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        services.proposal_withdraw(proposal=proposal, by=request.user, note=form.cleaned_data.get("note", ""))
+    except services.TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The proposal was withdrawn."))
+    return redirect("my-proposals:detail", pk=proposal.pk)
+
+
+@login_required
+def proposal_document(request, pk):
+    proposal = _document_proposal(request, pk)
+    if not proposal.document:
+        raise Http404
+    return private_file_response(proposal.document, proposal.document_name or "proposal")
+
+
+@login_required
+def annex_download(request, pk, annex_pk):
+    proposal = _document_proposal(request, pk)
+    annex = get_object_or_404(Annex, proposal=proposal, pk=annex_pk)
+    return private_file_response(annex.file, annex.original_name)
+
+
+@login_required
+@require_POST
+def annex_add(request, pk):
+    proposal = _managed_proposal(request, pk)
+    form = AnnexForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.annex_add(proposal=proposal, uploaded=form.cleaned_data["file"], by=request.user)
+        except services.TransitionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The annex was added."))
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect("my-proposals:detail", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def annex_delete(request, pk, annex_pk):
+    proposal = _managed_proposal(request, pk)
+    annex = get_object_or_404(Annex.objects.select_related("proposal"), proposal=proposal, pk=annex_pk)
+    try:
+        services.annex_delete(annex=annex, by=request.user)
+    except services.TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The annex was removed."))
+    return redirect("my-proposals:detail", pk=proposal.pk)
+
