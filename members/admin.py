@@ -4,6 +4,7 @@ import datetime
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -167,6 +168,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "pk"]
     inlines = [StatusChangeInline, MembershipInline, InvitationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [_decision_action(*spec) for spec in DECISION_ACTIONS]
     fieldsets = [
         (None, {"fields": ["status", "approved_at", "kind", "name", "name_en", "business_number",

@@ -13,6 +13,11 @@ class OrganizationForm(forms.ModelForm):
     """Registration and the applicant's later edits: every rule of the model, with friendly messages."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
+    # Up to 12 characters typed (with dashes); the model stores the 10 digits.
+    business_number = forms.CharField(
+        label=_("Business registration number"), max_length=12, help_text=_("10 digits, with or without dashes."),
+        widget=forms.TextInput(attrs={"placeholder": "123-45-67890", "inputmode": "numeric"}),
+    )
 
     class Meta:
         model = Organization
@@ -23,7 +28,6 @@ class OrganizationForm(forms.ModelForm):
         ]
         widgets = {
             "kind": forms.RadioSelect,
-            "business_number": forms.TextInput(attrs={"placeholder": "123-45-67890", "inputmode": "numeric"}),
             "certificate_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "tier_proof": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         }
@@ -36,10 +40,8 @@ class OrganizationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["employees"].required = True
         self.fields["employees"].min_value = 0
-        self.fields["business_number"].max_length = 12
-        self.fields["business_number"].widget.attrs["maxlength"] = 12
         if self.instance.pk:
-            self.initial.setdefault("business_number", self.instance.business_number_display)
+            self.initial["business_number"] = self.instance.business_number_display
 
     def clean_business_number(self):
         value = business_numbers.normalize(self.cleaned_data["business_number"])

@@ -64,12 +64,12 @@ def _lock(organization) -> Organization:
     return Organization.objects.select_for_update().get(pk=organization.pk)
 
 
-def _transition(*, organization, to_status, by, note="", note_required=False) -> Organization:
+def _transition(*, organization, to_status, by, note="", note_required=False, from_statuses=None) -> Organization:
     note = (note or "").strip()
     if note_required and not note:
         raise MembershipError(_("Write a note for the applicant."), code="note_required")
     org = _lock(organization)
-    if not org.can_move_to(to_status):
+    if not org.can_move_to(to_status) or (from_statuses is not None and org.status not in from_statuses):
         raise MembershipError(
             _("A membership cannot go from “%(from)s” to “%(to)s”."),
             code="forbidden_transition",
@@ -97,7 +97,9 @@ def _require_decider(user):
 @transaction.atomic
 def organization_approve(*, organization, by, note="") -> Organization:
     _require_decider(by)
-    return _transition(organization=organization, to_status=Status.APPROVED, by=by, note=note)
+    # Bringing back a suspended member is a reinstatement, not an approval.
+    return _transition(organization=organization, to_status=Status.APPROVED, by=by, note=note,
+                       from_statuses={Status.PENDING})
 
 
 @transaction.atomic
@@ -123,10 +125,8 @@ def organization_suspend(*, organization, by, note) -> Organization:
 @transaction.atomic
 def organization_reinstate(*, organization, by, note="") -> Organization:
     _require_decider(by)
-    if organization.status != Status.SUSPENDED:
-        # Approval of a pending application goes through organization_approve, not here.
-        raise MembershipError(_("Only a suspended membership can be reinstated."), code="forbidden_transition")
-    return _transition(organization=organization, to_status=Status.APPROVED, by=by, note=note)
+    return _transition(organization=organization, to_status=Status.APPROVED, by=by, note=note,
+                       from_statuses={Status.SUSPENDED})
 
 
 @transaction.atomic

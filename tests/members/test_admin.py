@@ -1,0 +1,113 @@
+"""The staff side: decisions as admin actions, read-only history, CSV export, rights through groups."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from members.models import Organization, StatusChange
+
+CHANGELIST = reverse("admin:members_organization_changelist")
+
+
+@pytest.fixture
+def staff_client(client):
+    def login(user):
+        client.force_login(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return login
+
+
+def test_reviewer_approves_through_a_confirmation_page_with_a_note(
+    staff_client, reviewer, hanbit, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = staff_client(reviewer)
+    step1 = client.post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk]})
+    assert step1.status_code == 200 and "Note to the applicant" in step1.content.decode()
+    hanbit.refresh_from_db()
+    assert hanbit.status == "pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk], "confirm": "yes",
+                                 "note": "환영합니다"})
+    hanbit.refresh_from_db()
+    assert hanbit.status == "approved"
+    assert StatusChange.objects.filter(organization=hanbit).last().note == "환영합니다"
+    assert mailoutbox[0].to == [alice.email]
+
+
+def test_rejecting_without_a_note_asks_for_one(staff_client, reviewer, hanbit):
+    response = staff_client(reviewer).post(
+        CHANGELIST, {"action": "reject", "_selected_action": [hanbit.pk], "confirm": "yes", "note": ""}
+    )
+    assert "Write a note" in response.content.decode()
+    hanbit.refresh_from_db()
+    assert hanbit.status == "pending"
+
+
+def test_forbidden_moves_are_reported_not_applied(staff_client, reviewer, hanbit):
+    response = staff_client(reviewer).post(
+        CHANGELIST, {"action": "suspend", "_selected_action": [hanbit.pk], "confirm": "yes", "note": "x"},
+        follow=True,
+    )
+    assert "cannot go from" in response.content.decode()
+    hanbit.refresh_from_db()
+    assert hanbit.status == "pending"
+
+
+def test_readers_see_the_list_but_no_decision_actions(staff_client, reader, hanbit):
+    response = staff_client(reader).get(CHANGELIST)
+    assert response.status_code == 200 and hanbit.name in response.content.decode()
+    assert 'value="approve"' not in response.content.decode()
+    response = staff_client(reader).post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk],
+                                                      "confirm": "yes"})
+    hanbit.refresh_from_db()
+    assert hanbit.status == "pending"
+
+
+def test_history_and_people_are_shown_read_only(staff_client, reviewer, hanbit, alice):
+    page = staff_client(reviewer).get(reverse("admin:members_organization_change", args=[hanbit.pk]))
+    html = page.content.decode()
+    assert alice.email in html
+    assert 'name="status_changes-0-note"' not in html  # no editable history fields
+    assert reverse("members:tier-proof", args=[hanbit.pk]) in html
+
+
+def test_search_finds_a_number_typed_with_dashes(staff_client, reviewer, hanbit, make_org):
+    make_org("다른회사")
+    response = staff_client(reviewer).get(CHANGELIST, {"q": hanbit.business_number_display})
+    assert list(response.context["cl"].result_list) == [hanbit]
+
+
+def test_certificate_filter_lists_expired_and_expiring(staff_client, reviewer, make_org):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    make_org("만료", certificate_expires_on=today - datetime.timedelta(days=1))
+    make_org("곧만료", certificate_expires_on=today + datetime.timedelta(days=30))
+    make_org("여유", certificate_expires_on=today + datetime.timedelta(days=31))
+    response = staff_client(reviewer).get(CHANGELIST, {"certificate": "attention"})
+    assert {o.name for o in response.context["cl"].result_list} == {"만료", "곧만료"}
+
+
+def test_csv_export_of_the_filtered_list_opens_in_excel(staff_client, reader, make_org):
+    make_org("가람정밀", status="approved")
+    make_org("나래테크", status="pending")
+    response = staff_client(reader).get(reverse("admin:members_organization_export"), {"status__exact": "approved"})
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:])))
+    assert rows[0][:3] == ["name (Korean)", "name (English)", "business registration number"]
+    assert [r[0] for r in rows[1:]] == ["가람정밀"]
+    org = Organization.objects.get(name="가람정밀")
+    assert rows[1][2] == org.business_number_display
+
+
+def test_csv_export_needs_view_permission(client, staff_with_mfa):
+    client.force_login(staff_with_mfa)
+    assert client.get(reverse("admin:members_organization_export")).status_code == 403

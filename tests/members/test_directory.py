@@ -1,0 +1,60 @@
+"""/members/: the public directory of approved, listed members."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import Industry
+
+URL = reverse("members:directory")
+
+
+@pytest.fixture
+def members(make_org):
+    def make(count, **fields):
+        return [make_org(f"회원사{i:03d}", status="approved", **fields) for i in range(count)]
+
+    return make
+
+
+def test_only_approved_and_listed_organisations_are_shown(client, make_org):
+    make_org("승인회사", status="approved")
+    make_org("대기회사", status="pending")
+    make_org("정지회사", status="suspended")
+    make_org("비공개회사", status="approved", listed_in_directory=False)
+    page = client.get(URL).content.decode()
+    assert "승인회사" in page
+    assert not any(name in page for name in ["대기회사", "정지회사", "비공개회사"])
+
+
+def test_filters_by_kind_tier_industry_and_name(client, make_org):
+    make_org("가람정밀", status="approved", tier="sme")
+    make_org("나래중공업", status="approved", tier="large", industry=Industry.objects.get(code="shipbuilding"))
+    make_org("다온연구원", status="approved", kind="institution")
+    names = lambda **q: [o.name for o in client.get(URL, q).context["page"].object_list]  # noqa: E731
+    assert names(kind="institution") == ["다온연구원"]
+    assert names(tier="large") == ["나래중공업"]
+    assert names(industry="shipbuilding") == ["나래중공업"]
+    assert names(q="정밀") == ["가람정밀"]
+
+
+def test_pages_of_twenty_keep_the_filters(client, members):
+    members(25)
+    response = client.get(URL, {"tier": "sme"})
+    assert len(response.context["page"].object_list) == 20
+    assert "tier=sme&amp;page=2" in response.content.decode()
+
+
+def test_tier_mix_of_listed_members_beside_the_launch_mix(client, members, make_org):
+    members(3, tier="sme")
+    make_org("큰회사", status="approved", tier="large")
+    rows = client.get(URL).context["tier_mix"]["rows"]
+    assert [(r["count"], r["percent"], r["launch_percent"]) for r in rows] == [(1, 25, 21), (0, 0, 23), (3, 75, 56)]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_query_count_does_not_grow_with_members(client, members, django_assert_num_queries, count):
+    members(count)
+    # industries for the filter, the page count, the page, the tier mix
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"page": 2 if count > 20 else 1})
+    assert response.status_code == 200

@@ -1,0 +1,81 @@
+"""Rules held by the Organization model and by the database itself."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from members.models import Organization, StatusChange
+from tests.members.conftest import next_business_number
+
+
+def test_business_number_uniqueness_is_held_by_the_database_without_any_form(hanbit, industry):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.create(
+            kind="company", tier="large", name="다른회사", business_number=hanbit.business_number,
+            industry=industry,
+        )
+
+
+def test_duplicate_number_message_does_not_name_the_owner(hanbit, industry):
+    twin = Organization(kind="company", tier="large", name="다른회사", business_number=hanbit.business_number,
+                        industry=industry, representative="박", address="서울", employees=3000)
+    with pytest.raises(ValidationError) as error:
+        twin.full_clean()
+    message = " ".join(error.value.message_dict["business_number"])
+    assert "invitation" in message and hanbit.name not in message
+
+
+@pytest.mark.parametrize("stored", ["120-81-47521", "12081475", "12O8147521"])
+def test_database_refuses_a_number_that_is_not_ten_digits(industry, stored):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.create(kind="company", tier="large", name="x", business_number=stored, industry=industry)
+
+
+def test_database_refuses_a_company_without_tier(industry):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.create(kind="company", tier="", name="x", business_number=next_business_number(),
+                                    industry=industry)
+
+
+@pytest.mark.parametrize(("kind", "tier", "institution_type"), [
+    ("institution", "", ""),  # an institution needs its type
+    ("company", "large", "university"),  # a company has none
+])
+def test_database_ties_institution_type_to_kind(industry, kind, tier, institution_type):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.create(kind=kind, tier=tier, institution_type=institution_type, name="x",
+                                    business_number=next_business_number(), industry=industry)
+
+
+def test_sme_needs_its_certificate_but_large_company_and_institution_do_not(make_org):
+    with pytest.raises(ValidationError) as error:
+        make_org("증빙없음", tier="sme", tier_proof="", certificate_number="", certificate_expires_on=None)
+    assert {"tier_proof", "certificate_number", "certificate_expires_on"} <= set(error.value.message_dict)
+    make_org("대형회사", tier="large")
+    make_org("연구원", kind="institution")
+
+
+def test_only_approved_organisations_may_take_part(make_org):
+    orgs = {status: make_org(f"회사-{status}", status=status) for status in Organization.Status.values}
+    assert set(Organization.objects.approved()) == {orgs["approved"]}
+    assert [s for s, org in orgs.items() if org.may_take_part()] == ["approved"]
+
+
+def test_history_rows_cannot_be_changed_or_deleted(hanbit):
+    entry = StatusChange.objects.get(organization=hanbit)
+    entry.note = "고쳐 쓰기"
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        entry.delete()
+    assert StatusChange.objects.get(pk=entry.pk).note == ""
+
+
+def test_certificate_state_warns_thirty_days_ahead(make_org):
+    import datetime
+
+    org = make_org()
+    today = datetime.date(2027, 1, 1)
+    for days, state in [(-1, "expired"), (0, "expiring"), (30, "expiring"), (31, "")]:
+        org.certificate_expires_on = today + datetime.timedelta(days=days)
+        assert org.certificate_state(today) == state

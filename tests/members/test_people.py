@@ -1,0 +1,160 @@
+"""Colleagues: invitations, roles, removal, leaving, and the last-owner rule."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members import services
+from members.models import Invitation, Membership
+
+SITE = "http://testserver/"
+
+
+def invite(org, by, email="erin@hanbit.example", role="member"):
+    return services.invitation_create(organization=org, email=email, role=role, by=by, site_url=SITE)
+
+
+@pytest.fixture
+def erin(make_user):
+    return make_user("erin@hanbit.example")
+
+
+def test_owner_invites_by_email_with_a_single_use_link(hanbit, alice, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = invite(hanbit, alice)
+    assert invitation.token_hash != token and Invitation.hash_token(token) == invitation.token_hash
+    assert mailoutbox[0].to == ["erin@hanbit.example"]
+    assert reverse("members:invitation", args=[token]) in mailoutbox[0].body
+    assert invitation.expires_at - invitation.created_at == datetime.timedelta(days=7)
+
+
+def test_managers_invite_but_plain_members_cannot(hanbit, carol, bob):
+    invite(hanbit, carol)
+    with pytest.raises(services.MembershipError):
+        invite(hanbit, bob, email="frank@hanbit.example")
+
+
+def test_invitee_accepts_and_joins_with_the_invited_role(hanbit, alice, erin):
+    _, token = invite(hanbit, alice, role="manager")
+    membership = services.invitation_accept(token=token, user=erin)
+    assert (membership.organization, membership.role) == (hanbit, "manager")
+
+
+def test_a_used_invitation_cannot_be_used_again(hanbit, alice, erin, make_user):
+    _, token = invite(hanbit, alice)
+    services.invitation_accept(token=token, user=erin)
+    Membership.objects.filter(user=erin).delete()
+    with pytest.raises(services.MembershipError) as error:
+        services.invitation_accept(token=token, user=erin)
+    assert error.value.code == "used"
+
+
+def test_an_expired_invitation_is_refused(hanbit, alice, erin):
+    invitation, token = invite(hanbit, alice)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    with pytest.raises(services.MembershipError) as error:
+        services.invitation_accept(token=token, user=erin)
+    assert error.value.code == "expired"
+    assert not Membership.objects.filter(user=erin).exists()
+
+
+def test_the_wrong_account_cannot_accept(hanbit, alice, make_user):
+    _, token = invite(hanbit, alice)
+    with pytest.raises(services.MembershipError) as error:
+        services.invitation_accept(token=token, user=make_user("someone@else.example"))
+    assert error.value.code == "wrong_account"
+
+
+def test_someone_already_member_elsewhere_cannot_accept(hanbit, alice, mallory):
+    _, token = invite(hanbit, alice, email=mallory.email)
+    with pytest.raises(services.MembershipError) as error:
+        services.invitation_accept(token=token, user=mallory)
+    assert error.value.code == "member_elsewhere"
+
+
+def test_a_withdrawn_invitation_is_refused(hanbit, alice, erin):
+    invitation, token = invite(hanbit, alice)
+    services.invitation_revoke(invitation=invitation, by=alice)
+    with pytest.raises(services.MembershipError) as error:
+        services.invitation_accept(token=token, user=erin)
+    assert error.value.code == "revoked"
+
+
+def test_a_new_invitation_replaces_the_open_one(hanbit, alice, erin):
+    _, old = invite(hanbit, alice)
+    _, new = invite(hanbit, alice)
+    with pytest.raises(services.MembershipError):
+        services.invitation_accept(token=old, user=erin)
+    services.invitation_accept(token=new, user=erin)
+
+
+def test_the_invitation_page_explains_the_problem(client, hanbit, alice, make_user):
+    _, token = invite(hanbit, alice)
+    client.force_login(make_user("someone@else.example"))
+    response = client.get(reverse("members:invitation", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "erin@hanbit.example" in response.content.decode() and "Sign in with the invited address" in (
+        response.content.decode()
+    )
+    response = client.post(reverse("members:invitation", args=[token]))
+    assert not Membership.objects.filter(user__email="someone@else.example").exists()
+
+
+def test_the_invitation_page_sends_strangers_to_sign_in_first(client, hanbit, alice):
+    _, token = invite(hanbit, alice)
+    response = client.get(reverse("members:invitation", args=[token]))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_an_unknown_token_is_404(client, erin):
+    client.force_login(erin)
+    assert client.get(reverse("members:invitation", args=["nope"])).status_code == 404
+
+
+def test_accepting_through_the_page(client, hanbit, alice, erin):
+    _, token = invite(hanbit, alice)
+    client.force_login(erin)
+    response = client.post(reverse("members:invitation", args=[token]))
+    assert response["Location"] == reverse("my:dashboard")
+    assert erin.membership.organization == hanbit
+
+
+# --- roles and the last owner ------------------------------------------------------------------
+
+
+def test_the_last_owner_cannot_leave(hanbit, alice):
+    with pytest.raises(services.MembershipError) as error:
+        services.membership_leave(membership=alice.membership)
+    assert error.value.code == "last_owner"
+
+
+def test_the_last_owner_cannot_step_down(hanbit, alice):
+    with pytest.raises(services.MembershipError) as error:
+        services.membership_change_role(membership=alice.membership, role="manager", by=alice)
+    assert error.value.code == "last_owner"
+
+
+def test_with_a_second_owner_the_first_may_leave(hanbit, alice, bob):
+    services.membership_change_role(membership=bob.membership, role="owner", by=alice)
+    services.membership_leave(membership=alice.membership)
+    assert not Membership.objects.filter(user=alice).exists()
+
+
+def test_the_last_owner_cannot_be_removed_by_a_co_owner_who_left_first(hanbit, alice, bob):
+    services.membership_change_role(membership=bob.membership, role="owner", by=alice)
+    services.membership_remove(membership=bob.membership, by=alice)
+    with pytest.raises(services.MembershipError):
+        services.membership_remove(membership=alice.membership, by=alice)
+
+
+def test_managers_cannot_change_roles_or_remove_people(hanbit, carol, bob):
+    with pytest.raises(services.MembershipError):
+        services.membership_change_role(membership=bob.membership, role="manager", by=carol)
+    with pytest.raises(services.MembershipError):
+        services.membership_remove(membership=bob.membership, by=carol)
+
+
+def test_a_member_may_leave(hanbit, bob):
+    services.membership_leave(membership=bob.membership)
+    assert not Membership.objects.filter(user=bob).exists()

@@ -1,0 +1,96 @@
+"""The membership status machine, as the services run it."""
+
+import pytest
+
+from members import services
+from members.models import Organization, StatusChange
+
+S = Organization.Status
+ALL_MOVES = {
+    "approve": S.APPROVED, "reject": S.REJECTED, "request_changes": S.CHANGES_REQUESTED,
+    "suspend": S.SUSPENDED, "reinstate": S.APPROVED,
+}
+ALLOWED = {
+    S.PENDING: {"approve", "reject", "request_changes"},
+    S.CHANGES_REQUESTED: set(),
+    S.APPROVED: {"suspend"},
+    S.SUSPENDED: {"reinstate"},
+    S.REJECTED: set(),
+}
+
+
+@pytest.mark.parametrize("start", list(ALLOWED))
+@pytest.mark.parametrize("move", list(ALL_MOVES))
+def test_every_decision_from_every_status(make_org, alice, reviewer, start, move):
+    org = make_org(owner=alice, status=start)
+    if move in ALLOWED[start]:
+        services.DECISIONS[move](organization=org, by=reviewer, note="사유")
+        org.refresh_from_db()
+        assert org.status == ALL_MOVES[move]
+        last = StatusChange.objects.filter(organization=org).last()
+        assert (last.from_status, last.to_status, last.by, last.note) == (start, ALL_MOVES[move], reviewer, "사유")
+    else:
+        with pytest.raises(services.MembershipError):
+            services.DECISIONS[move](organization=org, by=reviewer, note="사유")
+        org.refresh_from_db()
+        assert org.status == start
+
+
+@pytest.mark.parametrize("move", ["reject", "request_changes", "suspend"])
+def test_rejection_changes_and_suspension_need_a_note(hanbit, reviewer, move):
+    if move == "suspend":
+        services.organization_approve(organization=hanbit, by=reviewer)
+    with pytest.raises(services.MembershipError) as error:
+        services.DECISIONS[move](organization=hanbit, by=reviewer, note="  ")
+    assert error.value.code == "note_required"
+
+
+def test_staff_without_the_decide_permission_cannot_decide(hanbit, reader):
+    with pytest.raises(services.MembershipError):
+        services.organization_approve(organization=hanbit, by=reader)
+    hanbit.refresh_from_db()
+    assert hanbit.status == S.PENDING
+
+
+def test_owner_resubmits_after_changes_were_requested(hanbit, alice, reviewer):
+    services.organization_request_changes(organization=hanbit, by=reviewer, note="확인서를 다시 올려 주세요")
+    services.organization_resubmit(organization=hanbit, by=alice)
+    hanbit.refresh_from_db()
+    assert hanbit.status == S.PENDING
+    assert list(hanbit.status_changes.values_list("to_status", flat=True)) == [
+        S.PENDING, S.CHANGES_REQUESTED, S.PENDING
+    ]
+
+
+def test_a_plain_member_cannot_resubmit(hanbit, bob, reviewer):
+    services.organization_request_changes(organization=hanbit, by=reviewer, note="보완")
+    with pytest.raises(services.MembershipError):
+        services.organization_resubmit(organization=hanbit, by=bob)
+
+
+def test_approval_records_the_date_and_keeps_it_through_suspension(hanbit, reviewer):
+    services.organization_approve(organization=hanbit, by=reviewer)
+    hanbit.refresh_from_db()
+    first = hanbit.approved_at
+    assert first is not None
+    services.organization_suspend(organization=hanbit, by=reviewer, note="정지")
+    services.organization_reinstate(organization=hanbit, by=reviewer)
+    hanbit.refresh_from_db()
+    assert hanbit.approved_at == first and hanbit.status == S.APPROVED
+
+
+def test_the_owner_gets_an_email_once_the_decision_is_committed(
+    hanbit, alice, bob, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organization_request_changes(organization=hanbit, by=reviewer, note="사업자등록증 사본이 흐립니다")
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [alice.email]
+    assert "사업자등록증 사본이 흐립니다" in mail.body and hanbit.name in mail.subject
+
+
+def test_no_email_when_the_decision_is_refused(hanbit, reviewer, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.MembershipError):
+        services.organization_suspend(organization=hanbit, by=reviewer, note="x")
+    assert mailoutbox == []
