@@ -1,0 +1,189 @@
+"""Ministry staff in the admin: the News editors group, preview, publish actions, feed import."""
+
+import io
+import urllib.request
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import reverse
+
+from portal.news.models import Article, Status
+
+from .test_importer import ATOM_FEED
+
+CHANGELIST = "/admin/news/article/"
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def writer(make_user):
+    """Staff who may write articles but not publish them."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = make_user("writer@example.com", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="news", codename__in=["add_article", "change_article", "view_article"]))
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def test_the_news_editors_group_can_write_and_publish(db):
+    codenames = set(Group.objects.get(name="News editors").permissions.values_list("codename", flat=True))
+    assert codenames == {"add_article", "change_article", "delete_article", "view_article", "publish_article"}
+
+
+def test_an_editor_writes_an_article_and_the_admin_fills_slug_body_and_author(editor_client, editor):
+    response = editor_client.post(reverse("admin:news_article_add"), {
+        "title": "분과 워크숍 안내", "slug": "", "category": "event", "summary": "요약",
+        "body": "**중요** <script>alert(1)</script>", "cover_alt": "", "source_name": "", "source_url": "",
+        "source_published_on": "", "status": "draft", "published_at_0": "", "published_at_1": "",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert article.slug == "분과-워크숍-안내"
+    assert article.author == editor
+    assert "<strong>중요</strong>" in article.body_html and "<script" not in article.body_html
+
+
+def test_the_admin_refuses_a_javascript_source_address(editor_client):
+    response = editor_client.post(reverse("admin:news_article_add"), {
+        "title": "t", "category": "notice", "summary": "s", "body": "", "source_url": "javascript:alert(1)",
+        "status": "draft",
+    })
+    assert response.status_code == 200
+    assert "source_url" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+def test_the_preview_shows_a_draft_rendered_and_sanitised(editor_client, make_article):
+    draft = make_article("미리보기 초안", status=Status.DRAFT, body="## 소제목\n\n<img src=x onerror=alert(1)>")
+    response = editor_client.get(reverse("admin:news_article_preview", args=[draft.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h2>소제목</h2>" in content
+    assert "onerror" not in content
+    change = editor_client.get(reverse("admin:news_article_change", args=[draft.pk])).content.decode()
+    assert reverse("admin:news_article_preview", args=[draft.pk]) in change
+    listing = editor_client.get(CHANGELIST).content.decode()
+    assert reverse("admin:news_article_preview", args=[draft.pk]) in listing
+
+
+def test_the_list_filters_by_status_and_category_and_searches(editor_client, make_article):
+    make_article("게시된 공지", category="notice")
+    make_article("초안 행사", status=Status.DRAFT, category="event")
+    drafts = editor_client.get(CHANGELIST, {"status__exact": "draft"}).context["cl"].result_list
+    assert [a.title for a in drafts] == ["초안 행사"]
+    events = editor_client.get(CHANGELIST, {"category__exact": "event"}).context["cl"].result_list
+    assert [a.title for a in events] == ["초안 행사"]
+    found = editor_client.get(CHANGELIST, {"q": "공지"}).context["cl"].result_list
+    assert [a.title for a in found] == ["게시된 공지"]
+
+
+def test_the_admin_list_uses_a_constant_number_of_queries(editor_client, make_article, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_article(author=editor)
+    with CaptureQueriesContext(connection) as small:
+        editor_client.get(CHANGELIST)
+    for _ in range(20):
+        make_article(author=editor)
+    with CaptureQueriesContext(connection) as large:
+        editor_client.get(CHANGELIST)
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_publishing_asks_for_confirmation_first(editor_client, make_article):
+    draft = make_article("곧 게시", status=Status.DRAFT)
+    data = {"action": "publish_selected", "_selected_action": [draft.pk]}
+    response = editor_client.post(CHANGELIST, {**data, "index": 0})
+    assert response.status_code == 200
+    assert "곧 게시" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    response = editor_client.post(CHANGELIST, {**data, "confirmed": "yes"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED and draft.published_at is not None
+
+
+def test_publishing_keeps_a_scheduled_time(editor_client, make_article):
+    import datetime
+
+    from django.utils import timezone
+
+    later = timezone.now() + datetime.timedelta(days=3)
+    article = make_article("예약", status=Status.DRAFT, published_at=later)
+    editor_client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk],
+                                    "confirmed": "yes"})
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED and article.published_at == later
+    assert not Article.objects.published().exists()
+
+
+def test_unpublishing_sends_an_article_back_to_draft(editor_client, make_article):
+    article = make_article("내릴 기사")
+    editor_client.post(CHANGELIST, {"action": "unpublish_selected", "_selected_action": [article.pk],
+                                    "confirmed": "yes"})
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+
+
+def test_staff_without_the_publish_permission_cannot_publish(client, writer, make_article):
+    client.force_login(writer)
+    draft = make_article("권한 없음", status=Status.DRAFT)
+    listing = client.get(CHANGELIST)
+    assert "publish_selected" not in listing.content.decode()
+    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [draft.pk], "confirmed": "yes"})
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    form = client.get(reverse("admin:news_article_change", args=[draft.pk])).context["adminform"].form
+    assert "status" not in form.fields and "published_at" not in form.fields
+
+
+def test_import_from_a_feed_address_creates_drafts(editor_client, monkeypatch):
+    def fake_urlopen(request, timeout):
+        assert request.full_url == "https://example.go.kr/feed.xml"
+        return io.BytesIO(ATOM_FEED.encode())
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    assert reverse("admin:news_article_import") in editor_client.get(CHANGELIST).content.decode()
+    assert editor_client.get(reverse("admin:news_article_import")).status_code == 200
+    response = editor_client.post(reverse("admin:news_article_import"), {
+        "url": "https://example.go.kr/feed.xml", "source_name": "산업부", "category": "press-release",
+    }, follow=True)
+    assert response.redirect_chain[-1][0].startswith(CHANGELIST)
+    assert Article.objects.filter(status=Status.DRAFT, source_name="산업부").count() == 2
+
+
+def test_import_of_an_unreachable_feed_shows_the_error_and_writes_nothing(editor_client):
+    response = editor_client.post(reverse("admin:news_article_import"), {
+        "url": "http://127.0.0.1:9/feed.xml", "source_name": "", "category": "notice",
+    })
+    assert response.status_code == 200
+    assert response.context["form"].errors["url"]
+    assert not Article.objects.exists()
+
+
+def test_import_needs_the_add_permission(client, make_user):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    viewer = make_user("viewer@example.com", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
+    TOTP.activate(viewer, generate_totp_secret())
+    client.force_login(viewer)
+    assert client.get(reverse("admin:news_article_import")).status_code == 403
+    assert reverse("admin:news_article_import") not in client.get(CHANGELIST).content.decode()
+
+
+def test_admin_posts_need_the_csrf_token(editor):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(editor)
+    response = csrf_client.post(reverse("admin:news_article_import"), {"url": "https://example.com/feed"})
+    assert response.status_code == 403
