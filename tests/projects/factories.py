@@ -69,7 +69,8 @@ def participant(prop, org, role=Participant.Role.RESEARCH_PARTNER, gov=0, cash=0
     )
 
 
-def ready_proposal(call_obj=None, *, lead=None, status=Proposal.Status.DRAFT, gov=3_000_000_000):
+def ready_proposal(call_obj=None, *, lead=None, partner=None, status=Proposal.Status.DRAFT, gov=3_000_000_000,
+                   title="AI 불량 검출 라인"):
     """A proposal that passes every submission rule: large lead, SME demand company, document, KPI.
 
     The lead (large, ≤ 50 %) gets `gov` and the same again in private money (20 % cash);
@@ -79,8 +80,8 @@ def ready_proposal(call_obj=None, *, lead=None, status=Proposal.Status.DRAFT, go
 
     call_obj = call_obj or call()
     lead = lead or organization("대형제조", tier=Organization.Tier.LARGE)
-    sme = organization("중소부품", tier=Organization.Tier.SME)
-    prop = proposal(call_obj, lead, status=status)
+    sme = partner or organization("중소부품", tier=Organization.Tier.SME)
+    prop = proposal(call_obj, lead, status=status, title=title)
     participant(prop, lead, Participant.Role.LEAD, gov=gov, cash=gov // 5, kind=gov - gov // 5)
     sme_gov = gov * 3 // 2
     participant(prop, sme, Participant.Role.DEMAND_COMPANY, gov=sme_gov, cash=sme_gov // 3, kind=0)
@@ -90,3 +91,14 @@ def ready_proposal(call_obj=None, *, lead=None, status=Proposal.Status.DRAFT, go
     prop.recompute_totals()
     prop.save()
     return prop
+
+
+def staff(make_user, email, group):
+    """A staff member with MFA in one of the projects groups."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+
+    user = make_user(email, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    TOTP.activate(user, generate_totp_secret())
+    return user
