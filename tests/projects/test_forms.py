@@ -1,0 +1,205 @@
+"""Creating and editing a proposal through the company pages: plain HTML forms, no JavaScript."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Organization
+from projects.models import MAX_FUNDING_CAP, AIArea, Proposal
+from tests.projects import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(call, rows, kpis=(("생산성", "100", "120", "%"),), action="save", **overrides):
+    """POST data for the proposal form: `rows` are (org, role, gov, cash, in_kind)."""
+    start = timezone.localdate(call.opens_at) + datetime.timedelta(days=30)
+    data = {
+        "title": "AI 설비 예지보전", "summary": "요약", "problem": "문제", "industry": f.industry().pk,
+        "ai_areas": [AIArea.objects.get(code="failure-prediction").pk],
+        "starts_on": start.isoformat(), "ends_on": (start + datetime.timedelta(days=365)).isoformat(),
+        "participants-TOTAL_FORMS": len(rows), "participants-INITIAL_FORMS": 0,
+        "participants-MIN_NUM_FORMS": 0, "participants-MAX_NUM_FORMS": 1000,
+        "kpis-TOTAL_FORMS": len(kpis), "kpis-INITIAL_FORMS": 0, "kpis-MIN_NUM_FORMS": 0, "kpis-MAX_NUM_FORMS": 1000,
+        "action": action,
+    }
+    for i, (org, role, gov, cash, kind) in enumerate(rows):
+        data.update({
+            f"participants-{i}-organization": org.pk, f"participants-{i}-role": role,
+            f"participants-{i}-government_funding": gov, f"participants-{i}-private_cash": cash,
+            f"participants-{i}-private_in_kind": kind,
+        })
+    for i, (indicator, baseline, target, unit) in enumerate(kpis):
+        data.update({f"kpis-{i}-indicator": indicator, f"kpis-{i}-baseline": baseline,
+                     f"kpis-{i}-target": target, f"kpis-{i}-unit": unit})
+    data.update(overrides)
+    return data
+
+
+def cap_rows(lead_org, partner_org, total):
+    """Half of `total` to the lead (50 % cover), the rest to the SME (75 % cover)."""
+    lead_gov = total // 2
+    sme_gov = total - lead_gov
+    return [(lead_org, "lead", lead_gov, lead_gov, 0), (partner_org, "demand_company", sme_gov, -(-sme_gov // 3), 0)]
+
+
+@pytest.fixture
+def signed_in(client, owner):
+    client.force_login(owner)
+    return client
+
+
+def create_url(call):
+    return reverse("my-proposals:create", args=[call.pk])
+
+
+def test_the_form_starts_with_the_lead_row_filled_in(signed_in, call, lead_org):
+    page = signed_in.get(create_url(call)).text
+    assert f'<option value="{lead_org.pk}" selected>' in page
+    assert 'name="action" value="add-rows"' in page
+
+
+def test_exactly_the_cap_is_accepted_by_the_form(signed_in, call, lead_org, partner_org):
+    response = signed_in.post(create_url(call), form_data(call, cap_rows(lead_org, partner_org, MAX_FUNDING_CAP)))
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.government_total == MAX_FUNDING_CAP
+    assert proposal.status == Proposal.Status.DRAFT
+
+
+def test_one_won_above_the_cap_is_refused_by_the_form(signed_in, call, lead_org, partner_org):
+    response = signed_in.post(create_url(call), form_data(call, cap_rows(lead_org, partner_org, MAX_FUNDING_CAP + 1)))
+    assert response.status_code == 200
+    assert "allows at most" in response.text or "최대" in response.text
+    assert not Proposal.objects.exists()
+
+
+def test_totals_sent_by_the_browser_are_ignored(signed_in, call, lead_org, partner_org):
+    data = form_data(call, cap_rows(lead_org, partner_org, 1_000_000), government_total="1")
+    signed_in.post(create_url(call), data)
+    assert Proposal.objects.get().government_total == 1_000_000
+
+
+@pytest.mark.parametrize("amount", ["-1", "abc", "1.5"])
+def test_negative_and_non_numeric_amounts_are_refused(signed_in, call, lead_org, amount):
+    response = signed_in.post(create_url(call), form_data(call, [(lead_org, "lead", amount, 100, 0)]))
+    assert response.status_code == 200
+    assert 'class="errorlist"' in response.text
+    assert not Proposal.objects.exists()
+
+
+def test_the_tier_share_is_checked_in_the_form(signed_in, call, lead_org):
+    response = signed_in.post(create_url(call), form_data(call, [(lead_org, "lead", 51, 49, 0)]))
+    assert response.status_code == 200 and "50%" in response.text
+
+
+def test_the_cash_minimum_is_checked_in_the_form(signed_in, call, lead_org):
+    response = signed_in.post(create_url(call), form_data(call, [(lead_org, "lead", 0, 14, 86)]))
+    assert response.status_code == 200 and "15%" in response.text
+
+
+def test_a_duplicate_participant_is_refused(signed_in, call, lead_org, partner_org):
+    rows = [(lead_org, "lead", 0, 0, 0), (partner_org, "demand_company", 0, 0, 0),
+            (partner_org, "research_partner", 0, 0, 0)]
+    response = signed_in.post(create_url(call), form_data(call, rows))
+    assert response.status_code == 200 and "more than once" in response.text
+    assert not Proposal.objects.exists()
+
+
+def test_an_unapproved_participant_cannot_be_chosen(signed_in, call, lead_org):
+    pending = f.organization(status=Organization.Status.PENDING)
+    rows = [(lead_org, "lead", 0, 0, 0), (pending, "research_partner", 0, 0, 0)]
+    response = signed_in.post(create_url(call), form_data(call, rows))
+    assert response.status_code == 200
+    assert not Proposal.objects.exists()
+
+
+def test_an_unapproved_lead_cannot_start_a_proposal(client, call, make_user):
+    from members.models import Membership
+
+    pending = f.organization(status=Organization.Status.PENDING)
+    client.force_login(f.member(make_user, pending, Membership.Role.OWNER))
+    response = client.post(create_url(call), form_data(call, [(pending, "lead", 0, 0, 0)]))
+    assert response.status_code == 302 and not Proposal.objects.exists()
+
+
+def test_a_closed_call_takes_no_new_proposals(signed_in, lead_org):
+    closed = f.call(opens=-30, closes=-1)
+    assert signed_in.get(create_url(closed)).status_code == 404
+
+
+def test_a_project_starting_before_the_call_is_refused(signed_in, call, lead_org):
+    early = (timezone.localdate(call.opens_at) - datetime.timedelta(days=1)).isoformat()
+    response = signed_in.post(create_url(call), form_data(call, [(lead_org, "lead", 0, 0, 0)], starts_on=early))
+    assert response.status_code == 200 and not Proposal.objects.exists()
+
+
+def test_submitting_from_the_form_applies_every_rule(signed_in, call, lead_org, partner_org):
+    rows = [(lead_org, "lead", 50, 50, 0), (partner_org, "technology_supplier", 75, 25, 0)]
+    response = signed_in.post(create_url(call), form_data(call, rows, action="submit"))
+    assert response.status_code == 200 and "demand company" in response.text
+
+
+def test_save_and_submit_with_a_document(signed_in, call, lead_org, partner_org):
+    rows = cap_rows(lead_org, partner_org, 2_000_000_000)
+    data = form_data(call, rows, action="submit")
+    data["document"] = SimpleUploadedFile("제안서.pdf", b"%PDF-1.7 proposal", content_type="application/pdf")
+    response = signed_in.post(create_url(call), data)
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert proposal.status == Proposal.Status.SUBMITTED and proposal.document_name == "제안서.pdf"
+
+
+def test_a_fake_pdf_is_refused(signed_in, call, lead_org):
+    data = form_data(call, [(lead_org, "lead", 0, 0, 0)])
+    data["document"] = SimpleUploadedFile("제안서.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = signed_in.post(create_url(call), data)
+    assert response.status_code == 200 and not Proposal.objects.exists()
+
+
+def test_add_rows_saves_and_offers_more_rows(signed_in, call, lead_org):
+    data = form_data(call, [(lead_org, "lead", 0, 0, 0)], action="add-rows")
+    response = signed_in.post(create_url(call) + "?rows=2", data)
+    proposal = Proposal.objects.get()
+    assert response["Location"] == reverse("my-proposals:edit", args=[proposal.pk]) + "?rows=5"
+    page = signed_in.get(response["Location"]).text
+    assert 'name="participants-TOTAL_FORMS" value="6"' in page
+
+
+def test_edit_changes_rows_and_recomputes_totals(signed_in, proposal):
+    page = signed_in.get(reverse("my-proposals:edit", args=[proposal.pk]))
+    assert page.status_code == 200
+    lead_line = proposal.participants.get(role="lead")
+    data = {
+        "title": proposal.title, "summary": "s", "problem": "p", "industry": proposal.industry_id,
+        "ai_areas": [a.pk for a in proposal.ai_areas.all()],
+        "starts_on": proposal.starts_on.isoformat(), "ends_on": proposal.ends_on.isoformat(),
+        "participants-TOTAL_FORMS": 2, "participants-INITIAL_FORMS": 2, "participants-MIN_NUM_FORMS": 0,
+        "participants-MAX_NUM_FORMS": 1000, "kpis-TOTAL_FORMS": 0, "kpis-INITIAL_FORMS": 0,
+        "kpis-MIN_NUM_FORMS": 0, "kpis-MAX_NUM_FORMS": 1000, "action": "save",
+    }
+    for i, p in enumerate(proposal.participants.all()):
+        data.update({f"participants-{i}-id": p.pk, f"participants-{i}-organization": p.organization_id,
+                     f"participants-{i}-role": p.role, f"participants-{i}-government_funding": p.government_funding,
+                     f"participants-{i}-private_cash": p.private_cash,
+                     f"participants-{i}-private_in_kind": p.private_in_kind})
+    data["participants-0-government_funding"] = lead_line.government_funding - 1_000
+    assert signed_in.post(reverse("my-proposals:edit", args=[proposal.pk]), data).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.government_total == 7_500_000_000 - 1_000
+
+
+def test_a_submitted_proposal_cannot_be_edited(signed_in, proposal, owner):
+    from projects import services
+
+    services.proposal_submit(proposal=proposal, by=owner)
+    response = signed_in.get(reverse("my-proposals:edit", args=[proposal.pk]))
+    assert response.status_code == 302
+
+
+def test_detail_shows_the_tier_mix(signed_in, proposal):
+    page = signed_in.get(reverse("my-proposals:detail", args=[proposal.pk])).text
+    assert "tier-mix" in page and "60%" in page and "40%" in page
