@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from members.models import Organization, StatusChange
 from tests.members.conftest import next_business_number
@@ -19,9 +20,10 @@ def test_business_number_uniqueness_is_held_by_the_database_without_any_form(han
 def test_duplicate_number_message_does_not_name_the_owner(hanbit, industry):
     twin = Organization(kind="company", tier="large", name="다른회사", business_number=hanbit.business_number,
                         industry=industry, representative="박", address="서울", employees=3000)
-    with pytest.raises(ValidationError) as error:
-        twin.full_clean()
-    message = " ".join(error.value.message_dict["business_number"])
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            twin.full_clean()
+        message = " ".join(error.value.message_dict["business_number"])
     assert "invitation" in message and hanbit.name not in message
 
 
