@@ -194,3 +194,15 @@ def test_list_pages_use_the_same_few_queries_at_any_size(client, make_article, d
         make_article()
     with django_assert_num_queries(expected):
         assert client.get(path).status_code == 200
+
+
+def test_search_uses_full_text_search_on_postgresql_and_a_substring_match_elsewhere(db):
+    from django.db import connection
+
+    from portal.news.models import Article
+
+    sql = str(Article.objects.published().search("자율제조").query)
+    if connection.vendor == "postgresql":
+        assert "to_tsvector" in sql and "to_tsquery" in sql
+    else:
+        assert "LIKE" in sql and "to_tsvector" not in sql
