@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import format_krw
+from portal.money import exact_krw, format_krw
 from projects import rules, services
 from projects.forms import NoteForm, RecuseForm, ScoreForm
 from projects.models import KPI, AIArea, Annex, Call, Criterion, Participant, Proposal, Review, StatusChange
@@ -188,7 +188,8 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("government funding"), ordering="government_total")
     def funding(self, obj):
-        return format_html('<span title="{:,}">{}</span>', obj.government_total, format_krw(obj.government_total))
+        amount = obj.government_total
+        return format_html('<span title="{}">{}</span>', exact_krw(amount), format_krw(amount))
 
     @admin.display(description=_("average score"), ordering="average_score")
     def average(self, obj):

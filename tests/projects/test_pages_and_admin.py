@@ -1,0 +1,199 @@
+"""Public call pages, list query counts at two sizes, and the staff admin."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.models import Organization
+from projects import services
+from projects.models import Proposal
+from tests.projects import factories as f
+
+pytestmark = pytest.mark.django_db
+S = Proposal.Status
+
+
+def queries(client, url, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def add_selected_projects(n):
+    past = f.call(opens=-90, closes=-30, title=f"지난 공모 {n}")
+    for i in range(n):
+        f.ready_proposal(past, title=f"선정 과제 {n}-{i}", status=S.SELECTED)
+    f.call(title=f"열린 공모 {n}")
+
+
+def test_public_list_shows_open_calls_with_d_day_and_selected_projects(client):
+    f.call(title="열린 공모", closes=5)
+    past = f.call(opens=-90, closes=-30, title="지난 공모")
+    f.ready_proposal(past, title="선정된 과제", status=S.SELECTED)
+    f.ready_proposal(past, title="탈락한 과제", status=S.REJECTED)
+    page = client.get(reverse("projects:call-list")).text
+    assert "열린 공모" in page and "D-5" in page
+    assert "선정된 과제" in page and "탈락한 과제" not in page and "불량 검출" in page
+    assert page.index("열린 공모") < page.index("지난 공모")
+
+
+def test_public_list_runs_a_constant_number_of_queries(client):
+    add_selected_projects(1)
+    small = queries(client, reverse("projects:call-list"))
+    for n in (2, 3, 4):
+        add_selected_projects(n)
+    assert queries(client, reverse("projects:call-list")) == small
+
+
+def test_call_detail_shows_rules_and_criteria(client):
+    call = f.call(funding_cap=5_000_000_000)
+    page = client.get(reverse("projects:call-detail", args=[call.pk])).text
+    assert "Technical feasibility" in page or "기술" in page
+    assert "50억" in page
+
+
+def test_my_proposals_list_runs_a_constant_number_of_queries(client, owner, lead_org):
+    call = f.call()
+    f.ready_proposal(call, lead=lead_org, title="첫 제안")
+    client.force_login(owner)
+    small = queries(client, reverse("my-proposals:list"))
+    for i in range(4):
+        f.ready_proposal(call, lead=lead_org, title=f"제안 {i}")
+    partner_of = f.ready_proposal(call, title="참여 제안")
+    partner_of.participants.create(organization=lead_org, role="research_partner")
+    response = client.get(reverse("my-proposals:list"))
+    assert "참여 제안" in response.text
+    assert queries(client, reverse("my-proposals:list")) == small
+
+
+# --- admin ----------------------------------------------------------------------------------------
+
+CHANGELIST = "/admin/projects/proposal/"
+
+
+def fill(n, reviewer):
+    call = f.call()
+    for i in range(n):
+        prop = f.ready_proposal(call, title=f"과제 {i}", status=S.SUBMITTED)
+        prop.ai_areas.add(*prop.ai_areas.model.objects.all()[:3])
+        services.review_save(proposal=prop, reviewer=reviewer, scores={c.pk: 3 for c in call.criteria.all()})
+
+
+def test_admin_changelist_runs_a_constant_number_of_queries(client, reviewer):
+    fill(2, reviewer)
+    client.force_login(reviewer)
+    small = queries(client, CHANGELIST)
+    fill(5, reviewer)
+    assert queries(client, CHANGELIST) == small
+
+
+def test_admin_changelist_shows_eok_average_and_filtered_totals(client, reviewer, decider):
+    fill(2, reviewer)
+    services.review_save(
+        proposal=Proposal.objects.first(), reviewer=reviewer,
+        scores={c.pk: 5 for c in Proposal.objects.first().call.criteria.all()},
+    )
+    client.force_login(reviewer)
+    page = client.get(CHANGELIST).text
+    assert "75억 원" in page and "5.00" in page
+    assert "150억 원" in page  # two proposals × 75억, not multiplied by the review rows
+    filtered = client.get(CHANGELIST, {"lead__tier": Organization.Tier.SME}).text
+    assert "150억 원" not in filtered
+
+
+@pytest.mark.parametrize("filter_name", ["call__id__exact", "status__exact", "industry__id__exact",
+                                         "ai_areas__id__exact", "lead__tier__exact"])
+def test_admin_filters_exist(client, reviewer, filter_name):
+    fill(1, reviewer)
+    fill(1, reviewer)  # a second call, so the call filter has a choice to offer
+    client.force_login(reviewer)
+    assert f"?{filter_name}=" in client.get(CHANGELIST).text
+
+
+def test_admin_csv_export_has_a_bom(client, reviewer):
+    fill(2, reviewer)
+    client.force_login(reviewer)
+    ids = list(Proposal.objects.values_list("pk", flat=True))
+    response = client.post(CHANGELIST, {"action": "export_csv", "_selected_action": ids})
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8-sig")
+    assert "과제 0" in text and "7500000000" in text
+
+
+def test_reviewers_do_not_get_decision_actions(client, reviewer, decider):
+    fill(1, reviewer)
+    client.force_login(reviewer)
+    assert 'value="select"' not in client.get(CHANGELIST).text
+    client.force_login(decider)
+    assert 'value="select"' in client.get(CHANGELIST).text
+
+
+def test_deciders_move_proposals_with_a_note_on_an_intermediate_page(client, decider, reviewer):
+    fill(1, reviewer)
+    prop = Proposal.objects.get()
+    client.force_login(decider)
+    page = client.post(CHANGELIST, {"action": "start_review", "_selected_action": [prop.pk]})
+    assert page.status_code == 200 and 'name="note"' in page.text
+    prop.refresh_from_db()
+    assert prop.status == S.SUBMITTED
+    data = {"action": "start_review", "_selected_action": [prop.pk], "apply": "1", "note": "검토 시작"}
+    client.post(CHANGELIST, data)
+    prop.refresh_from_db()
+    assert prop.status == S.UNDER_REVIEW and prop.history.get().note == "검토 시작"
+
+
+def test_a_second_decision_gets_a_clear_message(client, decider, reviewer):
+    fill(1, reviewer)
+    prop = Proposal.objects.get()
+    Proposal.objects.filter(pk=prop.pk).update(status=S.SELECTED)
+    client.force_login(decider)
+    response = client.post(
+        CHANGELIST, {"action": "reject", "_selected_action": [prop.pk], "apply": "1", "note": ""}, follow=True
+    )
+    assert "cannot be" in response.text or "reload" in response.text or "새로" in response.text
+    prop.refresh_from_db()
+    assert prop.status == S.SELECTED
+
+
+def test_reviewers_score_on_the_score_page(client, reviewer):
+    call = f.call()
+    prop = f.ready_proposal(call, status=S.SUBMITTED)
+    client.force_login(reviewer)
+    url = reverse("admin:projects_proposal_score", args=[prop.pk])
+    assert client.get(url).status_code == 200
+    data = {f"criterion_{c.pk}": 4 for c in call.criteria.all()} | {"comment": "좋음", "score": "1"}
+    assert client.post(url, data).status_code == 302
+    assert prop.reviews.get().scores.count() == 5
+
+
+def test_a_conflicted_reviewer_is_turned_away_from_the_score_page(client, reviewer):
+    from members.models import Membership
+
+    prop = f.ready_proposal(status=S.SUBMITTED)
+    Membership.objects.create(user=reviewer, organization=prop.lead)
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:projects_proposal_score", args=[prop.pk]), follow=True)
+    assert "제척" in response.text
+    assert not prop.reviews.exists()
+
+
+def test_deciders_cannot_open_the_score_page(client, decider):
+    prop = f.ready_proposal(status=S.SUBMITTED)
+    client.force_login(decider)
+    assert client.get(reverse("admin:projects_proposal_score", args=[prop.pk])).status_code == 403
+
+
+def test_admin_detail_shows_consortium_kpis_scores_and_history(client, reviewer, decider):
+    fill(1, reviewer)
+    prop = Proposal.objects.get()
+    services.proposal_start_review(proposal=prop, by=decider, note="검토 착수")
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:projects_proposal_change", args=[prop.pk])).text
+    assert "중소부품" in page and "생산성" in page and "검토 착수" in page and reviewer.email in page
+
+
+def test_company_people_cannot_use_the_admin(client, owner):
+    client.force_login(owner)
+    assert client.get(CHANGELIST).status_code in (302, 403)
