@@ -1,3 +1,4 @@
+import datetime
 import os
 import re
 import uuid
@@ -203,6 +204,13 @@ class Article(models.Model):
     def safe_body_html(self):
         """The stored rendering, filtered once more on the way out (rows may be written around render_body)."""
         return mark_safe(sanitize_html(self.body_html))  # noqa: S308
+
+    @property
+    def was_revised(self):
+        """Edited after it went out (not merely created later than a back-dated publication time)."""
+        if not (self.updated_at and self.published_at and self.created_at):
+            return False
+        return self.updated_at - max(self.created_at, self.published_at) > datetime.timedelta(hours=1)
 
     @property
     def is_public(self):

@@ -206,3 +206,12 @@ def test_search_uses_full_text_search_on_postgresql_and_a_substring_match_elsewh
         assert "to_tsvector" in sql and "to_tsquery" in sql
     else:
         assert "LIKE" in sql and "to_tsvector" not in sql
+
+
+def test_an_update_line_appears_only_after_a_real_revision(client, make_article):
+    from portal.news.models import Article
+
+    backdated = make_article("옮겨 실은 글", published_at=timezone.now() - datetime.timedelta(days=300))
+    assert "· 수정" not in client.get(backdated.get_absolute_url()).content.decode()
+    Article.objects.filter(pk=backdated.pk).update(updated_at=timezone.now() + datetime.timedelta(hours=2))
+    assert "· 수정" in client.get(backdated.get_absolute_url()).content.decode()
