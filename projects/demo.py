@@ -1,0 +1,205 @@
+"""Demo lead projects: two calls (one open, one closed with selected projects) and about 30 proposals
+per unit of scale in every state, with consortia of approved demo organisations, budgets within the
+rules, KPIs, scores and histories.
+
+Runs after members/demo.py. Everything comes from the rng, so a run is deterministic; a call that
+already has proposals is left alone, so running again creates nothing new.
+"""
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from members.models import Membership, Organization
+from portal.demo import ensure_mfa, ensure_user
+from portal.files import PrivateUploadTo
+from projects.models import KPI, AIArea, Call, Participant, Proposal, Review, ReviewScore, StatusChange
+
+REVIEWER_EMAILS = ["project-reviewer@alliance.example", "project-reviewer2@alliance.example"]
+DECIDER_EMAIL = "project-decider@alliance.example"
+CLOSED_TITLE = "2026년 AI 자율제조 선도 프로젝트 1차 공모"
+OPEN_TITLE = "2026년 AI 자율제조 선도 프로젝트 2차 공모"
+EOK = 100_000_000
+PDF = b"%PDF-1.4\n% demo proposal\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+S = Proposal.Status
+# Per unit of scale: 11 proposals in the closed call, 19 in the open one.
+CLOSED_MIX = [S.SELECTED] * 6 + [S.REJECTED] * 4 + [S.WITHDRAWN]
+OPEN_MIX = [S.DRAFT] * 5 + [S.SUBMITTED] * 5 + [S.UNDER_REVIEW] * 4 + [S.CHANGES_REQUESTED] * 3 + [S.WITHDRAWN] * 2
+PATHS = {
+    S.DRAFT: [],
+    S.SUBMITTED: [S.SUBMITTED],
+    S.UNDER_REVIEW: [S.SUBMITTED, S.UNDER_REVIEW],
+    S.CHANGES_REQUESTED: [S.SUBMITTED, S.CHANGES_REQUESTED],
+    S.SELECTED: [S.SUBMITTED, S.UNDER_REVIEW, S.SELECTED],
+    S.REJECTED: [S.SUBMITTED, S.UNDER_REVIEW, S.REJECTED],
+    S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
+}
+STAFF_STEPS = {S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.SELECTED, S.REJECTED}
+NOTES = {
+    S.CHANGES_REQUESTED: "수요기업의 현장 데이터 확보 계획을 구체적으로 보완해 주세요.",
+    S.SELECTED: "선정을 축하합니다. 협약 안내는 별도로 드립니다.",
+    S.REJECTED: "확산 계획과 예산 근거가 부족하다는 평가를 받았습니다.",
+    S.WITHDRAWN: "내부 사정으로 이번 공모에서는 철회합니다.",
+}
+TOPICS = [
+    ("AI 비전 불량 검출", "defect-detection"), ("설비 고장 예측 정비", "failure-prediction"),
+    ("실시간 설비 모니터링", "equipment-monitoring"), ("공정 조건 최적화", "process-optimisation"),
+    ("에너지·탄소 저감 제어", "energy-carbon"), ("작업자 안전 관제", "safety"),
+    ("자율 물류 이송", "logistics-automation"),
+]
+PLACES = ["도장 라인", "사출 공정", "용접 셀", "조립 라인", "열처리 공정", "프레스 라인", "검사 공정"]
+KPIS = [("생산성", 100, 125, "%"), ("불량률", "3.2", "1.5", "%"), ("설비 가동률", 82, 92, "%"),
+        ("에너지 사용량", 100, 85, "%"), ("리드타임", 14, 10, "일")]
+
+
+def seed(*, rng, scale, stdout):
+    reviewers = [ensure_user(email, is_staff=True, groups=["Project reviewers"]) for email in REVIEWER_EMAILS]
+    decider = ensure_user(DECIDER_EMAIL, is_staff=True, groups=["Project deciders"])
+    for user in (*reviewers, decider):
+        ensure_mfa(user)
+
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    closed, _ = Call.objects.get_or_create(title=CLOSED_TITLE, defaults={
+        "description": "AI 자율제조 선도 프로젝트 1차 공모입니다. 대기업과 공급망 중소·중견기업이 함께 제안합니다.",
+        "opens_at": now - datetime.timedelta(days=150), "closes_at": now - datetime.timedelta(days=90),
+        "expected_projects": 6,
+    })
+    opened, _ = Call.objects.get_or_create(title=OPEN_TITLE, defaults={
+        "description": "AI 자율제조 선도 프로젝트 2차 공모입니다. 현장 확산 가능한 표준 모델을 찾습니다.",
+        "opens_at": now - datetime.timedelta(days=14), "closes_at": now + datetime.timedelta(days=21),
+        "max_months": 30, "expected_projects": 10,
+    })
+    for call in (closed, opened):
+        call.add_default_criteria()
+
+    if Proposal.objects.filter(call__in=[closed, opened]).exists():
+        stdout.write("Demo lead projects already present.\n")
+        return
+    orgs = list(Organization.objects.approved().order_by("pk"))
+    by_tier = {key: [o for o in orgs if _tier(o) == key] for key in ("large", "midsize", "sme", "institution")}
+    if not by_tier["sme"] or not (by_tier["large"] or by_tier["midsize"]):
+        stdout.write("No approved demo organisations to build consortia from: skipping lead projects.\n")
+        return
+    owners = dict(
+        Membership.objects.filter(role=Membership.Role.OWNER).values_list("organization_id", "user_id")
+    )
+    areas = {a.code: a for a in AIArea.objects.all()}
+
+    plans = [(closed, status) for status in CLOSED_MIX * scale] + [(opened, status) for status in OPEN_MIX * scale]
+    proposals, lines_by_index = [], []
+    for index, (call, status) in enumerate(plans):
+        proposal, lines = _plan(rng, index, call, status, by_tier, owners, decider)
+        proposals.append(proposal)
+        lines_by_index.append(lines)
+    Proposal.objects.bulk_create(proposals)
+
+    participants, kpis, links, history, reviews = [], [], [], [], []
+    for index, (proposal, lines) in enumerate(zip(proposals, lines_by_index, strict=True)):
+        for org, role, gov, cash, kind in lines:
+            participants.append(Participant(
+                proposal=proposal, organization=org, role=role, government_funding=gov, private_cash=cash,
+                private_in_kind=kind,
+            ))
+        for indicator, baseline, target, unit in rng.sample(KPIS, 3):
+            kpis.append(KPI(proposal=proposal, indicator=indicator, baseline=baseline, target=target, unit=unit))
+        topic_code = TOPICS[index % len(TOPICS)][1]
+        extra = rng.choice([c for c in areas if c != topic_code])
+        links += [Proposal.ai_areas.through(proposal=proposal, aiarea=areas[code]) for code in (topic_code, extra)]
+        history += _history(proposal, owners.get(proposal.lead_id) or decider.pk, decider)
+        if proposal.status in (S.UNDER_REVIEW, S.SELECTED, S.REJECTED):
+            reviews += [Review(proposal=proposal, reviewer=r, comment=rng.choice(_COMMENTS)) for r in reviewers]
+    Participant.objects.bulk_create(participants)
+    KPI.objects.bulk_create(kpis)
+    Proposal.ai_areas.through.objects.bulk_create(links)
+    StatusChange.objects.bulk_create(history)
+    Review.objects.bulk_create(reviews)
+
+    criteria = {call.pk: list(call.criteria.all()) for call in (closed, opened)}
+    scores = []
+    for review in reviews:
+        high = review.proposal.status == S.SELECTED
+        for criterion in criteria[review.proposal.call_id]:
+            scores.append(ReviewScore(review=review, criterion=criterion, score=rng.randint(4 if high else 2, 5)))
+    ReviewScore.objects.bulk_create(scores)
+    stdout.write(
+        f"Demo lead projects: {len(proposals)} proposals in 2 calls; reviewers {', '.join(REVIEWER_EMAILS)}, "
+        f"decider {DECIDER_EMAIL} (demo password, TOTP secret as for the staff account).\n"
+    )
+
+
+_COMMENTS = [
+    "현장 데이터 확보 계획이 구체적입니다.", "공급망 협력 구조가 잘 짜여 있습니다.",
+    "확산 모델의 표준화 방안을 더 보완하면 좋겠습니다.", "예산 배분이 과제 목표에 비해 다소 큽니다.",
+    "AI 적용 효과 측정 방법이 명확합니다.",
+]
+
+
+def _tier(org):
+    return "institution" if org.kind == Organization.Kind.INSTITUTION else org.tier
+
+
+def _private_for(call, org, gov, rng):
+    """Private money that keeps `gov` within the tier's share, with its cash part above the minimum."""
+    limit = call.gov_share_limit(org)
+    private = -(-gov * (100 - limit) // limit) + rng.randint(0, 5) * 10_000_000
+    minimum = call.cash_minimum(org) or 0
+    cash = min(private, -(-private * minimum // 100) + rng.randint(0, 3) * 10_000_000)
+    return cash, private - cash
+
+
+def _plan(rng, index, call, status, by_tier, owners, decider):
+    lead = (by_tier["large"] or by_tier["midsize"])[index % len(by_tier["large"] or by_tier["midsize"])]
+    smalls = [o for o in by_tier["sme"] + by_tier["midsize"] if o.pk != lead.pk]
+    partners = rng.sample(smalls, min(len(smalls), 2))
+    institution = rng.choice(by_tier["institution"]) if by_tier["institution"] and rng.random() < 0.6 else None
+
+    lead_gov = rng.randint(8, 25) * EOK
+    inst_gov = rng.randint(2, 6) * EOK if institution else 0
+    # SMEs and mid-sized firms get at least half of the government funding.
+    small_total = lead_gov + inst_gov + rng.randint(0, 10) * EOK
+    shares = [small_total // len(partners)] * len(partners)
+    shares[0] += small_total - sum(shares)
+
+    lines = [(lead, Participant.Role.LEAD, lead_gov, *_private_for(call, lead, lead_gov, rng))]
+    roles = [Participant.Role.DEMAND_COMPANY, Participant.Role.TECHNOLOGY_SUPPLIER]
+    for org, role, gov in zip(partners, roles, shares, strict=False):
+        lines.append((org, role, gov, *_private_for(call, org, gov, rng)))
+    if institution:
+        lines.append((institution, Participant.Role.RESEARCH_PARTNER, inst_gov, 0, 0))
+
+    topic, _code = TOPICS[index % len(TOPICS)]
+    starts_on = timezone.localdate(call.opens_at) + datetime.timedelta(days=60 + rng.randint(0, 30))
+    months = rng.randint(12, min(call.max_months, 30))
+    proposal = Proposal(
+        call=call, lead=lead, title=f"{rng.choice(PLACES)} {topic} 선도 모델 ({index + 1})",
+        summary=f"{lead.name}와(과) 협력사가 {topic} 기술을 현장에 적용하고 동종 업계로 확산합니다.",
+        problem="숙련 인력 부족과 품질 편차를 줄이고, 데이터 기반 자율 운영으로 생산성을 높입니다.",
+        industry_id=lead.industry_id, starts_on=starts_on,
+        ends_on=call.latest_end(starts_on) - datetime.timedelta(days=30 * (call.max_months - months)),
+        status=status, created_by_id=owners.get(lead.pk),
+        government_total=sum(line[2] for line in lines), private_cash_total=sum(line[3] for line in lines),
+        private_in_kind_total=sum(line[4] for line in lines),
+    )
+    if status != S.DRAFT:
+        name = default_storage.save(PrivateUploadTo("proposals")(proposal, "demo.pdf"), ContentFile(PDF))
+        proposal.document, proposal.document_name = name, f"사업계획서_{index + 1}.pdf"
+        proposal.submitted_at = call.opens_at + datetime.timedelta(days=3 + index % 10)
+    if status in Proposal.DECIDED:
+        proposal.decided_at = call.closes_at + datetime.timedelta(days=40)
+    return proposal, lines
+
+
+def _history(proposal, applicant_id, decider):
+    changes, previous = [], S.DRAFT
+    at = proposal.submitted_at or proposal.call.opens_at
+    for step, to_status in enumerate(PATHS[proposal.status]):
+        staff = to_status in STAFF_STEPS
+        changes.append(StatusChange(
+            proposal=proposal, from_status=previous, to_status=to_status, note=NOTES.get(to_status, ""),
+            by_id=decider.pk if staff else applicant_id, by_staff=staff, at=at + datetime.timedelta(days=7 * step),
+        ))
+        previous = to_status
+    return changes

@@ -1,0 +1,61 @@
+"""Demo data: two calls, about 30 proposals in every state, budgets within the rules, idempotent."""
+
+import io
+import random
+
+import pytest
+
+from projects import rules
+from projects.models import Call, Proposal, ReviewScore, StatusChange
+
+pytestmark = pytest.mark.django_db
+
+
+def run_seed():
+    from members import demo as members_demo
+    from portal import demo as portal_demo
+    from projects import demo as projects_demo
+
+    out = io.StringIO()
+    for module in (portal_demo, members_demo, projects_demo):
+        module.seed(rng=random.Random(f"7:{module.__name__}"), scale=1, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_has_two_calls_and_proposals_in_every_state():
+    run_seed()
+    assert Call.objects.count() == 2
+    assert sum(call.is_open() for call in Call.objects.all()) == 1
+    assert Proposal.objects.count() == 30
+    assert set(Proposal.objects.values_list("status", flat=True)) == set(Proposal.Status.values)
+    closed = Call.objects.past().get()
+    assert closed.proposals.selected().count() == 6
+    assert StatusChange.objects.exists() and ReviewScore.objects.exists()
+
+
+def test_demo_budgets_follow_the_rules():
+    run_seed()
+    for proposal in Proposal.objects.select_related("call", "lead"):
+        lines = [rules.Line.of(p) for p in proposal.participants.select_related("organization")]
+        assert rules.consortium_errors(proposal.call, proposal.lead, lines, complete=True) == []
+        assert all(rules.line_errors(proposal.call, proposal.lead_id, line) == {} for line in lines)
+        assert proposal.government_total == sum(line.government for line in lines)
+        assert proposal.kpis.count() == 3 and proposal.ai_areas.count() == 2
+
+
+def test_demo_is_idempotent_and_deterministic():
+    run_seed()
+    first = list(Proposal.objects.order_by("pk").values_list("title", "government_total", "status"))
+    run_seed()
+    assert list(Proposal.objects.order_by("pk").values_list("title", "government_total", "status")) == first
+
+
+def test_demo_staff_can_review_and_decide():
+    from django.contrib.auth import get_user_model
+
+    from projects import demo, services
+
+    run_seed()
+    User = get_user_model()
+    assert services.can_score(User.objects.get(email=demo.REVIEWER_EMAILS[0]))
+    assert services.can_decide(User.objects.get(email=demo.DECIDER_EMAIL))
