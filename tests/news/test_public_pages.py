@@ -215,3 +215,11 @@ def test_an_update_line_appears_only_after_a_real_revision(client, make_article)
     assert "· 수정" not in client.get(backdated.get_absolute_url()).content.decode()
     Article.objects.filter(pk=backdated.pk).update(updated_at=timezone.now() + datetime.timedelta(hours=2))
     assert "· 수정" in client.get(backdated.get_absolute_url()).content.decode()
+
+
+def test_editors_may_see_a_drafts_cover_for_the_preview(client, editor, make_article):
+    article = make_article("초안", status=Status.DRAFT, cover=png_upload())
+    client.force_login(editor)
+    response = client.get(article.cover_url())
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
