@@ -71,3 +71,13 @@ def proposal(call, lead_org, partner_org):
     annex_file = ContentFile(b"%PDF-1.4 annex", name="annex.pdf")
     Annex.objects.create(proposal=prop, file=annex_file, original_name="부록.pdf")
     return prop
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Tests read the English messages (the Korean ones are checked by the catalog test)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -35,7 +35,7 @@ def test_public_list_shows_open_calls_with_d_day_and_selected_projects(client):
     f.ready_proposal(past, title="탈락한 과제", status=S.REJECTED)
     page = client.get(reverse("projects:call-list")).text
     assert "열린 공모" in page and "D-5" in page
-    assert "선정된 과제" in page and "탈락한 과제" not in page and "불량 검출" in page
+    assert "선정된 과제" in page and "탈락한 과제" not in page and "Defect detection" in page
     assert page.index("열린 공모") < page.index("지난 공모")
 
 
@@ -50,8 +50,9 @@ def test_public_list_runs_a_constant_number_of_queries(client):
 def test_call_detail_shows_rules_and_criteria(client):
     call = f.call(funding_cap=5_000_000_000)
     page = client.get(reverse("projects:call-detail", args=[call.pk])).text
-    assert "Technical feasibility" in page or "기술" in page
-    assert "50억" in page
+    assert "Technical feasibility" in page and "KRW 5 billion" in page
+    korean = client.get(reverse("projects:call-detail", args=[call.pk]), headers={"accept-language": "ko"}).text
+    assert "기술적 실현 가능성" in korean and "50억 원" in korean
 
 
 def test_my_proposals_list_runs_a_constant_number_of_queries(client, owner, lead_org):
@@ -96,10 +97,10 @@ def test_admin_changelist_shows_eok_average_and_filtered_totals(client, reviewer
         scores={c.pk: 5 for c in Proposal.objects.first().call.criteria.all()},
     )
     client.force_login(reviewer)
-    page = client.get(CHANGELIST).text
+    page = client.get(CHANGELIST, headers={"accept-language": "ko"}).text
     assert "75억 원" in page and "5.00" in page
     assert "150억 원" in page  # two proposals × 75억, not multiplied by the review rows
-    filtered = client.get(CHANGELIST, {"lead__tier": Organization.Tier.SME}).text
+    filtered = client.get(CHANGELIST, {"lead__tier": Organization.Tier.SME}, headers={"accept-language": "ko"}).text
     assert "150억 원" not in filtered
 
 
