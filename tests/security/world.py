@@ -1,0 +1,207 @@
+"""The small world every security test runs in: companies, their people, staff, and one of every object.
+
+Built with the apps' own models and services, in code. Company A (한빛정밀) is the one whose
+data everybody tries to reach; company B is an outsider; company C takes part in A's
+proposal. Every staff persona has an authenticator (TOTP), except `staff_no_mfa`.
+"""
+
+import datetime
+import io
+import itertools
+from types import SimpleNamespace
+
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from members import business_numbers
+from members.models import Industry, Membership, Organization, StatusChange
+
+PASSWORD = "pw-for-tests-1"
+PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+_numbers = itertools.count(300_000_001)
+
+STAFF_GROUPS = {
+    "membership_reviewer": "Membership reviewers",
+    "project_reviewer": "Project reviewers",
+    "project_decider": "Project deciders",
+    "news_editor": "News editors",
+    "plain_staff": None,
+}
+
+# The people who knock on every door, in the order the access matrix lists them.
+PERSONAS = (
+    "anonymous",
+    "newcomer",  # signed in, no organisation yet
+    "outsider",  # owner of company B
+    "participant",  # owner of company C, a partner in A's proposal
+    "owner",  # owner of company A (the lead)
+    "member",  # plain member (not a manager) of company A
+    "staff_no_mfa",
+    *STAFF_GROUPS,
+    "superuser",
+)
+
+
+def user(email, *, staff=False, superuser=False, group=None, mfa=False):
+    person = get_user_model().objects.create_user(
+        email=email, password=PASSWORD, is_staff=staff or superuser, is_superuser=superuser
+    )
+    EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    if group:
+        person.groups.add(Group.objects.get(name=group))
+    if mfa:
+        TOTP.activate(person, generate_totp_secret())
+    return person
+
+
+def organization(name, *, owner, tier=Organization.Tier.SME, status=Organization.Status.APPROVED):
+    org = Organization(
+        kind=Organization.Kind.COMPANY,
+        name=name,
+        business_number=business_numbers.make(next(_numbers)),
+        representative="김대표",
+        tier=tier,
+        industry=Industry.objects.order_by("pk").first(),
+        address="경기도 안산시 단원구 1",
+        employees=40,
+        status=status,
+        certificate_number="0001-2026-01",
+        certificate_expires_on=datetime.date(2030, 3, 31),
+    )
+    org.tier_proof.save("확인서.pdf", ContentFile(PDF_BYTES), save=False)
+    org.tier_proof_name = "확인서.pdf"
+    org.full_clean()
+    org.save()
+    Membership.objects.create(user=owner, organization=org, role=Membership.Role.OWNER)
+    StatusChange.objects.create(organization=org, by=owner, from_status="", to_status=Organization.Status.PENDING)
+    if status == Organization.Status.APPROVED:
+        StatusChange.objects.create(
+            organization=org, by=None, from_status=Organization.Status.PENDING, to_status=status
+        )
+    return org
+
+
+def png_bytes(size=(400, 300)):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class World(SimpleNamespace):
+    def person(self, persona):
+        return None if persona == "anonymous" else getattr(self, persona)
+
+    def admin_object(self, model):
+        """The object an admin URL of `model` points at: company A's where there is a choice."""
+        assert model is not None, "an admin object URL whose model could not be found"
+        preferred = self.admin_objects.get(model._meta.label_lower)
+        if preferred is not None:
+            return preferred
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the security world has no {model._meta.label}: add one in tests/security/world.py"
+        return obj
+
+    def view_on_site_kwargs(self):
+        from django.contrib.contenttypes.models import ContentType
+
+        return {"content_type_id": ContentType.objects.get_for_model(self.article).pk, "object_id": self.article.pk}
+
+
+def build_world() -> World:
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+
+    from members import services as member_services
+    from portal.news.models import Article, Category, Status
+    from portal.news.services import article_save
+
+    w = World()
+    w.newcomer = user("newcomer@example.com")
+    w.owner = user("owner@hanbit.example")
+    w.member = user("member@hanbit.example")
+    w.outsider = user("owner@nuri.example")
+    w.participant = user("owner@daehan.example")
+    w.staff_no_mfa = user("staff-no-mfa@ministry.example", staff=True)
+    for persona, group in STAFF_GROUPS.items():
+        setattr(w, persona, user(f"{persona.replace('_', '-')}@ministry.example", staff=True, group=group, mfa=True))
+    w.superuser = user("super@ministry.example", superuser=True, mfa=True)
+
+    w.org_a = organization("한빛정밀", owner=w.owner, tier=Organization.Tier.LARGE)
+    w.member_a_membership = Membership.objects.create(
+        user=w.member, organization=w.org_a, role=Membership.Role.MEMBER
+    )
+    w.member_a = w.member
+    w.org_b = organization("누리소재", owner=w.outsider)
+    w.org_c = organization("대한부품", owner=w.participant)
+
+    w.invitation, w.invitation_token = member_services.invitation_create(
+        organization=w.org_a, email="colleague@example.com", by=w.owner, site_url="http://testserver"
+    )
+
+    article = Article(
+        title="AI 자율제조 얼라이언스 출범",
+        summary="요약",
+        body="본문 **굵게**",
+        category=Category.PRESS_RELEASE,
+        status=Status.PUBLISHED,
+        published_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    article.cover.save("cover.png", ContentFile(png_bytes()), save=False)
+    w.article = article_save(article=article, by=w.news_editor)
+
+    # An address waiting for confirmation, and a password-reset link, for allauth's keyed URLs.
+    pending = EmailAddress.objects.create(user=w.newcomer, email="second@example.com", verified=False)
+    w.email_confirmation_key = EmailConfirmationHMAC(pending).key
+    w.reset_uidb36 = user_pk_to_url_str(w.newcomer)
+    w.reset_key = default_token_generator.make_token(w.newcomer)
+
+    # Social login rows, so the admin's pages for them have an object to show.
+    app = SocialApp.objects.create(provider="kakao", name="Kakao", client_id="id", secret="secret")
+    # (on a user of its own: with no provider configured, that user's own pages cannot show it)
+    account = SocialAccount.objects.create(user=user("social@example.com"), provider="kakao", uid="12345")
+    SocialToken.objects.create(app=app, account=account, token="token")
+
+    _projects(w)
+
+    w.admin_objects = {
+        "members.organization": w.org_a,
+        "members.user": w.member,
+        "members.membership": w.member_a_membership,
+        "members.invitation": w.invitation,
+        "news.article": w.article,
+        "projects.call": w.call,
+        "projects.proposal": w.proposal,
+    }
+    return w
+
+
+def _projects(w):
+    """A call open now, and company A's draft proposal with company C as demand company."""
+    from projects.models import KPI, Annex, Participant, Review
+    from tests.projects import factories
+
+    w.call = factories.call()
+    w.proposal = factories.proposal(w.call, w.org_a, title="AI 불량 검출 라인")
+    w.proposal.created_by = w.owner
+    factories.participant(w.proposal, w.org_a, Participant.Role.LEAD, gov=1_000_000_000, cash=200_000_000,
+                          kind=800_000_000)
+    factories.participant(w.proposal, w.org_c, Participant.Role.DEMAND_COMPANY, gov=1_500_000_000,
+                          cash=500_000_000)
+    KPI.objects.create(proposal=w.proposal, indicator="생산성", baseline=100, target=120, unit="%")
+    w.proposal.document.save("사업계획서.pdf", ContentFile(PDF_BYTES), save=False)
+    w.proposal.document_name = "사업계획서.pdf"
+    w.proposal.recompute_totals()
+    w.proposal.save()
+    w.annex = Annex(proposal=w.proposal, original_name="부록.pdf", uploaded_by=w.owner)
+    w.annex.file.save("부록.pdf", ContentFile(PDF_BYTES), save=False)
+    w.annex.save()
+    # Company B's own proposal, under the same call: nobody from A or C may reach it.
+    w.other_proposal = factories.proposal(w.call, w.org_b, title="다른 회사의 제안")
+    w.review = Review.objects.create(proposal=w.proposal, reviewer=w.project_reviewer, comment="검토 의견")
