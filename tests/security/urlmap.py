@@ -97,8 +97,8 @@ KWARGS = {
     "my-proposals:annex": lambda w: {"pk": w.proposal.pk, "annex_pk": w.annex.pk},
     "my-proposals:annex-delete": lambda w: {"pk": w.proposal.pk, "annex_pk": w.annex.pk},
     "my:invitation-revoke": lambda w: {"pk": w.invitation.pk},
-    "my:person-role": lambda w: {"pk": w.member_a_membership.pk},
-    "my:person-remove": lambda w: {"pk": w.member_a_membership.pk},
+    "my:person-role": lambda w: {"pk": w.colleague_membership.pk},
+    "my:person-remove": lambda w: {"pk": w.colleague_membership.pk},
 }
 
 _ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/")

@@ -138,6 +138,10 @@ def build_world() -> World:
         user=w.member, organization=w.org_a, role=Membership.Role.MEMBER
     )
     w.member_a = w.member
+    # A third person at A, whom the role and removal URLs point at (acting on oneself is leaving).
+    w.colleague_membership = Membership.objects.create(
+        user=user("colleague@hanbit.example"), organization=w.org_a, role=Membership.Role.MEMBER
+    )
     w.org_b = organization("누리소재", owner=w.outsider)
     w.org_c = organization("대한부품", owner=w.participant)
 

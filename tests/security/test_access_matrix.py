@@ -1,0 +1,188 @@
+"""Who may open what: every URL that takes an object id, slug or token, tried by every persona.
+
+The URLs come from the URL configuration; the objects are company A's (한빛정밀, the lead
+of a proposal in which company C takes part). The expected outcome of every cell is in the
+one table below; a URL with arguments and no row fails the suite, and so does a row for a
+URL that no longer exists.
+
+Outcomes: a status code (200, 403, 404, 405), "login" (sent to the sign-in page), "admin-login"
+(sent to the admin's login, which requires staff with MFA), 302 (sent elsewhere, nothing
+changed), or "done" (a POST that changed the database: the action was carried out). A POST
+cell that is not "done" must have changed nothing.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.security.conftest import changed_tables, snapshot
+from tests.security.matrix import outcome, try_cell
+from tests.security.urlmap import all_routes, concrete_url
+from tests.security.world import PDF_BYTES, PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+L, AL = "login", "admin-login"
+DONE = "done"
+NOT_ADMIN = (AL,) * 7  # anonymous … staff_no_mfa: the admin lets none of them in
+
+# Columns, in PERSONAS order:
+# anonymous, newcomer (no organisation), outsider (company B's owner), participant (company C's owner),
+# owner (company A's owner), member (company A, not a manager), staff_no_mfa,
+# membership_reviewer, project_reviewer, project_decider, news_editor, plain_staff (all with MFA), superuser.
+EXPECTED = {
+    # --- public pages with a slug or id -------------------------------------------------------------------
+    #                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
+    "news:detail":              ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "news:cover":               ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "projects:call-detail":     ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # --- allauth's keyed links (the key is the secret; the page only asks to confirm) --------------------
+    "account_confirm_email":    ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "account_reset_password_from_key":
+                                ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # --- members: the invitation link (for colleague@example.com) and the private proof of tier ----------
+    "members:invitation":       ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "members:tier-proof":       ("GET", L,   404, 404, 404, 200, 200, 404, 200, 404, 404, 404, 404, 200),
+    # --- company A's people and invitations: owners act, a plain member is refused (back to /my/ with a
+    #     message, nothing changed); people without an organisation are sent to register one -------------
+    "my:invitation-revoke":     ("POST", L,  302, 404, 404, DONE, 404, 302, 302, 302, 302, 302, 302, 302),
+    "my:person-role":           ("POST", L,  302, 404, 404, DONE, 302, 302, 302, 302, 302, 302, 302, 302),
+    "my:person-remove":         ("POST", L,  302, 404, 404, DONE, 302, 302, 302, 302, 302, 302, 302, 302),
+    # --- company A's proposal: the consortium reads, the lead's owner and managers write; staff use the
+    #     admin, and only staff allowed to view proposals may download its documents ------------------------
+    "my-proposals:create":      ("GET", L,   404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:detail":      ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:edit":        ("GET", L,   404, 404, 403, 200, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:submit":      ("POST", L,  404, 404, 403, DONE, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:withdraw":    ("POST", L,  404, 404, 403, DONE, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:annex-add":   ("POST", L,  404, 404, 403, DONE, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:annex-delete": ("POST", L, 404, 404, 403, DONE, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:document":    ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
+    "my-proposals:annex":       ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
+    # --- the admin: staff with MFA only, then Django permissions per group ----------------------------------
+    #                                           mrev prev pdec news staff su
+    "admin:app_list":           ("GET", *NOT_ADMIN, 200, 404, 404, 404, 404, 200),  # /admin/members/
+    r"admin/(?P<url>.*)$":      ("GET", *NOT_ADMIN, 404, 404, 404, 404, 404, 404),
+    "admin:view_on_site":       ("GET", *NOT_ADMIN, 302, 302, 302, 302, 302, 302),
+    "admin:auth_user_password_change":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    "admin:members_organization_change":
+                                ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
+    "admin:members_organization_history":
+                                ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
+    "admin:members_organization_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    "admin:members_industry_change":
+                                ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
+    "admin:members_industry_history":
+                                ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
+    "admin:members_industry_delete":  # industries are never deleted (organisations point at them)
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
+    "admin:projects_proposal_change":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:projects_proposal_history":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:projects_proposal_delete":  # proposals are never deleted: their history is a record
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
+    "admin:projects_proposal_score":  # scoring: "Project reviewers" only
+                                ("GET", *NOT_ADMIN, 403, 200, 403, 403, 403, 200),
+    "admin:projects_call_change":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:projects_call_history":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:projects_call_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    "admin:projects_aiarea_change":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:projects_aiarea_history":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:projects_aiarea_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    "admin:news_article_change":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 200, 403, 200),
+    "admin:news_article_history":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 200, 403, 200),
+    "admin:news_article_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 200, 403, 200),
+    "admin:news_article_preview":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 200, 403, 200),
+    # Accounts, groups, authenticators and social logins: superusers only.
+    **{
+        f"admin:{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200)
+        for model in ("auth_group", "account_emailaddress", "socialaccount_socialapp", "socialaccount_socialtoken",
+                      "socialaccount_socialaccount", "mfa_authenticator", "members_user")
+        for view in ("change", "history", "delete")
+    },
+    # admin/<app>/<model>/<id>/ redirects to .../change/ for anyone the admin lets in.
+    **{
+        f"admin/{model}/<path:object_id>/": ("GET", *NOT_ADMIN, 302, 302, 302, 302, 302, 302)
+        for model in ("auth/group", "account/emailaddress", "socialaccount/socialapp", "socialaccount/socialtoken",
+                      "socialaccount/socialaccount", "mfa/authenticator", "news/article", "members/user",
+                      "members/industry", "members/organization", "projects/call", "projects/aiarea",
+                      "projects/proposal")
+    },
+}
+
+
+def post_data(key, world):
+    if key == "my:person-role":
+        return {"role": "manager"}
+    if key == "my-proposals:annex-add":
+        return {"file": SimpleUploadedFile("부록2.pdf", PDF_BYTES, content_type="application/pdf")}
+    if key == "my-proposals:withdraw":
+        return {"note": "철회합니다"}
+    return {}
+
+
+def routes_with_arguments():
+    return [route for route in all_routes() if route.takes_args]
+
+
+def test_every_url_with_arguments_has_a_row_and_every_row_a_url():
+    keys = {route.key for route in routes_with_arguments()}
+    missing = sorted(keys - EXPECTED.keys())
+    stale = sorted(EXPECTED.keys() - keys)
+    assert not missing, f"URLs with arguments and no row in EXPECTED: {missing}"
+    assert not stale, f"rows in EXPECTED for URLs that no longer exist: {stale}"
+    assert all(len(row) == 1 + len(PERSONAS) for row in EXPECTED.values())
+
+
+def run_cell(client, method, url, data):
+    if method == "GET":
+        return try_cell(client, "GET", url)
+    before = snapshot()
+    result = []
+
+    def probe(response):
+        result.append(DONE if changed_tables(before, snapshot()) else outcome(response))
+
+    try_cell(client, "POST", url, data, inspect=probe)
+    return result[0]
+
+
+def test_access_matrix(world, client_for):
+    clients = {persona: client_for(persona) for persona in PERSONAS}
+    differences = []
+    for route in routes_with_arguments():
+        method, *expected = EXPECTED[route.key]
+        url = concrete_url(route, world)
+        for persona, want in zip(PERSONAS, expected, strict=True):
+            got = run_cell(clients[persona], method, url, post_data(route.key, world))
+            if got != want:
+                differences.append(f"{method} {url} ({route.key}) as {persona}: expected {want}, got {got}")
+    assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
+
+
+def test_outsiders_get_404_not_403_on_company_pages(world):
+    """A company's objects are invisible to other companies: 404, so their existence does not leak."""
+    for key, (_method, *row) in EXPECTED.items():
+        if key.startswith(("my:", "my-proposals:", "members:tier-proof")) and key != "my-proposals:create":
+            assert row[PERSONAS.index("outsider")] in (404, L), key
+
+
+def test_the_matrix_can_fail(world, client_for):
+    """An object of company B's is not reachable by company A's owner either (the table is not one-sided)."""
+    from django.urls import reverse
+
+    client = client_for("owner")
+    assert try_cell(client, "GET", reverse("my-proposals:detail", args=[world.other_proposal.pk])) == 404
+    assert try_cell(client, "GET", reverse("members:tier-proof", args=[world.org_b.pk])) == 404
