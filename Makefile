@@ -13,6 +13,7 @@ help:
 	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL with DATABASE_URL)"
 	@echo "make lint   - ruff and the migrations check"
 	@echo "make messages - extract and compile the translation catalogs (needs gettext)"
+	@echo "make bench  - load benchmark on PostgreSQL + gunicorn + wrk, writes bench/results.md (minutes)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,10 @@ check-deploy: $(VENV)/.runtime
 messages: $(VENV)/.dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko --no-location --no-obsolete
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l ko
+
+# Not part of `make test`: seeds PostgreSQL at BENCH_SCALE (default 10000) and load-tests every page.
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

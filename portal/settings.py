@@ -237,3 +237,5 @@ LOGGING = {
 
 # The portal's own settings.
 PORTAL_SITE_NAME = _("AI Autonomous Manufacturing Alliance")
+# Two floor pages for `make bench` (portal/bench_floors.py); off unless benchmarking.
+PORTAL_BENCH_FLOORS = env_bool("PORTAL_BENCH_FLOORS", False)

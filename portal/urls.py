@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -19,3 +20,6 @@ urlpatterns = [
     path("my/proposals/", include("projects.urls_my")),
     path("my/", include("members.urls_my")),
 ]
+
+if settings.PORTAL_BENCH_FLOORS:
+    urlpatterns.append(path("bench/", include("portal.bench_floors")))

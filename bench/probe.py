@@ -1,0 +1,125 @@
+"""The Django side of `make bench`, run by bench/run.py as `python -m bench.probe <command>`.
+
+It runs with the same production settings and database as the gunicorn under test, and prints JSON:
+
+  info         who to sign in as, the newest published article's URL, row counts of the demo data
+  clear-cache  empty the default cache (after seeding, so no page is served from an older scale)
+  queries      read [{"name", "path", "email"}] on stdin; fetch each path twice through Django's test
+               Client (signed in as `email` if given) and count the SQL queries of the first and of the
+               second (warm) request
+
+No production code counts queries: the Client runs the real middleware and views in this process.
+"""
+
+import json
+import os
+import sys
+
+
+def _setup():
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    import django
+
+    django.setup()
+
+
+def info():
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+    from django.apps import apps
+
+    from members.models import Membership, Organization
+    from portal.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
+
+    owners = Membership.objects.filter(
+        role=Membership.Role.OWNER, organization__status=Organization.Status.APPROVED, user__is_active=True
+    ).select_related("user")
+    try:
+        from members.demo import FIRST_OWNER_EMAIL
+    except ImportError:
+        FIRST_OWNER_EMAIL = None
+    owner = owners.filter(user__email=FIRST_OWNER_EMAIL).first() or owners.order_by("pk").first()
+
+    staff_secret = None
+    totp = Authenticator.objects.filter(user__email=DEMO_STAFF_EMAIL, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        staff_secret = decrypt(totp.data["secret"])
+
+    article_url = None
+    if apps.is_installed("portal.news"):
+        from portal.news.models import Article
+
+        article = Article.objects.published().order_by("-published_at", "-pk").first()
+        article_url = article.get_absolute_url() if article else None
+
+    counts = {}
+    for label in ("members", "news", "projects"):
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        for model in config.get_models():
+            counts[model._meta.label] = model._default_manager.count()
+    return {
+        "owner_email": owner.user.email if owner else None,
+        "staff_email": DEMO_STAFF_EMAIL,
+        "password": DEMO_PASSWORD,
+        "staff_totp_secret": staff_secret,
+        "article_url": article_url,
+        "row_counts": counts,
+    }
+
+
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    return {"cleared": True}
+
+
+def queries(pages):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    User = get_user_model()
+    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "127.0.0.1"
+    results = {}
+    for page in pages:
+        client = Client(HTTP_HOST=host, raise_request_exception=False)
+        if page.get("email"):
+            # The load test signs in through the real forms; for counting, a session for the same user will do
+            # (the admin's MFA rule looks at the user's authenticators, which the demo staff member has).
+            client.force_login(User.objects.get(email=page["email"]))
+        runs = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(page["path"])
+            runs.append({"status": response.status_code, "queries": len(ctx.captured_queries)})
+        results[page["name"]] = {
+            "status": runs[-1]["status"],
+            "first": runs[0]["queries"],
+            "warm": runs[1]["queries"],
+        }
+    return results
+
+
+def main(argv):
+    command = argv[1] if len(argv) > 1 else ""
+    _setup()
+    if command == "info":
+        result = info()
+    elif command == "clear-cache":
+        result = clear_cache()
+    elif command == "queries":
+        result = queries(json.load(sys.stdin))
+    else:
+        sys.exit(f"usage: python -m bench.probe info|clear-cache|queries (got {command!r})")
+    # The last line of stdout is the answer; Django may log above it.
+    sys.stdout.write("\n" + json.dumps(result, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
