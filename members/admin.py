@@ -2,11 +2,13 @@ import csv
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -292,7 +294,11 @@ class OrganizationAdmin(admin.ModelAdmin):
         """The changelist as it is filtered and searched, as CSV that Excel opens in Korean (UTF-8 BOM)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # A filter in the address that the list does not know: show the list's own "?e=1" page.
+            return HttpResponseRedirect(f"{reverse('admin:members_organization_changelist')}?{ERROR_FLAG}=1")
         queryset = changelist.get_queryset(request).select_related("industry")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,7 +61,12 @@ class PortalAdminSite(admin.AdminSite):
         return super().has_permission(request) and is_mfa_enabled(request.user)
 
     def login(self, request, extra_context=None):
-        next_url = request.GET.get("next") or reverse("admin:index")
+        next_url = request.GET.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            # Only pages of this site: ?next=https://elsewhere must not make the admin an open redirect.
+            next_url = reverse("admin:index")
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

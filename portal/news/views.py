@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
+from portal.admin import staff_has_mfa
 from portal.news.forms import ArticleFilterForm
 from portal.news.models import Article, Category
 
@@ -62,7 +63,8 @@ def article_cover(request, slug):
     article = get_object_or_404(Article.objects.only("slug", "cover", "status", "published_at", "updated_at"),
                                 slug=slug)
     public = article.is_public
-    if not (public or (request.user.is_staff and request.user.has_perm("news.view_article"))):
+    # Drafts' pictures: editors with an authenticator, as in the admin (portal.admin.staff_has_mfa).
+    if not (public or (staff_has_mfa(request.user) and request.user.has_perm("news.view_article"))):
         raise Http404
     if not article.cover:
         raise Http404

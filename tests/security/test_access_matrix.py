@@ -186,3 +186,20 @@ def test_the_matrix_can_fail(world, client_for):
     client = client_for("owner")
     assert try_cell(client, "GET", reverse("my-proposals:detail", args=[world.other_proposal.pk])) == 404
     assert try_cell(client, "GET", reverse("members:tier-proof", args=[world.org_b.pk])) == 404
+
+
+def test_a_draft_articles_cover_needs_an_editor_with_mfa(world, client_for):
+    """Staff rights outside the admin follow the admin's rule: no authenticator, no staff rights."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from portal.news.models import Article
+    from tests.security.world import user
+
+    Article.objects.filter(pk=world.article.pk).update(status="draft")
+    url = reverse("news:cover", args=[world.article.slug])
+    editor_without_mfa = Client()
+    editor_without_mfa.force_login(user("editor-no-mfa@ministry.example", staff=True, group="News editors"))
+    assert client_for("news_editor").get(url).status_code == 200
+    assert editor_without_mfa.get(url).status_code == 404
+    assert client_for("anonymous").get(url).status_code == 404

@@ -145,3 +145,20 @@ def test_the_admin_answers_400_to_queries_django_would_crash_on(world, client_fo
     assert staff.get("/admin/members/organization/?created_at__year=2026").status_code == 200
     response = client_for("anonymous").get("/admin/members/organization/?status__exact=%00")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_every_admin_page_takes_an_unknown_or_hostile_parameter_without_a_server_error(world, client_for):
+    """Not only changelists: exports, previews, scoring pages and the rest, with a parameter they do not know."""
+    from tests.security.urlmap import all_routes, concrete_url
+
+    client = client_for("superuser", raise_request_exception=False)
+    problems = []
+    for route in all_routes():
+        if not route.is_admin or route.key == "admin:logout":
+            continue
+        url = concrete_url(route, world)
+        for query in ({"no_such_filter": "1"}, {"q": HOSTILE["sql"]}, {"o": HOSTILE["long"][:300]}):
+            response = client.get(f"{url}?{urlencode(query)}")
+            if response.status_code >= 500:
+                problems.append(f"GET {url}?{urlencode(query)[:40]}: {response.status_code}")
+    assert not problems, "\n".join(problems)
