@@ -6,7 +6,7 @@ It runs with the same production settings and database as the gunicorn under tes
   clear-cache  empty the default cache (after seeding, so no page is served from an older scale)
   queries      read [{"name", "path", "email"}] on stdin; fetch each path twice through Django's test
                Client (signed in as `email` if given) and count the SQL queries of the first and of the
-               second (warm) request
+               second (warm) request, and the size of the response
 
 No production code counts queries: the Client runs the real middleware and views in this process.
 """
@@ -97,11 +97,13 @@ def queries(pages):
         for _ in range(2):
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(page["path"])
-            runs.append({"status": response.status_code, "queries": len(ctx.captured_queries)})
+            runs.append({"status": response.status_code, "queries": len(ctx.captured_queries),
+                         "bytes": len(response.content) if not response.streaming else None})
         results[page["name"]] = {
             "status": runs[-1]["status"],
             "first": runs[0]["queries"],
             "warm": runs[1]["queries"],
+            "bytes": runs[1]["bytes"],
         }
     return results
 

@@ -34,6 +34,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -208,8 +209,10 @@ def seed(env, scale):
 
 
 def probe(env, command, stdin=None):
-    result = subprocess.run([PYTHON, "-m", "bench.probe", command], cwd=ROOT, env=env, check=True,
+    result = subprocess.run([PYTHON, "-m", "bench.probe", command], cwd=ROOT, env=env,
                             input=json.dumps(stdin) if stdin is not None else None, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"bench.probe {command} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -372,6 +375,11 @@ def parse_wrk(text):
     total = re.search(r"(\d+) requests in", text)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    if not total or int(total.group(1)) == 0:
+        # Not one response within the run: wrk prints zeros, which must not read as a fast page.
+        return {"requests": 0, "rps": 0.0, "p50_ms": None, "p99_ms": None,
+                "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+                "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0}
     return {
         "requests": int(total.group(1)) if total else 0,
         "rps": float(rps.group(1)) if rps else 0.0,
@@ -406,6 +414,20 @@ def pages_for(info):
     ]
 
 
+def drain(port, workers):
+    """Wait until every worker is free: requests queued by the warm-up would otherwise be served during the
+    measurement. One health check per worker, all at once, can only all return when each worker got one."""
+    def check():
+        with contextlib.suppress(OSError):
+            http_get(port, "/healthz")
+
+    threads = [threading.Thread(target=check) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+
 # --- report -----------------------------------------------------------------------------------
 
 
@@ -430,7 +452,7 @@ def evaluate(row, compare):
         "floor_ratio": row["ratio"] >= MIN_FLOOR_RATIO if row["who"] == "public" and row["ratio"] is not None
         else None,
         "p99": row["p99_ms"] is not None and row["p99_ms"] < MAX_P99_MS,
-        "no_errors": row["non_2xx"] == 0 and row["socket_errors"] == 0,
+        "no_errors": row["requests"] > 0 and row["non_2xx"] == 0 and row["socket_errors"] == 0,
         "same_queries": None,
     }
     small, main = row["queries"].get("compare"), row["queries"].get("main")
@@ -457,6 +479,8 @@ def write_report(report):
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in report["pages"]:
         errors = fmt(row.get("non_2xx"))
+        if row.get("requests") == 0:
+            errors += " (no response in time)"
         if row.get("socket_errors"):
             errors += f" (+{row['socket_errors']} socket)"
         lines.append("| " + " | ".join([
@@ -466,6 +490,14 @@ def write_report(report):
             queries_cell(row["queries"].get("compare")), queries_cell(row["queries"].get("main")), row["result"],
         ]) + " |")
     table = "\n".join(lines)
+
+    grown = []
+    for row in report["pages"]:
+        small, big = row["queries"].get("compare") or {}, row["queries"].get("main") or {}
+        if small.get("bytes") and big.get("bytes") and big["bytes"] > 1.5 * small["bytes"]:
+            grown.append(f"{row['name']} ({small['bytes']:,} → {big['bytes']:,} bytes)")
+    grown_note = ("Responses that grew with the data (an unbounded list?): " + "; ".join(grown) + ".\n"
+                  if grown else "")
 
     cfg, t = report["config"], report["timings_s"]
     memory = report["memory"]
@@ -483,9 +515,10 @@ cache: {report['cache']}. Demo data seeded with `seed_demo --scale {main:,}`.
 Targets: public pages at least {MIN_FLOOR_RATIO:.0%} of the layout floor's requests per second
 (`floor_ratio`), p99 under {MAX_P99_MS:.0f} ms (`p99`), no non-2xx/3xx responses or socket errors
 (`no_errors`), the same query count at both scales (`same_queries`; first request of a fresh client and the
-warm second one are compared). Query counts come from Django's test Client against the same database.
+warm second one are compared). Query counts come from Django's test Client on the same data, each scale
+seeded into its own fresh database.
 Summary: {summary['pass']} pass, {summary['fail']} fail, {summary['not_built']} not built yet.
-
+{grown_note}
 Gunicorn memory after the run (RSS from /proc/<pid>/status): workers {workers}; master
 {memory['master']['rss_mib']} MiB.
 
@@ -556,15 +589,16 @@ def main():
             server.start()
             log(f"gunicorn on {HOST}:{server.port}, workers {server.worker_pids()}")
             sessions = {}
-            if info["owner_email"]:
-                sessions["owner"] = sign_in(server.port, info["owner_email"], info["password"])
-                log(f"signed in {info['owner_email']}")
-            else:
-                log("no approved demo company owner in the data: company pages are skipped")
-            if info["staff_totp_secret"]:
-                sessions["staff"] = sign_in(server.port, info["staff_email"], info["password"],
-                                            info["staff_totp_secret"])
-                log(f"signed in {info['staff_email']} with a TOTP code")
+            for who, email, secret in [("owner", info["owner_email"], None),
+                                       ("staff", info["staff_email"], info["staff_totp_secret"])]:
+                if not email or (who == "staff" and not secret):
+                    log(f"no demo {who} (with MFA) in the data: the {who}'s pages are skipped")
+                    continue
+                try:
+                    sessions[who] = sign_in(server.port, email, info["password"], secret)
+                    log(f"signed in {email}" + (" with a TOTP code" if secret else ""))
+                except (RuntimeError, OSError) as error:
+                    log(f"could not sign in {email}: {error}; the {who}'s pages are reported as failed")
 
             load_started = time.monotonic()
             rows = []
@@ -582,11 +616,12 @@ def main():
                     continue
                 if warmup:
                     run_wrk(server.port, page["path"], warmup, connections, sessionid, latency=False)
+                    drain(server.port, server.workers)
                 raw = run_wrk(server.port, page["path"], seconds, connections, sessionid)
                 (OUT / f"wrk-{re.sub(r'[^a-z0-9]+', '-', page['name'])}.txt").write_text(raw)
                 row.update(parse_wrk(raw))
-                log(f"{page['name']:<22} {row['rps']:>8.0f} req/s  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms"
-                    f"  non-2xx {row['non_2xx']}")
+                log(f"{page['name']:<22} {row['rps']:>8.0f} req/s ({row['requests']} requests)"
+                    f"  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms  non-2xx {row['non_2xx']}")
             timings["load"] = round(time.monotonic() - load_started, 1)
             memory = server.memory()
         finally:
@@ -594,7 +629,7 @@ def main():
 
     floor = next((r.get("rps") for r in rows if r["name"] == "layout floor"), None)
     for row in rows:
-        row["ratio"] = round(row["rps"] / floor, 3) if floor and row.get("rps") else None
+        row["ratio"] = round(row["rps"] / floor, 3) if floor and row.get("rps") is not None else None
         evaluate(row, compare)
     summary = {
         "pass": sum(r["result"] == "pass" for r in rows),
