@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import exact_krw, format_krw
@@ -133,7 +134,7 @@ class ReviewInline(ReadOnlyInline):
     @admin.display(description=_("scores"))
     def score_list(self, obj):
         return format_html_join(
-            format_html("<br>"), "{}: {}", ((s.criterion.label, s.score) for s in obj.scores.all())
+            mark_safe("<br>"), "{}: {}", ((s.criterion.label, s.score) for s in obj.scores.all())
         )
 
 

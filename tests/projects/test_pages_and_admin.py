@@ -47,6 +47,32 @@ def test_public_list_runs_a_constant_number_of_queries(client):
     assert queries(client, reverse("projects:call-list")) == small
 
 
+def test_public_list_shows_a_call_s_first_selected_projects_and_links_to_the_rest(client, settings):
+    from projects import views
+
+    past = f.call(opens=-90, closes=-30, title="큰 공모")
+    for i in range(views.SELECTED_PER_CALL_IN_LIST + 2):
+        f.ready_proposal(past, title=f"선정 과제 {i:02d}", status=S.SELECTED)
+    page = client.get(reverse("projects:call-list")).text
+    assert page.count("선정 과제 ") == views.SELECTED_PER_CALL_IN_LIST
+    assert f"See all {views.SELECTED_PER_CALL_IN_LIST + 2} selected projects" in page
+    assert reverse("projects:call-detail", args=[past.pk]) in page
+
+
+def test_call_detail_paginates_its_selected_projects(client, monkeypatch):
+    from projects import views
+
+    monkeypatch.setattr(views, "SELECTED_PER_PAGE", 2)
+    past = f.call(opens=-90, closes=-30)
+    for i in range(3):
+        f.ready_proposal(past, title=f"선정 과제 {i}", status=S.SELECTED)
+    url = reverse("projects:call-detail", args=[past.pk])
+    first = client.get(url).text
+    second = client.get(url, {"page": 2}).text
+    assert "선정 과제 0" in first and "선정 과제 1" in first and "선정 과제 2" not in first
+    assert "선정 과제 2" in second and "Page 2 of 2" in second
+
+
 def test_call_detail_shows_rules_and_criteria(client):
     call = f.call(funding_cap=5_000_000_000)
     page = client.get(reverse("projects:call-detail", args=[call.pk])).text
