@@ -15,6 +15,11 @@ from tests.security.world import PASSWORD
 pytestmark = pytest.mark.django_db
 
 ELSEWHERE = ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example/phish", "https:evil.example"]
+SWEEP = ELSEWHERE[1:3]  # every URL gets the two that slip past naive checks; sign-in pages get all four
+
+
+SIGN_IN_PAGES = {"admin:login", "account_login", "account_logout", "mfa_authenticate", "mfa_activate_totp",
+                 "account_reauthenticate", "set_language"}
 
 
 def offsite(location):
@@ -29,7 +34,7 @@ def test_no_url_redirects_off_site_on_a_hostile_next(persona, world, client_for)
     problems = []
     for route in all_routes():
         url = concrete_url(route, world)
-        for target in ELSEWHERE:
+        for target in ELSEWHERE if route.key in SIGN_IN_PAGES else SWEEP:
             response = client.get(f"{url}?{urlencode({'next': target})}")
             if response.status_code in (301, 302, 303, 307, 308) and offsite(response["Location"]):
                 problems.append(f"GET {url}?next={target} as {persona} -> {response['Location']}")
