@@ -146,10 +146,33 @@ def _redis_or_fail(url):
         )
 
 
-def _fail_sign_ins(email, attempts, results):
-    """Runs in a forked worker: post wrong passwords with its own connections, report what it saw."""
+_INHERITED = []  # in a worker: the parent's connection wrappers, kept alive and never closed
+
+
+def _own_database_connections():
+    """In a forked worker: leave the parent's database sockets alone and open new ones.
+
+    Closing an inherited PostgreSQL connection would end the parent's session (and its test
+    transaction), so the wrappers are set aside untouched and Django makes new ones. A new
+    connection cannot see the parent's uncommitted rows; the worker needs none, as allauth
+    counts a failed sign-in by the address typed, before it looks the account up. SQLite's
+    in-memory test database is kept: fork gave the worker a copy of it.
+    """
     from django.db import connections
 
+    for alias in list(connections):
+        connection = connections[alias]
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            continue
+        _INHERITED.append(connection)
+        del connections[alias]
+
+
+def _fail_sign_ins(email, attempts, results):
+    """Runs in a forked worker (an app-server process): post wrong passwords, report what it saw."""
+    from django.db import connections
+
+    _own_database_connections()
     caches.close_all()
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     seen = []
@@ -161,12 +184,6 @@ def _fail_sign_ins(email, attempts, results):
 
 
 def attempts_from_two_processes(email, counts):
-    from django.db import connections
-
-    # Each worker opens its own database connection (a PostgreSQL socket shared across a
-    # fork would be corrupted). SQLite's in-memory test database is the exception: Django
-    # keeps it open (close() does nothing for it) and fork gives each worker a copy.
-    connections.close_all()
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     workers = [context.Process(target=_fail_sign_ins, args=(email, n, results)) for n in counts]
@@ -184,7 +201,7 @@ def third_attempt_with_the_right_password(email):
     return client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db
 def test_failed_sign_ins_in_two_processes_add_up_in_a_shared_cache(world):
     """allauth allows 5 failed sign-ins per account in 5 minutes. Two app-server processes see 3 and 2
     failures; with Redis shared between them, the next attempt anywhere is refused, even with the
@@ -208,7 +225,7 @@ def test_failed_sign_ins_in_two_processes_add_up_in_a_shared_cache(world):
     assert "_auth_user_id" not in refused.client.session
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db
 def test_a_per_process_cache_would_not_add_them_up(world):
     """The same attempts with local-memory caches: each process counts alone, and the account opens."""
     local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
