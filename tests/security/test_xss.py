@@ -286,3 +286,32 @@ def test_an_upload_name_with_markup_and_a_path_is_cleaned(world, client_for):
     download = client.get(reverse("my-proposals:annex", args=[world.proposal.pk, annex.pk]))
     assert download["Content-Disposition"].startswith("attachment")
     assert '"; x=' not in download["Content-Disposition"]
+
+
+def test_the_proposal_form_with_payloads_renders_them_as_text(world, client_for):
+    """Title, summary, problem and KPI rows typed into the real form (read from the page, as a browser sends it)."""
+    from tests.security.test_uploads import FormFields
+
+    client = client_for("owner")
+    edit = reverse("my-proposals:edit", args=[world.proposal.pk])
+    data = FormFields(client.get(edit).content.decode()).data
+    typed = {"title": PAYLOADS[0], "summary": PAYLOADS[2], "problem": PAYLOADS[7]}
+    kpi_fields = sorted(k for k in data if k.startswith("kpis-0-") and k.endswith(("indicator", "unit")))
+    assert kpi_fields, sorted(data)
+    for name in kpi_fields:
+        typed[name] = "<b>xss13</b>" if name.endswith("unit") else PAYLOADS[1]
+    views = (
+        ("owner", reverse("my-proposals:detail", args=[world.proposal.pk])), ("owner", edit),
+        ("superuser", f"/admin/projects/proposal/{world.proposal.pk}/change/"),
+        ("superuser", "/admin/projects/proposal/"),
+    )
+    baseline = {url: client_for(p).get(url).content.decode() for p, url in views}
+    response = client.post(edit, {**data, **typed})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.proposal.refresh_from_db()
+    assert world.proposal.title == PAYLOADS[0]
+    for url, before in baseline.items():
+        persona = "superuser" if url.startswith("/admin/") else "owner"
+        after = client_for(persona).get(url).content.decode()
+        assert "xss" in after, url
+        assert introduced(before, after) == [], url
