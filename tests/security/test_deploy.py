@@ -222,3 +222,15 @@ def test_a_page_with_an_inline_script_would_be_caught():
     finder.feed('<p onclick="x()">a</p><script>alert(1)</script><script type="application/json">{}</script>'
                 '<a href="javascript:alert(1)">b</a><script src="/static/a.js"></script>')
     assert finder.problems == ["<p onclick=...>", "inline <script>alert(1)", "<a javascript:>"]
+
+
+@pytest.mark.django_db
+def test_production_cookies_are_secure_httponly_and_same_site(production_like, world, client):
+    response = client.post(
+        reverse("account_login"), {"login": world.owner.email, "password": "pw-for-tests-1"}, secure=True
+    )
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+    csrf = response.cookies["csrftoken"]
+    assert csrf["secure"] and csrf["samesite"] == "Lax"

@@ -259,3 +259,21 @@ def _delete_prefixed(prefix):
     keys = list(connection.scan_iter(match=f"{prefix}:*"))
     if keys:
         connection.delete(*keys)
+
+
+# --- no account enumeration ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sign_in_and_password_reset_do_not_tell_whether_an_account_exists(world):
+    def answer(url, data):
+        response = Client(HTTP_ACCEPT_LANGUAGE="en").post(url, data)
+        return response.status_code, response.get("Location"), [str(e) for e in response.context["form"].errors.get(
+            "__all__", [])] if response.status_code == 200 else []
+
+    login = reverse("account_login")
+    assert answer(login, {"login": world.owner.email, "password": "wrong-1"}) == answer(
+        login, {"login": "nobody@example.com", "password": "wrong-1"}
+    )
+    reset = reverse("account_reset_password")
+    assert answer(reset, {"email": world.owner.email}) == answer(reset, {"email": "nobody@example.com"})
