@@ -77,6 +77,11 @@ def _new_driver(width, height):
     options.add_experimental_option("prefs", {"intl.accept_languages": "ko-KR,ko"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(0)
+    # Headless Chromium keeps windows at least 500 px wide, so a phone gets its exact viewport
+    # (and a phone's handling of the viewport meta tag) from device emulation instead.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768,
+    })
     return driver
 
 

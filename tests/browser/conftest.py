@@ -5,11 +5,20 @@ the reference rows seeded by migrations (industries, AI areas, staff groups) tha
 test's flush would otherwise remove.
 """
 
+import contextlib
+import datetime
+from types import SimpleNamespace
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from members.models import Membership, Organization
+from portal.news import services as news
+from portal.news.models import Article, Category
+from projects.models import Proposal
 from tests.browser.helpers import DESKTOP, PASSWORD, PHONE
 from tests.projects import factories as f
 
@@ -49,3 +58,50 @@ def company_owner(make_user):
         return user
 
     return make
+
+
+@pytest.fixture
+def portal_world(make_user, company_owner, open_call):
+    """Something on every page: published news, an open and a closed call with a selected project,
+    listed members, and a company whose owner has a proposal in draft; plus a signed-up person with
+    no organisation yet (the registration form)."""
+    now = timezone.now()
+    articles = []
+    for days, title, category in ((3, "AI 자율제조 얼라이언스 출범", Category.PRESS_RELEASE),
+                                  (1, "2026년 선도 프로젝트 공모 안내", Category.NOTICE)):
+        article = news.article_save(article=Article(
+            title=title, category=category, summary=f"{title}: 요약입니다.",
+            body="## 주요 내용\n\n153개 기업과 기관이 **12개 업종**에서 참여합니다.\n\n- 첫째\n- 둘째\n",
+            source_name="산업통상자원부", source_url="https://www.motie.go.kr/",
+        ))
+        news.article_publish(article=article, by=None, at=now - datetime.timedelta(days=days))
+        articles.append(article)
+
+    owner = company_owner()
+    lead = owner.membership.organization
+    partner = f.organization("새봄부품", tier=Organization.Tier.SME)
+    f.organization("한국생산기술연구소", kind=Organization.Kind.INSTITUTION)
+    draft = f.ready_proposal(open_call, lead=lead, partner=partner, title="협력사 연계 AI 불량 검출 라인")
+    closed = f.call(opens=-120, closes=-60, title="2025년 선도 프로젝트 공모")
+    f.ready_proposal(closed, lead=f.organization("대한중공업", tier=Organization.Tier.LARGE), partner=partner,
+                     status=Proposal.Status.SELECTED, title="조선 용접 공정 AI 최적화")
+    newcomer = make_user("newcomer@example.com", password=PASSWORD)
+    return SimpleNamespace(
+        articles=articles, call=open_call, closed_call=closed, owner=owner, proposal=draft, newcomer=newcomer,
+    )
+
+
+def public_paths(world):
+    """Every public page, in the order of the menu; /stats/ joins once the figures page exists."""
+    paths = ["/", "/news/", world.articles[0].get_absolute_url(), "/projects/",
+             f"/projects/calls/{world.call.pk}/", "/members/"]
+    with contextlib.suppress(NoReverseMatch):
+        paths.append(reverse("stats:dashboard"))
+    return paths + ["/accounts/login/", "/accounts/signup/"]
+
+
+def company_paths(world):
+    """The pages of a company's owner (the registration form is the newcomer's)."""
+    pk = world.proposal.pk
+    return ["/my/", "/my/proposals/", f"/my/proposals/new/{world.call.pk}/", f"/my/proposals/{pk}/",
+            f"/my/proposals/{pk}/edit/"]

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from django.core import mail
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -22,7 +22,8 @@ AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 
 
 def wait_for(driver, condition, timeout=15):
-    return WebDriverWait(driver, timeout).until(condition)
+    # An element read while the next page replaces the current one is stale: look again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def go(driver, path):
@@ -40,8 +41,13 @@ def click_to_new_page(driver, element):
     The old page is marked before the click; the wait ends when a complete document without the
     mark is shown. (Watching the old element go stale can fail inside chromedriver mid-navigation.)
     """
+    to_new_page(driver, element.click)
+
+
+def to_new_page(driver, action):
+    """Do `action` (a click, a key press) and wait until the page it loads is complete."""
     driver.execute_script("document.documentElement.dataset.leaving = 'yes'")
-    element.click()
+    action()
     WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
         "return document.readyState === 'complete' && !document.documentElement.dataset.leaving"
     ))
@@ -222,15 +228,22 @@ def admin_messages(driver):
 
 
 def overflow_report(driver):
-    """'' when the page does not scroll sideways; otherwise the widths and the widest offenders."""
+    """'' when the page does not scroll sideways; otherwise the widths and the widest offenders.
+
+    The limit is the viewport the page asked for (width=device-width): in phone emulation
+    window.innerWidth grows with content that is too wide, so it cannot be the yardstick.
+    """
     return driver.execute_script("""
-        const root = document.documentElement, limit = window.innerWidth;
-        if (root.scrollWidth <= limit) return '';
+        const root = document.documentElement, limit = root.clientWidth;
+        if (root.scrollWidth <= limit && window.innerWidth <= limit) return '';
+        const over = el => el.getBoundingClientRect().right > limit + 1;
+        // The outermost elements that stick out (their children follow them out).
         const wide = [...document.querySelectorAll('body *')]
-            .filter(el => el.getBoundingClientRect().right > limit + 1 && !el.closest('.table-wrap'))
+            .filter(el => over(el) && !(el.parentElement && over(el.parentElement)))
             .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
                              + ' right=' + Math.round(el.getBoundingClientRect().right));
-        return `scrollWidth ${root.scrollWidth} > innerWidth ${limit}: ${wide.join(', ')}`;
+        return `scrollWidth ${root.scrollWidth}, innerWidth ${window.innerWidth}, viewport ${limit}: `
+               + wide.join(", ");
     """)
 
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -12,7 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def wait_for(driver, condition, timeout=15):
-    return WebDriverWait(driver, timeout).until(condition)
+    # An element read while the next page replaces the current one is stale: look again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def submit(driver, form_selector="main form"):
