@@ -2,9 +2,18 @@
 serious or critical violation on the public pages and the company pages, at desktop and phone size."""
 
 import pytest
+from selenium.webdriver.common.by import By
 
-from tests.browser.conftest import company_paths, public_paths
-from tests.browser.helpers import axe_violations, format_violations, go, path_of, sign_in_with_session
+from tests.browser.conftest import company_paths, desktop_only, public_paths
+from tests.browser.helpers import (
+    axe_violations,
+    fill,
+    format_violations,
+    go,
+    path_of,
+    press,
+    sign_in_with_session,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -20,7 +29,8 @@ def audit(browser, paths):
     return problems
 
 
-def test_axe_runs_despite_the_content_security_policy(browser, live_server):
+@desktop_only
+def test_axe_runs_despite_the_content_security_policy(browser):
     """The policy forbids inline scripts; Selenium's injection goes through DevTools and is not blocked,
     while the page's own attempt at an inline script is."""
     go(browser, "/")
@@ -44,3 +54,22 @@ def test_company_pages_have_no_serious_accessibility_violations(browser, portal_
     sign_in_with_session(browser, portal_world.owner)
     problems |= audit(browser, company_paths(portal_world))
     assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+
+
+def test_forms_showing_errors_have_no_serious_accessibility_violations(browser, portal_world):
+    """Error messages are where forms most often lose their labels and contrast."""
+    sign_in_with_session(browser, portal_world.newcomer)
+    go(browser, "/members/register/")
+    fill(browser, "business_number", "120-81-47522")  # wrong check digit
+    press(browser, "main form.organization-form button[type=submit]")
+    assert browser.find_elements(By.CSS_SELECTOR, "main .errorlist")
+    problems = {"/members/register/ (errors)": axe_violations(browser)}
+
+    sign_in_with_session(browser, portal_world.owner)
+    go(browser, f"/my/proposals/{portal_world.proposal.pk}/edit/")
+    fill(browser, "participants-0-government_funding", 10_000_000_001)  # over the call's cap
+    press(browser, "main form.proposal-form button[value=save]")
+    assert browser.find_elements(By.CSS_SELECTOR, "main .errorlist")
+    problems["proposal form (errors)"] = axe_violations(browser)
+    problems = {page: format_violations(found) for page, found in problems.items() if found}
+    assert not problems, "\n\n".join(f"{page}\n{text}" for page, text in problems.items())
