@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "portal",
     "portal.news",
+    "portal.stats",
     "members",
     "projects",
 ]

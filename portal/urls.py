@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("news/", include("portal.news.urls")),
+    path("stats/", include("portal.stats.urls")),
     path("members/", include("members.urls")),
     path("projects/", include("projects.urls")),
     path("my/proposals/", include("projects.urls_my")),

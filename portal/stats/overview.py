@@ -1,0 +1,65 @@
+"""The staff overview on the admin index: what is waiting for someone, each linked to its filtered changelist."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from members.models import Organization
+from members.models import StatusChange as MembershipChange
+from projects.models import Call, Proposal
+from projects.models import StatusChange as ProposalChange
+
+CLOSING_WITHIN_DAYS = 14
+LATEST = 5
+
+
+def _changelist(name, **params):
+    url = reverse(f"admin:{name}_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def overview(user, now=None):
+    """A handful of queries, whatever the amount of data; sections the user may not view are left out."""
+    now = now or timezone.now()
+    out = {}
+    if user.has_perm("members.view_organization"):
+        out["pending_members"] = Organization.objects.filter(status=Organization.Status.PENDING).count()
+        out["pending_members_url"] = _changelist("members_organization", status__exact="pending")
+        out["membership_decisions"] = list(
+            MembershipChange.objects.exclude(to_status__in=["", Organization.Status.PENDING])
+            .select_related("organization").order_by("-at", "-pk")[:LATEST]
+        )
+        out["membership_history_url"] = _changelist("members_organization", status__exact="approved")
+    if user.has_perm("projects.view_proposal"):
+        S = Proposal.Status
+        counts = Proposal.objects.aggregate(
+            submitted=Count("pk", filter=Q(status=S.SUBMITTED)),
+            under_review=Count("pk", filter=Q(status=S.UNDER_REVIEW)),
+        )
+        unreviewed = Proposal.objects.filter(status=S.UNDER_REVIEW, reviews__isnull=True).count()
+        out.update(
+            submitted=counts["submitted"], submitted_url=_changelist("projects_proposal", status__exact=S.SUBMITTED),
+            under_review=counts["under_review"], unreviewed=unreviewed,
+            under_review_url=_changelist("projects_proposal", status__exact=S.UNDER_REVIEW),
+            proposal_decisions=list(
+                ProposalChange.objects.filter(to_status__in=Proposal.DECIDED)
+                .select_related("proposal").order_by("-at", "-pk")[:LATEST]
+            ),
+            selected_url=_changelist("projects_proposal", status__exact=S.SELECTED),
+            rejected_url=_changelist("projects_proposal", status__exact=S.REJECTED),
+        )
+    if user.has_perm("projects.view_call"):
+        until = now + datetime.timedelta(days=CLOSING_WITHIN_DAYS)
+        out["closing_calls"] = list(
+            Call.objects.filter(closes_at__gt=now, closes_at__lte=until).order_by("closes_at")
+            .annotate(proposal_count=Count("proposals"))
+        )
+        for call in out["closing_calls"]:
+            call.d_day = call.days_left(now)
+        out["closing_calls_url"] = _changelist(
+            "projects_call", closes_at__gt=now.isoformat(), closes_at__lte=until.isoformat()
+        )
+    return out
