@@ -9,6 +9,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 DEMO_STAFF_EMAIL = "staff@alliance.example"
+# The small demo of `make run`; `--scale N` above this asks for N organisations.
+SMALL_ORGANISATIONS = 40
+# Set by seed_demo when it writes to a terminal: seeders then show progress bars.
+SHOW_PROGRESS = False
+
+
+def organisation_count(scale):
+    """How many demo organisations `--scale` asks for: N organisations, and never fewer than the small demo."""
+    return max(SMALL_ORGANISATIONS, scale)
+
+
+def progress(iterable, *, total=None, desc=""):
+    """`iterable`, behind a tqdm progress bar on a terminal."""
+    if not SHOW_PROGRESS:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit=" rows", leave=False, mininterval=0.5)
 DEMO_PASSWORD = "alliance-demo-2026"
 # A fixed base32 secret so the demo login is reproducible; never used outside demo data.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPAIALLIANCEDEMO23"

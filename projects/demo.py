@@ -1,9 +1,10 @@
-"""Demo lead projects: two calls (one open, one closed with selected projects) and about 30 proposals
-per unit of scale in every state, with consortia of approved demo organisations, budgets within the
-rules, KPIs, scores and histories.
+"""Demo lead projects: calls (one open, the others closed with selected projects) and proposals in every
+state, with consortia of approved demo organisations, budgets within the rules, KPIs, scores and histories.
 
-Runs after members/demo.py. Everything comes from the rng, so a run is deterministic; a call that
-already has proposals is left alone, so running again creates nothing new.
+The small demo has two calls and 30 proposals; `--scale N` (N organisations) gives N/2 proposals, spread
+over up to four closed calls and the open one. Runs after members/demo.py. Everything comes from the rng,
+so a run is deterministic; calls that already have proposals are left alone, so running again creates
+nothing new. Rows go in with bulk_create and every proposal points to one stored demo document.
 """
 
 import datetime
@@ -13,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from members.models import Membership, Organization
-from portal.demo import ensure_mfa, ensure_user
+from portal.demo import ensure_mfa, ensure_user, organisation_count, progress
 from portal.files import PrivateUploadTo
 from projects.models import KPI, AIArea, Call, Participant, Proposal, Review, ReviewScore, StatusChange
 
@@ -21,11 +22,19 @@ REVIEWER_EMAILS = ["project-reviewer@alliance.example", "project-reviewer2@allia
 DECIDER_EMAIL = "project-decider@alliance.example"
 CLOSED_TITLE = "2026년 AI 자율제조 선도 프로젝트 1차 공모"
 OPEN_TITLE = "2026년 AI 자율제조 선도 프로젝트 2차 공모"
+# Earlier closed calls, added at larger scales: (title, days before now that the call opened).
+EARLIER_CALLS = [
+    ("2025년 AI 자율제조 선도 프로젝트 2차 공모", 330),
+    ("2025년 AI 자율제조 선도 프로젝트 1차 공모", 510),
+    ("2024년 AI 자율제조 선도 프로젝트 2차 공모", 690),
+]
+SMALL_PROPOSALS = 30
+PROPOSALS_PER_EARLIER_CALL = 1500
 EOK = 100_000_000
 PDF = b"%PDF-1.4\n% demo proposal\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 S = Proposal.Status
-# Per unit of scale: 11 proposals in the closed call, 19 in the open one.
+# Out of every 30 proposals: 11 in closed calls, 19 in the open one.
 CLOSED_MIX = [S.SELECTED] * 6 + [S.REJECTED] * 4 + [S.WITHDRAWN]
 OPEN_MIX = [S.DRAFT] * 5 + [S.SUBMITTED] * 5 + [S.UNDER_REVIEW] * 4 + [S.CHANGES_REQUESTED] * 3 + [S.WITHDRAWN] * 2
 PATHS = {
@@ -72,10 +81,20 @@ def seed(*, rng, scale, stdout):
         "opens_at": now - datetime.timedelta(days=14), "closes_at": now + datetime.timedelta(days=21),
         "max_months": 30, "expected_projects": 10,
     })
-    for call in (closed, opened):
+    count = proposal_count(scale)
+    closed_calls = [closed] + [
+        Call.objects.get_or_create(title=title, defaults={
+            "description": "AI 자율제조 선도 프로젝트 공모입니다.",
+            "opens_at": now - datetime.timedelta(days=days), "closes_at": now - datetime.timedelta(days=days - 60),
+            "expected_projects": 20,
+        })[0]
+        for title, days in EARLIER_CALLS[: min(len(EARLIER_CALLS), count // PROPOSALS_PER_EARLIER_CALL)]
+    ]
+    calls = [*closed_calls, opened]
+    for call in calls:
         call.add_default_criteria()
 
-    if Proposal.objects.filter(call__in=[closed, opened]).exists():
+    if Proposal.objects.filter(call__in=calls).exists():
         stdout.write("Demo lead projects already present.\n")
         return
     orgs = list(Organization.objects.approved().order_by("pk"))
@@ -83,18 +102,23 @@ def seed(*, rng, scale, stdout):
     if not by_tier["sme"] or not (by_tier["large"] or by_tier["midsize"]):
         stdout.write("No approved demo organisations to build consortia from: skipping lead projects.\n")
         return
+    by_tier["small"] = by_tier["sme"] + by_tier["midsize"]
     owners = dict(
         Membership.objects.filter(role=Membership.Role.OWNER).values_list("organization_id", "user_id")
     )
     areas = {a.code: a for a in AIArea.objects.all()}
+    # One stored PDF stands for every submitted proposal's document.
+    document = default_storage.save(PrivateUploadTo("proposals")(None, "demo.pdf"), ContentFile(PDF))
 
-    plans = [(closed, status) for status in CLOSED_MIX * scale] + [(opened, status) for status in OPEN_MIX * scale]
+    in_closed = round(count * len(CLOSED_MIX) / SMALL_PROPOSALS)
+    plans = [(closed_calls[i % len(closed_calls)], CLOSED_MIX[i % len(CLOSED_MIX)]) for i in range(in_closed)]
+    plans += [(opened, OPEN_MIX[i % len(OPEN_MIX)]) for i in range(count - in_closed)]
     proposals, lines_by_index = [], []
-    for index, (call, status) in enumerate(plans):
-        proposal, lines = _plan(rng, index, call, status, by_tier, owners, decider)
+    for index, (call, status) in enumerate(progress(plans, desc="proposals")):
+        proposal, lines = _plan(rng, index, call, status, by_tier, owners, decider, document)
         proposals.append(proposal)
         lines_by_index.append(lines)
-    Proposal.objects.bulk_create(proposals)
+    Proposal.objects.bulk_create(proposals, batch_size=1000)
 
     participants, kpis, links, history, reviews = [], [], [], [], []
     for index, (proposal, lines) in enumerate(zip(proposals, lines_by_index, strict=True)):
@@ -111,21 +135,22 @@ def seed(*, rng, scale, stdout):
         history += _history(proposal, owners.get(proposal.lead_id) or decider.pk, decider)
         if proposal.status in (S.UNDER_REVIEW, S.SELECTED, S.REJECTED):
             reviews += [Review(proposal=proposal, reviewer=r, comment=rng.choice(_COMMENTS)) for r in reviewers]
-    Participant.objects.bulk_create(participants)
-    KPI.objects.bulk_create(kpis)
-    Proposal.ai_areas.through.objects.bulk_create(links)
-    StatusChange.objects.bulk_create(history)
-    Review.objects.bulk_create(reviews)
+    Participant.objects.bulk_create(participants, batch_size=2000)
+    KPI.objects.bulk_create(kpis, batch_size=2000)
+    Proposal.ai_areas.through.objects.bulk_create(links, batch_size=2000)
+    StatusChange.objects.bulk_create(history, batch_size=2000)
+    Review.objects.bulk_create(reviews, batch_size=2000)
 
-    criteria = {call.pk: list(call.criteria.all()) for call in (closed, opened)}
+    criteria = {call.pk: list(call.criteria.all()) for call in calls}
     scores = []
     for review in reviews:
         high = review.proposal.status == S.SELECTED
         for criterion in criteria[review.proposal.call_id]:
             scores.append(ReviewScore(review=review, criterion=criterion, score=rng.randint(4 if high else 2, 5)))
-    ReviewScore.objects.bulk_create(scores)
+    ReviewScore.objects.bulk_create(scores, batch_size=2000)
     stdout.write(
-        f"Demo lead projects: {len(proposals)} proposals in 2 calls; reviewers {', '.join(REVIEWER_EMAILS)}, "
+        f"Demo lead projects: {len(proposals)} proposals in {len(calls)} calls; "
+        f"reviewers {', '.join(REVIEWER_EMAILS)}, "
         f"decider {DECIDER_EMAIL} (demo password, TOTP secret as for the staff account).\n"
     )
 
@@ -150,10 +175,26 @@ def _private_for(call, org, gov, rng):
     return cash, private - cash
 
 
-def _plan(rng, index, call, status, by_tier, owners, decider):
-    lead = (by_tier["large"] or by_tier["midsize"])[index % len(by_tier["large"] or by_tier["midsize"])]
-    smalls = [o for o in by_tier["sme"] + by_tier["midsize"] if o.pk != lead.pk]
-    partners = rng.sample(smalls, min(len(smalls), 2))
+def proposal_count(scale):
+    """30 proposals for the small demo; half as many as organisations at larger scales."""
+    return max(SMALL_PROPOSALS, organisation_count(scale) // 2)
+
+
+def _partners(rng, pool, lead, wanted=2):
+    """`wanted` distinct SMEs or mid-sized firms other than the lead, drawn without scanning the pool."""
+    wanted = min(wanted, len(pool) - (1 if lead.tier in ("sme", "midsize") else 0))
+    partners = []
+    while len(partners) < wanted:
+        org = pool[rng.randrange(len(pool))]
+        if org.pk != lead.pk and org not in partners:
+            partners.append(org)
+    return partners
+
+
+def _plan(rng, index, call, status, by_tier, owners, decider, document):
+    leads = by_tier["large"] or by_tier["midsize"]
+    lead = leads[index % len(leads)]
+    partners = _partners(rng, by_tier["small"], lead)
     institution = rng.choice(by_tier["institution"]) if by_tier["institution"] and rng.random() < 0.6 else None
 
     lead_gov = rng.randint(8, 25) * EOK
@@ -184,8 +225,7 @@ def _plan(rng, index, call, status, by_tier, owners, decider):
         private_in_kind_total=sum(line[4] for line in lines),
     )
     if status != S.DRAFT:
-        name = default_storage.save(PrivateUploadTo("proposals")(proposal, "demo.pdf"), ContentFile(PDF))
-        proposal.document, proposal.document_name = name, f"사업계획서_{index + 1}.pdf"
+        proposal.document, proposal.document_name = document, f"사업계획서_{index + 1}.pdf"
         proposal.submitted_at = call.opens_at + datetime.timedelta(days=3 + index % 10)
     if status in Proposal.DECIDED:
         proposal.decided_at = call.closes_at + datetime.timedelta(days=40)

@@ -17,6 +17,8 @@ from portal.news.services import article_save
 SEOUL = ZoneInfo("Asia/Seoul")
 EDITOR_EMAIL = "news@alliance.example"
 LAUNCH_SOURCE_URL = "https://newsdao.kr/4983"
+# --scale counts organisations at large scales; a few hundred articles are plenty for paging and load tests.
+MAX_FILLERS = 200
 
 
 def _at(year, month, day, hour=9, minute=0):
@@ -158,7 +160,7 @@ def seed(*, rng, scale, stdout):
     # Larger scales add plain filler articles, for paging and load tests.
     anchor = _at(2024, 8, 1)
     categories = list(Category.values)
-    for n in range(1, (scale - 1) * 20 + 1):
+    for n in range(1, min((scale - 1) * 20, MAX_FILLERS) + 1):
         created += _ensure_article({
             "guid": f"urn:alliance-portal:demo:filler-{n}",
             "title": f"얼라이언스 소식 {n}",

@@ -1,10 +1,13 @@
 import importlib
 import importlib.util
 import random
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from portal import demo
 
 # Each app contributes demo data through a `seed(*, rng, scale, stdout)` function,
 # run in this order because later apps build on earlier ones.
@@ -12,10 +15,17 @@ SEEDERS = ["portal.demo", "members.demo", "portal.news.demo", "projects.demo"]
 
 
 class Command(BaseCommand):
-    help = "Load demo data (idempotent and deterministic for a given seed)."
+    help = (
+        "Load demo data (idempotent and deterministic for a given seed). --scale N asks for N organisations "
+        f"(at least {demo.SMALL_ORGANISATIONS}, the default small demo) and about N/2 proposals: "
+        "--scale 10000 loads 10,000 organisations and 5,000 proposals."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1, help="Multiply the amount of demo data.")
+        parser.add_argument(
+            "--scale", type=int, default=1,
+            help=f"Number of organisations (values up to {demo.SMALL_ORGANISATIONS} give the small demo).",
+        )
         parser.add_argument("--seed", type=int, default=2024, help="Random seed; the same seed gives the same data.")
         parser.add_argument(
             "--allow-production", action="store_true",
@@ -27,13 +37,18 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data with DEBUG off; pass --allow-production for benchmarks.")
         if scale < 1:
             raise CommandError("--scale must be at least 1.")
-        for path in SEEDERS:
+        demo.SHOW_PROGRESS = self.stdout.isatty()
+        started = time.monotonic()
+        for path in demo.progress(SEEDERS, desc="seed_demo"):
             module = _load(path)
             if module is None:
                 continue
             with transaction.atomic():
                 module.seed(rng=random.Random(f"{seed}:{path}"), scale=scale, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        from portal.stats import figures
+
+        figures.invalidate()  # bulk-created rows bypass the services that normally refresh the figures
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
 
 
 def _load(path):
