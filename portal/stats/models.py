@@ -47,8 +47,8 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["sort_order", "key"]
-        verbose_name = _("target")
-        verbose_name_plural = _("targets")
+        verbose_name = _("alliance target")
+        verbose_name_plural = _("alliance targets")
         constraints = [
             models.CheckConstraint(
                 name="target_percent_at_most_100",

@@ -1,0 +1,160 @@
+"""Figures on the home page and the dashboard equal counts made independently, here, in Python."""
+
+import csv
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from members.models import Organization
+from portal.stats import charts, figures
+from projects import services
+from projects.models import Participant, Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def approved_by_tier():
+    counts = Counter()
+    for org in Organization.objects.all():
+        if org.status == "approved":
+            counts["institution" if org.kind == "institution" else org.tier] += 1
+    return counts
+
+
+def figure(html, key):
+    """The number shown in the key figure `key` (digits only)."""
+    match = re.search(rf'data-figure="{key}">.*?figure-value">(.*?)</span>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def csv_of(client, slug):
+    response = client.get(reverse("stats:chart-csv", args=[slug]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")  # byte-order mark, for spreadsheets
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_home_shows_members_by_tier_industries_and_projects_as_counted(client, alliance):
+    html = client.get("/").content.decode()
+    tiers = approved_by_tier()
+    assert figure(html, "members-large") == str(tiers["large"])
+    assert figure(html, "members-sme") == str(tiers["sme"])
+    industries = {o.industry_id for o in Organization.objects.all() if o.status == "approved"}
+    assert figure(html, "industries") == str(len(industries))
+    assert figure(html, "submitted") == str(sum(p.submitted_at is not None for p in Proposal.objects.all()))
+    assert figure(html, "selected") == str(sum(p.status == "selected" for p in Proposal.objects.all()))
+    assert "target: 200 by 2028" in html or "목표: 2028년까지 200" in html
+
+
+def test_home_funding_figures_add_up_the_selected_budget_lines(client, alliance):
+    lines = [p for p in Participant.objects.select_related("proposal") if p.proposal.status == "selected"]
+    data = figures.get()
+    assert data["government"] == sum(p.government_funding for p in lines)
+    assert data["private"] == sum(p.private_cash + p.private_in_kind for p in lines)
+    html = client.get("/").content.decode()
+    assert f'<data value="{data["government"]}"' in html and f'<data value="{data["private"]}"' in html
+
+
+def test_each_home_figure_links_to_its_source(client, alliance):
+    html = client.get("/").content.decode()
+    assert 'href="/members/?tier=large"' in html
+    assert 'href="/stats/#industries"' in html and 'href="/stats/#funding"' in html
+    assert f'href="{reverse("projects:call-list")}"' in html
+
+
+def test_home_lists_open_calls_with_days_left(client, alliance):
+    html = client.get("/").content.decode()
+    assert alliance.title in html and f"D-{alliance.days_left()}" in html
+
+
+def test_dashboard_tier_chart_counts_members_against_the_launch_mix(client, alliance):
+    rows = csv_of(client, "tiers")
+    tiers = approved_by_tier()
+    companies = tiers["large"] + tiers["midsize"] + tiers["sme"]
+    assert [row[1] for row in rows[1:]] == [str(tiers[t]) for t in ("large", "midsize", "sme")]
+    assert rows[1][2] == str(round(100 * tiers["large"] / companies, 1))
+    assert [row[3] for row in rows[1:]] == ["21", "23", "56"]
+
+
+def test_dashboard_counts_proposals_per_call_by_status(client, alliance):
+    rows = {row[0]: row for row in csv_of(client, "calls")[1:]}
+    statuses = Counter(p.status for p in Proposal.objects.filter(call=alliance))
+    header = csv_of(client, "calls")[0]
+    row = rows[alliance.title]
+    for index, status in enumerate(Proposal.Status, start=1):
+        assert header[index] == str(status.label)
+        assert int(row[index]) == statuses[status.value]
+    assert int(row[-1]) == sum(statuses.values())
+
+
+def test_dashboard_counts_selected_projects_by_lead_tier_and_funding_by_tier(client, alliance):
+    selected = [p for p in Proposal.objects.select_related("lead") if p.status == "selected"]
+    lead_rows = csv_of(client, "lead-tiers")[1:]
+    assert int(lead_rows[0][1]) == sum(p.lead.tier == "large" for p in selected)
+    funding = csv_of(client, "funding")[1:]
+    institution_gov = sum(p.government_funding for p in Participant.objects.select_related("organization", "proposal")
+                          if p.proposal.status == "selected" and p.organization.kind == "institution")
+    assert int(funding[3][1]) == institution_gov > 0
+
+
+def test_dashboard_progress_to_the_targets(client, alliance):
+    rows = {row[0]: row for row in csv_of(client, "targets")[1:]}
+    selected = Proposal.objects.filter(status="selected").count()
+    sites = len({p.organization_id for p in Participant.objects.select_related("proposal")
+                 if p.proposal.status == "selected"})
+    assert rows["AI 자율제조 선도 프로젝트"][1:4] == [str(selected), "200", str(round(100 * selected / 200, 1))]
+    assert rows["표준모델 확산 사업장"][1] == str(sites)
+
+
+def test_timeline_counts_members_by_approval_month_and_projects_by_decision_month(client, alliance):
+    rows = csv_of(client, "timeline")[1:]
+    assert sum(int(r[1]) for r in rows) == Organization.objects.filter(status="approved",
+                                                                      approved_at__isnull=False).count()
+    assert sum(int(r[2]) for r in rows) == Proposal.objects.filter(status="selected").count()
+
+
+def test_every_csv_matches_its_chart(client, alliance):
+    response = client.get(reverse("stats:dashboard"))
+    for chart in response.context["charts"]:
+        rows = csv_of(client, chart.slug)
+        assert rows[0] == [str(chart.label_header), *map(str, chart.columns)]
+        assert rows[1:] == [[str(row.label), *map(str, row.values)] for row in chart.rows], chart.slug
+        assert f'id="{chart.slug}"' in response.content.decode()
+
+
+def test_every_chart_has_a_text_alternative_and_a_table(client, alliance):
+    html = client.get(reverse("stats:dashboard")).content.decode()
+    assert html.count('role="img" aria-label="') == len(charts.build())
+    assert html.count("<details class=\"chart-table\">") == len(charts.build())
+    assert "<script" not in html.split("</header>", 1)[1].split("<footer", 1)[0]
+
+
+def test_an_unknown_chart_is_not_found(client, db):
+    assert client.get("/stats/nothing.csv").status_code == 404
+
+
+def test_targets_come_from_the_database(client, alliance):
+    from portal.stats.models import Target
+
+    Target.objects.filter(key="projects").update(value=250, year=2029)
+    figures.invalidate()
+    html = client.get("/").content.decode()
+    assert "2029" in html and "250" in html
+
+
+def test_figures_refresh_after_a_decision(client, alliance, decider, django_capture_on_commit_callbacks):
+    before = figures.get()["selected"]
+    pending = Proposal.objects.filter(status="under_review").order_by("pk").first()
+    # Without a service, a change waits for the cache's time-to-live ...
+    Proposal.objects.filter(pk=pending.pk).update(status="withdrawn")
+    assert figures.get()["selected"] == before
+    Proposal.objects.filter(pk=pending.pk).update(status="under_review")
+    # ... a decision through the service shows at once, once it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_decide(proposal=pending, by=decider, selected=True)
+    assert figure(client.get("/").content.decode(), "selected") == str(before + 1)
+    assert figures.get()["selected"] == before + 1

@@ -1,0 +1,118 @@
+"""The home page and the dashboard: constant queries at two sizes, both languages, the staff overview."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Organization
+from tests.projects import factories as f
+from tests.stats.conftest import grow
+
+pytestmark = pytest.mark.django_db
+
+# Cold: 13 for the figures; the home page adds open calls and latest news. Warm: figures from the cache.
+COLD = {"/": 15, "/stats/": 13}
+WARM = {"/": 2, "/stats/": 0}
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/", "/stats/"])
+def test_queries_stay_the_same_at_two_sizes(client, decider, url):
+    grow(members=1, proposals=1, decider=decider)
+    small = (queries(client, url), queries(client, url))
+    grow(members=6, proposals=5, decider=decider)
+    cache.clear()
+    large = (queries(client, url), queries(client, url))
+    assert small == large == (COLD[url], WARM[url])
+
+
+def test_dashboard_in_english(client, alliance):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    html = client.get(reverse("stats:dashboard")).content.decode()
+    assert "<h1>Alliance in figures</h1>" in html
+    assert "Members by industry" in html and "Semiconductors" in html
+    assert "Lead projects in AI autonomous manufacturing" in html
+    rows = client.get(reverse("stats:chart-csv", args=["tiers"])).content.decode()
+    assert rows.splitlines()[0] == "\ufeffSize tier,Members,Share of companies (%),Launch mix (%)"
+
+
+def test_dashboard_in_korean(client, alliance):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ko"
+    html = client.get(reverse("stats:dashboard")).content.decode()
+    assert "<h1>숫자로 보는 얼라이언스</h1>" in html
+    assert "업종별 회원사" in html and "반도체" in html
+    assert "AI 자율제조 선도 프로젝트" in html
+    rows = client.get(reverse("stats:chart-csv", args=["tiers"])).content.decode()
+    assert rows.splitlines()[0] == "\ufeff기업 규모,회원사,기업 중 비율(%),출범 시 구성(%)"
+
+
+def test_header_links_to_the_dashboard(client, db):
+    assert 'href="/stats/"' in client.get("/").content.decode()
+
+
+def test_staff_overview_links_each_count_to_its_filtered_changelist(client, staff_with_mfa, decider):
+    staff_with_mfa.is_superuser = True
+    staff_with_mfa.save()
+    grow(members=1, proposals=1, decider=decider)
+    closing = f.call(title="곧 마감하는 공모", closes=5)
+    f.call(title="한참 남은 공모", closes=40)
+    client.force_login(staff_with_mfa)
+    html = client.get(reverse("admin:index")).content.decode()
+    pending = Organization.objects.filter(status="pending").count()
+    assert 'href="/admin/members/organization/?status__exact=pending">' in html
+    assert f"<td>{pending}</td>" in html
+    assert "/admin/projects/proposal/?status__exact=under_review" in html
+    assert "/admin/projects/proposal/?status__exact=submitted" in html
+    assert closing.title in html and "한참 남은 공모" not in html and "D-5" in html
+    assert "/admin/projects/call/?closes_at__gt=" in html
+    selected = f.Proposal.objects.filter(status="selected").first()
+    assert f'href="/admin/projects/proposal/{selected.pk}/change/"' in html  # a latest decision
+
+
+def test_closing_calls_link_lists_exactly_those_calls(client, staff_with_mfa, decider):
+    from portal.stats.overview import overview
+
+    staff_with_mfa.is_superuser = True
+    staff_with_mfa.save()
+    f.call(title="곧 마감", closes=3)
+    f.call(title="나중 마감", closes=30)
+    client.force_login(staff_with_mfa)
+    url = overview(staff_with_mfa)["closing_calls_url"]
+    page = client.get(url)
+    assert page.status_code == 200
+    assert [c.title for c in page.context["cl"].result_list] == ["곧 마감"]
+
+
+def test_staff_without_project_permissions_see_no_proposal_counts(client, staff_with_mfa):
+    client.force_login(staff_with_mfa)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/projects/proposal/?status__exact" not in html
+
+
+def test_target_edit_in_the_admin_refreshes_the_figures(client, staff_with_mfa, django_capture_on_commit_callbacks):
+    from portal.stats import figures
+    from portal.stats.models import Target
+
+    staff_with_mfa.is_superuser = True
+    staff_with_mfa.save()
+    client.force_login(staff_with_mfa)
+    target = Target.objects.get(key="sites")
+    assert figures.get()["targets"]["sites"]["value"] == 100
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:stats_target_change", args=[target.pk]), {
+            "label_ko": target.label_ko, "label_en": target.label_en, "value": 120, "baseline": "",
+            "progress": "", "unit": "count", "year": 2028, "sort_order": 2,
+        })
+    assert response.status_code == 302
+    assert figures.get()["targets"]["sites"]["value"] == 120
+    assert timezone.now() - Target.objects.get(pk=target.pk).updated_at < datetime.timedelta(minutes=1)
