@@ -35,6 +35,7 @@ EXPECTED = {
     "news:detail":              ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "news:cover":               ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "projects:call-detail":     ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "stats:chart-csv":          ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     # --- allauth's keyed links (the key is the secret; the page only asks to confirm) --------------------
     "account_confirm_email":    ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "account_reset_password_from_key":
@@ -109,7 +110,7 @@ EXPECTED = {
     **{
         f"admin:{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200)
         for model in ("auth_group", "account_emailaddress", "socialaccount_socialapp", "socialaccount_socialtoken",
-                      "socialaccount_socialaccount", "mfa_authenticator", "members_user")
+                      "socialaccount_socialaccount", "mfa_authenticator", "members_user", "stats_target")
         for view in ("change", "history", "delete")
     },
     # admin/<app>/<model>/<id>/ redirects to .../change/ for anyone the admin lets in.
@@ -118,7 +119,7 @@ EXPECTED = {
         for model in ("auth/group", "account/emailaddress", "socialaccount/socialapp", "socialaccount/socialtoken",
                       "socialaccount/socialaccount", "mfa/authenticator", "news/article", "members/user",
                       "members/industry", "members/organization", "projects/call", "projects/aiarea",
-                      "projects/proposal")
+                      "projects/proposal", "stats/target")
     },
 }
 

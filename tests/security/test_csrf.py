@@ -69,6 +69,7 @@ READ_ONLY_VIEWS = {
     "news:list", "news:atom", "news:rss", "news:detail", "news:cover",
     "members:directory", "members:tier-proof",
     "projects:call-list", "projects:call-detail",
+    "stats:dashboard", "stats:chart-csv",
     "my-proposals:list", "my-proposals:detail", "my-proposals:document", "my-proposals:annex",
     "my:dashboard",
 }

@@ -84,6 +84,7 @@ KWARGS = {
     "admin:projects_proposal_score": lambda w: {"pk": w.proposal.pk},
     "news:detail": lambda w: {"slug": w.article.slug},
     "news:cover": lambda w: {"slug": w.article.slug},
+    "stats:chart-csv": lambda w: {"slug": _first_chart_slug()},
     "members:invitation": lambda w: {"token": w.invitation_token},
     "members:tier-proof": lambda w: {"pk": w.org_a.pk},
     "projects:call-detail": lambda w: {"pk": w.call.pk},
@@ -100,6 +101,12 @@ KWARGS = {
     "my:person-role": lambda w: {"pk": w.colleague_membership.pk},
     "my:person-remove": lambda w: {"pk": w.colleague_membership.pk},
 }
+
+def _first_chart_slug():
+    from portal.stats import charts
+
+    return charts.build()[0].slug
+
 
 _ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/")
 
