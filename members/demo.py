@@ -89,7 +89,8 @@ def _build(n, rng, industries, today):
         representative=_person(rng),
         tier=tier,
         institution_type=institution_type,
-        industry=industries[n % len(industries)],
+        # Offset every 12 numbers, so that the status cycle (also 12 long) does not pin statuses to industries.
+        industry=industries[(n + n // len(_STATUS_CYCLE)) % len(industries)],
         address=f"{rng.choice(_PLACES)} 산단로 {rng.randint(1, 300)}",
         employees={"large": rng.randint(1000, 20000), "midsize": rng.randint(300, 1500),
                    "sme": rng.randint(10, 299)}.get(tier, rng.randint(20, 800)),
@@ -107,6 +108,11 @@ def _build(n, rng, industries, today):
         org.certificate_expires_on = today + datetime.timedelta(days=rng.choice([-10, 12, 25, 200, 300, 365]))
         org.tier_proof_name = "중소기업확인서.pdf" if tier == "sme" else "중견기업확인서.pdf"
     return org
+
+
+def _registered_at(n, now):
+    """When organisation n applied: spread over the two years since the launch, the same on every run."""
+    return now - datetime.timedelta(days=10 + (n * 37) % 720, hours=n % 9)
 
 
 def owner_email(n):
@@ -135,6 +141,7 @@ def _ensure_owners(numbers):
 
 @transaction.atomic
 def seed(*, rng, scale, stdout):
+    now = timezone.now().replace(second=0, microsecond=0)
     today = timezone.localdate()
     industries = list(Industry.objects.order_by("sort_order", "pk"))
     count = organisation_count(scale)
@@ -157,7 +164,7 @@ def seed(*, rng, scale, stdout):
         if index < VALIDATED_SAMPLE:
             org.full_clean(validate_unique=False, validate_constraints=False)
         if org.status in (S.APPROVED, S.SUSPENDED):
-            org.approved_at = timezone.now() - datetime.timedelta(days=(n % 90) + 1)
+            org.approved_at = _registered_at(n, now) + datetime.timedelta(days=3)
     Organization.objects.bulk_create([org for _n, org in new], batch_size=500)
     created = {org.business_number: org for org in Organization.objects.filter(
         business_number__in=[org.business_number for _n, org in new])}
@@ -169,7 +176,7 @@ def seed(*, rng, scale, stdout):
         owner = owners[n]
         if owner.membership_id is None:
             memberships.append(Membership(user=owner, organization=org, role=Membership.Role.OWNER))
-        at = timezone.now() - datetime.timedelta(days=120 - (n % 90))
+        at = _registered_at(n, now)
         changes.append(StatusChange(organization=org, by=owner, at=at, from_status="", to_status=S.PENDING))
         previous = S.PENDING
         for step, status in enumerate(_PATHS[org.status], start=1):

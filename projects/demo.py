@@ -192,8 +192,10 @@ def _partners(rng, pool, lead, wanted=2):
 
 
 def _plan(rng, index, call, status, by_tier, owners, decider, document):
-    leads = by_tier["large"] or by_tier["midsize"]
-    lead = leads[index % len(leads)]
+    # Most consortia are led by a large enterprise, some by a mid-sized one.
+    leads = by_tier["large"] if index % 4 or not by_tier["midsize"] else by_tier["midsize"]
+    leads = leads or by_tier["midsize"]
+    lead = leads[(index * 7) % len(leads)]
     partners = _partners(rng, by_tier["small"], lead)
     institution = rng.choice(by_tier["institution"]) if by_tier["institution"] and rng.random() < 0.6 else None
 

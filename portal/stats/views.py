@@ -11,7 +11,7 @@ from portal.stats import charts, figures
 def dashboard(request):
     data = figures.get()
     return render(request, "stats/dashboard.html", {
-        "charts": charts.build(data), "figures": data, "targets": charts.target_progress(data),
+        "charts": charts.build(data), "figures": data, "key_figures": charts.key_figures(data),
     })
 
 
