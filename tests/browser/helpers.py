@@ -102,14 +102,6 @@ def html_lang(driver):
     return driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
 
 
-def open_menu(driver):
-    """On a phone the main menu is collapsed behind a button: open it like a person would."""
-    toggle = driver.find_element(By.CSS_SELECTOR, ".nav-toggle")
-    if toggle.is_displayed() and toggle.get_attribute("aria-expanded") != "true":
-        toggle.click()
-        wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".language-switch").is_displayed())
-
-
 # --- accounts ---------------------------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from selenium.webdriver.common.by import By
 from portal.news.models import Article
 from tests.browser.conftest import desktop_only
 from tests.browser.helpers import (
-    Sessions,
     admin_action,
     admin_messages,
     choose,
@@ -50,7 +49,6 @@ def fetch_text(browser, path):
 @desktop_only
 def test_editor_writes_previews_schedules_and_publishes_an_article(browser, staff_member):
     editor, secret = staff_member("editor@ministry.example", "News editors")
-    sessions = Sessions(browser)
     sign_in(browser, editor.email, totp_secret=secret)
 
     # --- write it in Markdown, saved as a draft -------------------------------------------------
@@ -87,7 +85,6 @@ def test_editor_writes_previews_schedules_and_publishes_an_article(browser, staf
     assert article.status == "published" and article.is_scheduled
 
     # --- before its time the public sees nothing --------------------------------------------------------
-    sessions.keep("editor")
     on_site_without_cookies(browser)
     go(browser, "/news/")
     assert TITLE not in text_of(browser)
