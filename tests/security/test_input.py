@@ -29,11 +29,14 @@ HOSTILE = {
     "markup": '"><script>alert("xss")</script>',
     "number": "99999999999999999999999",
     "last-year": "9999",
+    "longish": "x" * 1_000,
 }
 # Per admin parameter, the values that can break it: text for the search, anything for a filter,
 # numbers out of range for the date_hierarchy parts.
 ADMIN_HOSTILE = {"q": ("sql", "long", "nul", "unicode", "markup")}
-ADMIN_HOSTILE_DEFAULT = ("sql", "long", "nul")
+# (a filter value is repeated in every filter link of the page: 1,000 characters make the point there,
+# 10,000 only make the page slow to build)
+ADMIN_HOSTILE_DEFAULT = ("sql", "longish", "nul")
 DATE_PART_HOSTILE = ("number", "last-year", "sql")
 LEAKS = ("Traceback", "OperationalError", "ProgrammingError", "DataError", "IntegrityError", "psycopg",
          "sqlite3", "SELECT ", "NUL (0x00)")
@@ -160,12 +163,13 @@ def test_every_admin_page_takes_an_unknown_or_hostile_parameter_without_a_server
 
     client = client_for("superuser", raise_request_exception=False)
     problems = []
+    query = urlencode({"no_such_filter": "1", "q": HOSTILE["sql"], "o": HOSTILE["longish"][:300], "_popup": "x"})
     for route in all_routes():
-        if not route.is_admin or route.key == "admin:logout":
+        # (changelists had their own test above; the admin's sign-out would end the session)
+        if not route.is_admin or route.key == "admin:logout" or route.view.endswith("changelist_view"):
             continue
         url = concrete_url(route, world)
-        for query in ({"no_such_filter": "1"}, {"q": HOSTILE["sql"]}, {"o": HOSTILE["long"][:300]}):
-            response = client.get(f"{url}?{urlencode(query)}")
-            if response.status_code >= 500:
-                problems.append(f"GET {url}?{urlencode(query)[:40]}: {response.status_code}")
+        response = client.get(f"{url}?{query}")
+        if response.status_code >= 500:
+            problems.append(f"GET {url}?{query[:40]}: {response.status_code}")
     assert not problems, "\n".join(problems)
