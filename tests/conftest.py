@@ -126,3 +126,28 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Reference rows that data migrations create (industries, AI areas, staff groups, targets).
+# A transactional test ends by flushing every table, so the next one puts them back the way
+# the migrations made them: the functions are idempotent.
+REFERENCE_DATA = [
+    ("members.migrations.0003_seed_industries_and_groups", "seed"),
+    ("projects.migrations.0002_seed_ai_areas_and_groups", "seed"),
+    ("portal.news.migrations.0002_news_editors_group", "create_group"),
+    ("portal.stats.migrations.0002_seed_targets", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
