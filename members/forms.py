@@ -29,7 +29,9 @@ class OrganizationForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "certificate_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "tier_proof": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+            # A plain file input: the stored name is random and private, so the page shows the
+            # original name with a permission-checked link instead of the widget's "currently" link.
+            "tier_proof": forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
         }
         help_texts = {
             "tier": _("Companies only."),
@@ -60,8 +62,6 @@ class OrganizationForm(forms.ModelForm):
         super()._post_clean()
         if upload and hasattr(upload, "content_type"):
             self.instance.tier_proof_name = clean_original_name(upload.name)
-        elif upload is False:  # the "clear" box was ticked
-            self.instance.tier_proof_name = ""
 
 
 class InvitationForm(forms.Form):

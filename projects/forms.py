@@ -22,6 +22,8 @@ class ProposalForm(forms.ModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),
+            # The stored name is random and private: the page shows the original name instead.
+            "document": forms.FileInput(attrs={"accept": ".pdf,.hwp,.hwpx"}),
         }
 
     def clean_document(self):

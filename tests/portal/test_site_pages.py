@@ -91,3 +91,11 @@ def test_security_headers_are_sent(client):
     csp = response["Content-Security-Policy"]
     script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
     assert "'unsafe-inline'" not in script_src
+
+
+@pytest.mark.django_db
+def test_favicon_ico_points_to_the_svg_icon_without_rendering_a_page(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert "csrftoken" not in response.cookies

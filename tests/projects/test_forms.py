@@ -203,3 +203,11 @@ def test_a_submitted_proposal_cannot_be_edited(signed_in, proposal, owner):
 def test_detail_shows_the_tier_mix(signed_in, proposal):
     page = signed_in.get(reverse("my-proposals:detail", args=[proposal.pk])).text
     assert "tier-mix" in page and "60%" in page and "40%" in page
+
+
+def test_edit_page_names_the_document_by_its_original_name_never_its_storage_path(client, owner, lead_org):
+    prop = f.ready_proposal(f.call(), lead=lead_org, status=Proposal.Status.DRAFT)
+    client.force_login(owner)
+    page = client.get(reverse("my-proposals:edit", args=[prop.pk])).text
+    assert "proposal.pdf" in page
+    assert "private/proposals/" not in page
