@@ -112,6 +112,14 @@ def seed(*, rng, scale, stdout):
 
     in_closed = round(count * len(CLOSED_MIX) / SMALL_PROPOSALS)
     plans = [(closed_calls[i % len(closed_calls)], CLOSED_MIX[i % len(CLOSED_MIX)]) for i in range(in_closed)]
+    # A call selects no more projects than it set out to; the other finalists are rejected.
+    places = {call.pk: call.expected_projects for call in closed_calls}
+    for i, (call, status) in enumerate(plans):
+        if status == S.SELECTED:
+            if places[call.pk]:
+                places[call.pk] -= 1
+            else:
+                plans[i] = (call, S.REJECTED)
     plans += [(opened, OPEN_MIX[i % len(OPEN_MIX)]) for i in range(count - in_closed)]
     proposals, lines_by_index = [], []
     for index, (call, status) in enumerate(progress(plans, desc="proposals")):
