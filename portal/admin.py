@@ -21,7 +21,7 @@ def _unusable_query(request) -> str:
     """Why the query string would crash Django 5.2's changelist (a 500) instead of being refused, or ''.
 
     A NUL byte reaches PostgreSQL, which refuses it in text; an out-of-range date_hierarchy
-    year raises outside Django's own check (Django ticket #37357).
+    year (e.g. 9999, whose next year does not exist) raises outside Django's own check.
     """
     for key, values in request.GET.lists():
         for value in values:

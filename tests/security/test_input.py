@@ -147,7 +147,7 @@ def test_hostile_login_and_signup_input_is_refused_cleanly(world):
 
 def test_the_admin_answers_400_to_queries_django_would_crash_on(world, client_for):
     """portal/admin.py refuses a NUL byte (PostgreSQL: 500) and an out-of-range date_hierarchy year
-    (Django ticket #37357: 500) before the changelist sees them; visitors without access still go to login."""
+    (a 500 in Django 5.2) before the changelist sees them; visitors without access still go to login."""
     staff = client_for("superuser")
     for query in ("status__exact=%00", "created_at__year=9999", "created_at__year=99999999999999999999",
                   "created_at__month=13", "q=a%00b"):
