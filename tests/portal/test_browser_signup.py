@@ -17,6 +17,17 @@ def wait_for(driver, condition, timeout=15):
     return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
+def page_lang(driver):
+    # Read through script, not an element handle: a handle dies when the next page replaces this one.
+    return driver.execute_script("return document.documentElement.lang")
+
+
+def click_and_wait_for_next_page(driver, element):
+    old_root = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait_for(driver, EC.staleness_of(old_root))
+
+
 def submit(driver, form_selector="main form"):
     driver.find_element(By.CSS_SELECTOR, f"{form_selector} button[type=submit]").click()
 
@@ -33,7 +44,7 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     email, password = "journey@example.com", "a-long-pass-phrase-7"
 
     browser.get(base + "/accounts/signup/")
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ko"
+    assert page_lang(browser) == "ko"
     browser.find_element(By.NAME, "email").send_keys(email)
     browser.find_element(By.NAME, "password1").send_keys(password)
     browser.find_element(By.NAME, "password2").send_keys(password)
@@ -52,11 +63,11 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     open_menu(browser)
     assert email in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
 
-    browser.find_element(By.CSS_SELECTOR, ".language-switch button[value=en]").click()
-    wait_for(browser, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, ".language-switch button[value=en]"))
+    wait_for(browser, lambda d: page_lang(d) == "en")
     open_menu(browser)
     assert "Sign out" in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
-    browser.find_element(By.CSS_SELECTOR, ".account-menu button[type=submit]").click()
+    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, ".account-menu button[type=submit]"))
     wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".account-menu a[href='/accounts/login/']")))
     open_menu(browser)
     assert "Sign in" in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
