@@ -99,7 +99,8 @@ def text_of(driver, selector="main"):
 
 
 def html_lang(driver):
-    return driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+    # Through script rather than an element handle, which dies if a navigation is still finishing.
+    return driver.execute_script("return document.documentElement.lang")
 
 
 # --- accounts ---------------------------------------------------------------------------------
