@@ -5,12 +5,13 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import services
 from members.forms import DirectoryFilterForm, InvitationForm, OrganizationForm, RoleForm
 from members.models import Invitation, Membership, Organization
 from portal.files import private_file_response
+from portal.pagecache import public_page
 
 # The tier mix announced at the alliance's launch, in percent of companies.
 LAUNCH_MIX = {Organization.Tier.LARGE: 21, Organization.Tier.MIDSIZE: 23, Organization.Tier.SME: 56}
@@ -20,6 +21,8 @@ DIRECTORY_PAGE_SIZE = 20
 # --- public directory -------------------------------------------------------------------------
 
 
+@public_page(params=("q", "kind", "tier", "industry", "page"))
+@require_GET
 def directory(request):
     listed = Organization.objects.listed()
     form = DirectoryFilterForm(request.GET or None)

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from portal import views
 from portal.news.sitemaps import SITEMAPS
+from portal.pagecache import public_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +13,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # Browsers ask for /favicon.ico on their own; answering it keeps that request off the 404 page.
     path("favicon.ico", views.favicon, name="favicon"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -5,12 +5,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from portal.pagecache import public_page
+
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
 
 
-home = HomeView.as_view()
+home = public_page(HomeView.as_view())
 
 
 @never_cache

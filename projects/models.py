@@ -36,6 +36,14 @@ class CallQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(closes_at__lte=now or timezone.now())
 
+    def next_change(self, now):
+        """The next time a call opens or closes (None if none will)."""
+        times = self.aggregate(
+            opens=models.Min("opens_at", filter=models.Q(opens_at__gt=now)),
+            closes=models.Min("closes_at", filter=models.Q(closes_at__gt=now)),
+        )
+        return min((t for t in times.values() if t is not None), default=None)
+
 
 class Call(models.Model):
     """A call for proposals (공모) with its own cap and the funding rules it applies."""

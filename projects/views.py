@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.pagecache import public_page
 from projects.models import Call, Proposal
 
 PAST_CALLS_PER_PAGE = 5
@@ -22,6 +23,7 @@ def _selected_projects_queryset():
     )
 
 
+@public_page(params=("page",))
 @require_GET
 def call_list(request):
     now = timezone.now()
@@ -45,6 +47,7 @@ def call_list(request):
     return render(request, "projects/call_list.html", {"current_calls": current, "page": page})
 
 
+@public_page(params=("page",))
 @require_GET
 def call_detail(request, pk):
     now = timezone.now()

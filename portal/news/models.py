@@ -96,6 +96,11 @@ class ArticleQuerySet(models.QuerySet):
         """What the public sees: published, and its publication time has come (no cron needed)."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def next_publication(self, now):
+        """When the next scheduled article comes out (None if none is scheduled)."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=now).aggregate(
+            at=models.Min("published_at"))["at"]
+
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 

@@ -7,10 +7,12 @@ from django.views.decorators.http import require_GET
 from portal.admin import staff_has_mfa
 from portal.news.forms import ArticleFilterForm
 from portal.news.models import Article, Category
+from portal.pagecache import public_page
 
 PAGE_SIZE = 10
 
 
+@public_page(params=("page", "category"))
 @require_GET
 def article_list(request):
     form = ArticleFilterForm(request.GET or None)
@@ -39,6 +41,7 @@ def _query_without_page(request):
     return params.urlencode()
 
 
+@public_page
 @require_GET
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)

@@ -6,3 +6,8 @@ class StatsConfig(AppConfig):
     name = "portal.stats"
     label = "stats"
     verbose_name = _("Figures")
+
+    def ready(self):
+        from portal import pagecache
+
+        pagecache.watch(self)  # cached public pages show this app's data

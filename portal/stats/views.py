@@ -4,9 +4,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.pagecache import public_page
 from portal.stats import charts, figures
 
 
+@public_page
 @require_GET
 def dashboard(request):
     data = figures.get()

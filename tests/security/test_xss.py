@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from members.models import Invitation, Organization
 from members.models import StatusChange as MemberStatusChange
+from portal import pagecache
 from projects.models import StatusChange as ProposalStatusChange
 from tests.security.world import PDF_BYTES
 
@@ -99,6 +100,7 @@ def fill(obj, fields, *, attack, start):
         field = obj._meta.get_field(name)
         values[name] = payload_for(field, start + i) if attack else f"Safe text {start + i}"[: field.max_length or 99]
     type(obj)._base_manager.filter(pk=obj.pk).update(**values)
+    pagecache.invalidate()  # update() sends no signals: a bulk writer tells the page cache itself
     return start + len(fields)
 
 

@@ -45,9 +45,12 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 module.seed(rng=random.Random(f"{seed}:{path}"), scale=scale, stdout=self.stdout)
+        from portal import pagecache
         from portal.stats import figures
 
-        figures.invalidate()  # bulk-created rows bypass the services that normally refresh the figures
+        # Bulk-created rows send no signals and bypass the services that refresh the figures and pages.
+        figures.invalidate()
+        pagecache.invalidate()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
 
 

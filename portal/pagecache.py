@@ -1,0 +1,193 @@
+"""Public pages served from the cache, with each visitor's own parts rendered fresh.
+
+A public page (home, news, directory, calls, figures) is the same for every visitor except for the
+header (who is signed in, the language form with its CSRF token and the current address) and the
+flash messages. `public_page` stores the rest of the rendered page in the cache and leaves two holes
+in it, which are rendered for every request. So a cached page costs about what the bare layout costs,
+whatever the amount of data behind it.
+
+The key holds the language, whether the visitor is signed in, the host, the path, the allowed query
+parameters and a data version. The version changes:
+- at once, and again when the transaction commits, whenever a model of a watched app is saved or
+  deleted (signals; `watch()` is called from each app's `ready()`);
+- when code that writes in bulk (seed_demo) calls `invalidate()`;
+- when the next scheduled change comes due: an article's publication time, a call opening or closing
+  (each app registers a function that gives its next one with `schedule()`);
+- at midnight in Asia/Seoul, since pages count days (D-day).
+Entries also expire after `TTL` seconds, the backstop for writes that bypass all of the above
+(`QuerySet.update()` in the shell).
+"""
+
+import functools
+import hashlib
+import re
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
+
+TTL = 600  # seconds
+VERSION_KEY = "pages:version"
+NEXT_CHANGE_KEY = "pages:next-change"
+# Query values worth a cache entry of their own: short tokens such as a page number or a category code.
+# Anything else (a free-text search, a stray parameter) is rendered without the cache.
+CACHEABLE_VALUE = re.compile(r"^[\w-]{0,32}$")
+
+_schedules = []
+
+
+def watch(app_config, ignore=()):
+    """Refresh cached pages whenever a model of this app (except those named in `ignore`) is saved or deleted."""
+    for model in app_config.get_models():
+        if model.__name__ in ignore:
+            continue
+        post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_changed, sender=field.remote_field.through,
+                                dispatch_uid=f"pagecache-m2m-{model._meta.label}-{field.name}")
+
+
+def schedule(next_change):
+    """Register a function `next_change(now) -> datetime | None`: the next time public pages change by
+    themselves (an article scheduled for later, a call that opens or closes)."""
+    if next_change not in _schedules:
+        _schedules.append(next_change)
+
+
+def invalidate():
+    """Make every cached page stale: now, for the rest of this transaction, and again once it commits
+    (so that a page rendered from the old data in the meantime is not kept)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _changed(sender, **kwargs):
+    if kwargs.get("raw"):  # loaddata
+        return
+    invalidate()
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def _next_change(now):
+    times = [t for t in (next_change(now) for next_change in _schedules) if t is not None]
+    return min(times).timestamp() if times else None
+
+
+def version():
+    """The current data version: a string that changes whenever public pages may show something else."""
+    found = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+    counter = found.get(VERSION_KEY)
+    if counter is None:
+        # A fresh, unguessable start, so that no older entry can be picked up again.
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        counter = cache.get(VERSION_KEY)
+    now = timezone.now()
+    computed_for, due = found.get(NEXT_CHANGE_KEY) or (None, None)
+    if computed_for != counter:
+        due = _next_change(now)
+        cache.set(NEXT_CHANGE_KEY, (counter, due), TTL)
+    elif due is not None and now.timestamp() >= due:
+        _bump()  # the scheduled change has come: a new version, whose next change is computed next time
+        return version()
+    return f"{counter}.{timezone.localdate(now):%Y%m%d}"
+
+
+def _marker(name):
+    # Derived from the secret key, so page content cannot forge a hole, and the same in every process.
+    return f"portal-hole-{name}-{salted_hmac('portal.pagecache', name).hexdigest()[:20]}"
+
+
+def _holes():
+    return {"header": _marker("header"), "messages": _marker("messages")}
+
+
+def holes(request):
+    """Context processor: while a page is rendered for the cache, base.html writes markers instead of
+    the header and the messages."""
+    return {"page_holes": getattr(request, "_page_holes", None)}
+
+
+def _fill(request, content):
+    """Render the visitor's own parts and put them into the holes."""
+    marks = _holes()
+    separator = _marker("separator")
+    parts = render_to_string("includes/page_holes.html", {"separator": separator}, request=request)
+    header, messages = parts.split(separator)
+    return content.replace(marks["header"], header, 1).replace(marks["messages"], messages, 1)
+
+
+def _key(request, params):
+    parts = [
+        version(), get_language(), "1" if request.user.is_authenticated else "0", request.scheme,
+        request.get_host(), request.path, "&".join(f"{k}={request.GET[k]}" for k in sorted(params)),
+    ]
+    return "pages:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _cacheable(request, allowed):
+    if request.method != "GET":
+        return None
+    params = set(request.GET)
+    if not params <= set(allowed):
+        return None
+    if any(len(request.GET.getlist(k)) != 1 or not CACHEABLE_VALUE.match(request.GET[k]) for k in params):
+        return None
+    return params
+
+
+def public_page(view=None, *, params=()):
+    """Serve a public GET view from the cache. `params` names the query parameters the page varies on;
+    a request with any other parameter (or an odd value) is rendered as usual, without the cache.
+
+    Only 200 responses are kept. The view must not depend on the visitor beyond being signed in or not."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            varies = _cacheable(request, params)
+            if varies is None:
+                return view(request, *args, **kwargs)
+            key = _key(request, varies)
+            hit = cache.get(key)
+            if hit is not None:
+                content_type, content = hit
+                return _response(request, content_type, content)
+            request._page_holes = _holes()
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):  # a TemplateResponse renders late: render it with the holes
+                    response.render()
+            finally:
+                del request._page_holes
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return response
+            content = response.content.decode(response.charset)
+            cache.set(key, (response["Content-Type"], content), TTL)
+            filled = _response(request, response["Content-Type"], content)
+            for header, value in response.items():
+                if header.lower() != "content-length":
+                    filled.headers.setdefault(header, value)
+            return filled
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+def _response(request, content_type, content):
+    if content_type.startswith("text/html"):
+        content = _fill(request, content)
+    return HttpResponse(content, content_type=content_type)

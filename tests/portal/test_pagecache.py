@@ -1,0 +1,162 @@
+"""Public pages come from the cache with the visitor's own parts (header, CSRF token, messages) filled in,
+and are rendered again whenever what they show changes: a save, a scheduled time, a new day."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from portal import pagecache
+from portal.news.models import Article, Category, Status
+from portal.news.services import article_save
+from tests.projects import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def article(title, *, published_at=None):
+    return article_save(article=Article(
+        title=title, summary="요약", body="본문", category=Category.NOTICE, status=Status.PUBLISHED,
+        published_at=published_at or timezone.now() - datetime.timedelta(hours=1),
+    ))
+
+
+def get(client, path, **extra):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **extra)
+    assert response.status_code == 200
+    return response.content.decode(), len(captured)
+
+
+def csrf_token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_public_page_is_rendered_once_then_served_from_the_cache(client):
+    article("첫 소식")
+    first, cold = get(client, "/news/")
+    again, warm = get(client, "/news/")
+    assert cold > 0 and warm == 0
+    assert "첫 소식" in again
+    assert "portal-hole" not in first and "portal-hole" not in again
+
+
+def test_each_visitor_gets_a_csrf_token_of_their_own_that_works():
+    article("소식")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    get(first, "/news/")
+    html, warm = get(second, "/news/")
+    assert warm == 0  # the second visitor's page came from the cache
+    response = second.post(reverse("set_language"), {"language": "en", "next": "/news/",
+                                                     "csrfmiddlewaretoken": csrf_token(html)})
+    assert response.status_code == 302
+    html, _ = get(second, "/news/")
+    assert '<html lang="en">' in html
+
+
+def test_the_header_shows_who_is_signed_in_even_on_a_cached_page(make_user):
+    ana, ben = Client(), Client()
+    ana.force_login(make_user("ana@example.com"))
+    ben.force_login(make_user("ben@example.com"))
+    assert "ana@example.com" in get(ana, "/stats/")[0]
+    html, _ = get(ben, "/stats/")
+    assert "ben@example.com" in html and "ana@example.com" not in html
+    anonymous, _ = get(Client(), "/stats/")
+    assert "ben@example.com" not in anonymous and reverse("account_login") in anonymous
+
+
+def test_flash_messages_appear_on_a_cached_page(client, make_user):
+    get(client, "/")
+    user = make_user("ana@example.com")
+    client.force_login(user)
+    get(client, "/")  # the signed-in variant is now cached too
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    html, _ = get(client, "/")
+    assert 'class="messages"' in html
+    assert 'class="messages"' not in get(client, "/")[0]  # shown once, then gone
+
+
+def test_korean_and_english_pages_are_cached_apart(client):
+    korean, _ = get(client, "/stats/")
+    english, _ = get(client, "/stats/", headers={"accept-language": "en"})
+    assert '<html lang="ko">' in korean and '<html lang="en">' in english
+    assert "Alliance in figures" in english and "Alliance in figures" not in korean
+
+
+def test_saving_a_model_refreshes_the_pages_that_show_it(client):
+    get(client, "/news/")
+    article("새 소식")
+    html, cold = get(client, "/news/")
+    assert "새 소식" in html and cold > 0
+
+
+# The travels below stay well inside pagecache.TTL, so that it is the data version, not expiry, that
+# brings the change.
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(client):
+    at = timezone.now() + datetime.timedelta(minutes=3)
+    article("예약된 소식", published_at=at)
+    assert "예약된 소식" not in get(client, "/news/")[0]
+    assert "예약된 소식" not in get(client, "/news/")[0]
+    with time_machine.travel(at + datetime.timedelta(seconds=1), tick=False):
+        assert "예약된 소식" in get(client, "/news/")[0]
+
+
+def test_d_day_counts_change_at_midnight_in_seoul(client):
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 23, 58, tzinfo=SEOUL), tick=False):
+        factories.call(opens=-5, closes=3, title="일정 확인 공모")  # closes on the 27th, at 23:58
+        assert "D-3" in get(client, "/projects/")[0]
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 0, 1, tzinfo=SEOUL), tick=False):
+        assert "D-2" in get(client, "/projects/")[0]
+
+
+def test_a_call_closes_on_time_on_a_cached_page(client):
+    call = factories.call(opens=-5, closes=3, title="일정 확인 공모")
+    with time_machine.travel(call.closes_at - datetime.timedelta(minutes=2), tick=False):
+        assert "D-day" in get(client, "/projects/")[0]
+    with time_machine.travel(call.closes_at + datetime.timedelta(minutes=1), tick=False):
+        html, _ = get(client, "/projects/")
+        assert "일정 확인 공모" in html and "D-day" not in html
+
+
+def test_the_signed_in_and_the_anonymous_home_pages_are_cached_apart(client, make_user):
+    join = reverse("account_signup")
+    assert join in get(client, "/")[0]
+    client.force_login(make_user("ana@example.com"))
+    assert join not in get(client, "/")[0]
+
+
+def test_unknown_parameters_and_free_text_are_rendered_without_the_cache(client):
+    article("소식")
+    for path in ["/news/?utm_source=mail", "/news/?category=notice&category=event", "/members/?q=두 단어"]:
+        get(client, path)
+        _, again = get(client, path)
+        assert again > 0, path
+    get(client, "/news/?category=notice")
+    assert get(client, "/news/?category=notice")[1] == 0
+
+
+def test_bulk_writers_invalidate_by_hand(client):
+    item = article("처음 제목")
+    get(client, "/news/")
+    Article.objects.filter(pk=item.pk).update(title="바뀐 제목")  # no signal
+    assert "처음 제목" in get(client, "/news/")[0]
+    pagecache.invalidate()
+    assert "바뀐 제목" in get(client, "/news/")[0]
+
+
+def test_a_page_that_is_not_found_is_not_cached(client):
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/news/no-such-article/").status_code == 404
+        assert len(captured) > 0  # looked up again: a 404 is never stored
