@@ -575,13 +575,14 @@ def main():
 
         # Each scale is seeded into its own fresh database: seeding a database that already holds a smaller
         # scale does not give the same data as seeding from empty (projects.demo does not top up).
+        # The probes render pages with production settings, which read the hashed static manifest.
+        timings["collectstatic"] = manage(django_env(database_url, None), "collectstatic", "--noinput", "-v", "0")
         if compare:
             compare_name = urllib.parse.urlsplit(database_url).path.lstrip("/") + "_compare"
             recreate_database(server_url, compare_name)
             prepare(django_env(f"{server_url}/{compare_name}", redis_db if use_redis else None), compare, "compare")
         env = django_env(database_url, redis_db if use_redis else None)
         info = prepare(env, scale, "main")
-        timings["collectstatic"] = manage(env, "collectstatic", "--noinput", "-v", "0")
         probe(env, "clear-cache")
 
         server = Gunicorn(env, free_port())
