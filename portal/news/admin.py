@@ -148,6 +148,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     source_name=form.cleaned_data["source_name"],
                     by=request.user,
                     category=form.cleaned_data["category"],
+                    public_only=True,  # staff may not make the server fetch from its own network
                 )
             except services.FeedError as exc:
                 form.add_error("url", str(exc))

@@ -2,6 +2,9 @@
 
 import calendar
 import datetime
+import http.client
+import ipaddress
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -67,15 +70,18 @@ class ImportResult:
     rejected: list = field(default_factory=list)  # (label, reason)
 
 
-def import_feed(*, source, source_name="", by=None, category=Category.PRESS_RELEASE):
+def import_feed(*, source, source_name="", by=None, category=Category.PRESS_RELEASE, public_only=False):
     """Create draft articles from an RSS/Atom feed (URL or local file); all or nothing.
 
     Entries already present (same source address or feed entry ID) are skipped; entries without a
     title or an http(s) link are rejected with a reason. Incoming HTML is sanitised, and the
     sanitised HTML is kept as the Markdown body (Markdown passes HTML through, and the rendering
     sanitises it again), so editors can still edit it before publishing.
+
+    With `public_only` (imports started from the admin), an address is only fetched from hosts on the
+    public internet: never the portal's own machine or its private network.
     """
-    parsed = _parse(_read(source))
+    parsed = _parse(_read(source, public_only=public_only))
     source_name = (source_name or html_to_text(parsed.feed.get("title", "")))[:100]
     result = ImportResult()
     seen = set()
@@ -85,13 +91,11 @@ def import_feed(*, source, source_name="", by=None, category=Category.PRESS_RELE
     return result
 
 
-def _read(source):
+def _read(source, *, public_only=False):
     source = str(source).strip()
     if source.startswith(("http://", "https://")):
-        request = urllib.request.Request(source, headers={"User-Agent": "alliance-portal-news-importer"})
         try:
-            with urllib.request.urlopen(request, timeout=FEED_TIMEOUT_SECONDS) as response:  # noqa: S310
-                data = response.read(FEED_MAX_BYTES + 1)
+            data = _fetch(source, public_only=public_only)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise FeedError(_("The feed could not be fetched from %(source)s: %(error)s")
                             % {"source": source, "error": getattr(exc, "reason", exc)}) from exc
@@ -110,6 +114,55 @@ def _read(source):
 
 # feedparser flags these but still read the document correctly.
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+def _fetch(url, *, public_only):
+    request = urllib.request.Request(url, headers={"User-Agent": "alliance-portal-news-importer"})
+    if public_only:
+        # No proxies (the proxy would be the peer we check), and every connection, redirects included,
+        # goes to an address checked after DNS resolution (no rebinding between check and connect).
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _PublicHTTPHandler, _PublicHTTPSHandler)
+    else:
+        opener = urllib.request.build_opener()
+    with opener.open(request, timeout=FEED_TIMEOUT_SECONDS) as response:
+        return response.read(FEED_MAX_BYTES + 1)
+
+
+class NotPublicAddress(OSError):
+    pass
+
+
+def _connect_public(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None, **kwargs):
+    """socket.create_connection, but only to a host whose every address is on the public internet."""
+    host, port = address
+    addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    private = sorted(a for a in addresses if not ipaddress.ip_address(a.split("%")[0]).is_global)
+    if private or not addresses:
+        raise NotPublicAddress(_("%(host)s is not a public internet address (%(addresses)s)")
+                               % {"host": host, "addresses": ", ".join(private) or "-"})
+    return socket.create_connection((sorted(addresses)[0], port), timeout, source_address)
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_public  # http.client's hook for opening the socket
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_public  # TLS still checks the certificate against the host name
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
 
 
 def _parse(data):

@@ -1,13 +1,15 @@
 """Ministry staff in the admin: the News editors group, preview, publish actions, feed import."""
 
-import io
-import urllib.request
+import http.server
+import socket
+import threading
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
+from portal.news import services
 from portal.news.models import Article, Status
 
 from .test_importer import ATOM_FEED
@@ -148,11 +150,12 @@ def test_staff_without_the_publish_permission_cannot_publish(client, writer, mak
 
 
 def test_import_from_a_feed_address_creates_drafts(editor_client, monkeypatch):
-    def fake_urlopen(request, timeout):
-        assert request.full_url == "https://example.go.kr/feed.xml"
-        return io.BytesIO(ATOM_FEED.encode())
+    def fake_fetch(url, *, public_only):
+        assert url == "https://example.go.kr/feed.xml"
+        assert public_only  # the admin never fetches from the server's own network
+        return ATOM_FEED.encode()
 
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    monkeypatch.setattr(services, "_fetch", fake_fetch)
     assert reverse("admin:news_article_import") in editor_client.get(CHANGELIST).content.decode()
     assert editor_client.get(reverse("admin:news_article_import")).status_code == 200
     response = editor_client.post(reverse("admin:news_article_import"), {
@@ -168,6 +171,63 @@ def test_import_of_an_unreachable_feed_shows_the_error_and_writes_nothing(editor
     })
     assert response.status_code == 200
     assert response.context["form"].errors["url"]
+    assert not Article.objects.exists()
+
+
+@pytest.fixture
+def local_feed_server():
+    """A feed served on this machine's loopback, counting the requests that reach it."""
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            body = ATOM_FEED.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], hits
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_the_admin_import_refuses_addresses_on_the_servers_own_network(editor_client, local_feed_server, host):
+    port, hits = local_feed_server
+    response = editor_client.post(reverse("admin:news_article_import"), {
+        "url": f"http://{host}:{port}/feed.xml", "source_name": "", "category": "notice",
+    })
+    assert response.status_code == 200
+    assert f"{host}은(는) 공개 인터넷 주소가 아닙니다" in " ".join(response.context["form"].errors["url"])
+    assert hits == [] and not Article.objects.exists()
+    # The same feed from the command line, which the server's operator runs, is read.
+    assert len(services.import_feed(source=f"http://{host}:{port}/feed.xml").created) == 2
+    assert hits == ["/feed.xml"]
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(editor_client, monkeypatch):
+    def resolve(host, port, *args, **kwargs):
+        assert host == "intranet.example.kr"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.20.30.40", port))]
+
+    def connect(*args, **kwargs):
+        raise AssertionError("no connection may be opened")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    response = editor_client.post(reverse("admin:news_article_import"), {
+        "url": "https://intranet.example.kr/feed.xml", "source_name": "", "category": "notice",
+    })
+    assert "10.20.30.40" in " ".join(response.context["form"].errors["url"])
     assert not Article.objects.exists()
 
 
