@@ -58,6 +58,11 @@ def organization_update(*, organization: Organization, by) -> Organization:
     organization.approved_at = current.approved_at
     organization.full_clean()
     organization.save()
+    replaced = current.tier_proof.name
+    if replaced and replaced != organization.tier_proof.name:
+        # A new proof replaced the old one: nothing points at the old file once this commits.
+        storage = current.tier_proof.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
     return organization
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import Invitation, Membership, Organization
+from tests.members.conftest import pdf
 
 DASHBOARD = reverse("my:dashboard")
 
@@ -58,6 +59,23 @@ def test_owner_edits_details_while_the_application_is_open(as_user, alice, hanbi
     assert response.status_code == 302, response.context["form"].errors
     hanbit.refresh_from_db()
     assert hanbit.representative == "박새대표" and hanbit.tier_proof  # the stored proof stays
+
+
+def test_a_new_proof_replaces_the_old_file_in_storage(as_user, alice, hanbit, django_capture_on_commit_callbacks):
+    old = hanbit.tier_proof.name
+    storage = hanbit.tier_proof.storage
+    assert storage.exists(old)
+    client = as_user(alice)
+    form = client.get(reverse("my:edit")).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "tier_proof"}
+    data.update(industry=hanbit.industry_id, listed_in_directory="", tier_proof=pdf("새확인서.pdf"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("my:edit"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    hanbit.refresh_from_db()
+    assert hanbit.tier_proof.name != old and hanbit.tier_proof_name == "새확인서.pdf"
+    assert storage.exists(hanbit.tier_proof.name)
+    assert not storage.exists(old)
 
 
 def test_approved_details_are_no_longer_editable(as_user, alice, hanbit, reviewer):
