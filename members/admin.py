@@ -7,7 +7,8 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +19,8 @@ from django.utils.translation import ngettext
 
 from members import business_numbers, services
 from members.forms import DecisionForm
-from members.models import Industry, Invitation, Membership, Organization, StatusChange, User
+from members.models import Industry, Invitation, Membership, Organization, StatusChange, User, choice_label
+from portal.admin import LongListMixin
 
 
 @admin.register(User)
@@ -156,7 +158,7 @@ def _decision_action(key, label, note_required):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(LongListMixin, admin.ModelAdmin):
     list_display = [
         "name", "business_number_col", "kind", "size_col", "industry", "status_col", "ai_stage",
         "certificate_col", "people_count", "created_at", "approved_at",
@@ -168,7 +170,9 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_select_related = ["industry"]
     search_fields = ["name", "name_en", "business_number"]
     date_hierarchy = "created_at"
-    ordering = ["-created_at", "pk"]
+    ordering = ["-created_at", "pk"]  # read in this order from the org_newest_first index
+    # "N total" would count every organisation a second time on each page; the filtered count is enough.
+    show_full_result_count = False
     inlines = [StatusChangeInline, MembershipInline, InvitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [_decision_action(*spec) for spec in DECISION_ACTIONS]
@@ -184,7 +188,15 @@ class OrganizationAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "approved_at", "tier_proof_link", "created_at", "updated_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(people_count=Count("memberships", distinct=True))
+        # A subquery per shown row, not a join grouped over every organisation: the page's LIMIT then
+        # applies before any counting, and the count and date queries stay on the organisation table.
+        people = (
+            Membership.objects.filter(organization=OuterRef("pk")).order_by()
+            .values("organization").annotate(n=Count("pk")).values("n")
+        )
+        return super().get_queryset(request).annotate(
+            people_count=Coalesce(Subquery(people, output_field=IntegerField()), 0)
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # Staff paste numbers with dashes; the stored form has none.
@@ -211,7 +223,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_col(self, obj):
         return format_html('<span class="member-status member-status-{}">{}</span>', obj.status,
-                           obj.get_status_display())
+                           choice_label(Organization.Status, obj.status))
 
     @admin.display(description=_("certificate valid until"), ordering="certificate_expires_on")
     def certificate_col(self, obj):

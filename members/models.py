@@ -14,6 +14,18 @@ from members import business_numbers
 from portal.files import PrivateUploadTo
 
 
+def choice_label(choices, value) -> str:
+    """The label of `value` in a TextChoices class, or the value itself: what get_FOO_display() gives.
+
+    get_FOO_display() rebuilds the field's choices into a hashable dict on every call, translating each
+    label; a changelist calls it for every row and column.
+    """
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -210,6 +222,10 @@ class Organization(models.Model):
             ("decide_membership", _("Can decide on membership applications")),
             ("view_tier_proof", _("Can download proof-of-tier documents")),
         ]
+        indexes = [
+            # The admin lists newest registrations first, a page at a time.
+            models.Index(fields=["-created_at", "id"], name="org_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="org_tier_matches_kind",
@@ -279,7 +295,9 @@ class Organization(models.Model):
     @property
     def size_label(self) -> str:
         """The tier for a company, the institution type for an institution."""
-        return self.get_tier_display() if self.kind == self.Kind.COMPANY else self.get_institution_type_display()
+        if self.kind == self.Kind.COMPANY:
+            return choice_label(self.Tier, self.tier)
+        return choice_label(self.InstitutionType, self.institution_type)
 
     def can_move_to(self, status) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())

@@ -4,9 +4,12 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.models import Organization, StatusChange
+from members.admin import OrganizationAdmin
+from members.models import Membership, Organization, StatusChange
 
 CHANGELIST = reverse("admin:members_organization_changelist")
 
@@ -111,3 +114,32 @@ def test_csv_export_of_the_filtered_list_opens_in_excel(staff_client, reader, ma
 def test_csv_export_needs_view_permission(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
     assert client.get(reverse("admin:members_organization_export")).status_code == 403
+
+
+def test_the_list_counts_each_organisations_people(staff_client, reviewer, hanbit, bob, carol, make_org):
+    make_org("빈회사")
+    rows = staff_client(reviewer).get(CHANGELIST).context["cl"].result_list
+    assert {org.name: org.people_count for org in rows} == {"한빛정밀": 3, "빈회사": 0}
+
+
+def test_the_list_sorts_by_people(staff_client, reviewer, hanbit, bob, make_org):
+    make_org("빈회사")
+    people_column = OrganizationAdmin.list_display.index("people_count") + 1  # after the action checkbox
+    rows = staff_client(reviewer).get(CHANGELIST, {"o": f"-{people_column}"}).context["cl"].result_list
+    assert [org.name for org in rows] == ["한빛정밀", "빈회사"]
+
+
+def _changelist_queries(client):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(CHANGELIST).status_code == 200
+    return len(captured)
+
+
+def test_the_list_runs_the_same_queries_however_many_organisations(staff_client, reviewer, make_org, make_user):
+    client = staff_client(reviewer)
+    make_org("첫회사", owner=make_user("first@org.example"))
+    few = _changelist_queries(client)
+    for i in range(5):
+        org = make_org(f"회사{i}", owner=make_user(f"owner{i}@org.example"))
+        Membership.objects.create(user=make_user(f"member{i}@org.example"), organization=org)
+    assert _changelist_queries(client) == few
