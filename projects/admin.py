@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import LongListMixin
 from portal.money import exact_krw, format_krw
 from projects import rules, services
 from projects.forms import NoteForm, RecuseForm, ScoreForm
@@ -149,7 +150,7 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(LongListMixin, admin.ModelAdmin):
     list_display = [
         "title", "call", "lead", "lead_tier", "status", "funding", "average", "submitted_at",
     ]
@@ -157,6 +158,8 @@ class ProposalAdmin(admin.ModelAdmin):
     search_fields = ["title", "lead__name", "lead__business_number"]
     list_select_related = ["call", "lead", "industry"]
     date_hierarchy = "submitted_at"
+    # The totals line above the list already counts the filtered proposals; "N total" would count all again.
+    show_full_result_count = False
     inlines = [ParticipantInline, KPIInline, AnnexInline, ReviewInline, StatusChangeInline]
     readonly_fields = [
         "review_links", "call", "lead", "title", "status", "summary", "problem", "industry", "areas",
@@ -229,12 +232,11 @@ class ProposalAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context=extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
-            totals = Proposal.objects.filter(pk__in=changelist.queryset.values("pk")).aggregate(
-                government=Sum("government_total"), count=Count("pk")
-            )
+            # The list's own queryset has one row per proposal (the average score is a subquery, and the
+            # changelist removes duplicates that filters may cause), and the paginator has counted it.
+            government = changelist.queryset.aggregate(government=Sum("government_total"))["government"] or 0
             response.context_data["proposal_totals"] = {
-                "count": totals["count"], "government": format_krw(totals["government"] or 0),
-                "exact": totals["government"] or 0,
+                "count": changelist.result_count, "government": format_krw(government), "exact": government,
             }
         return response
 

@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Avg, Q
+from django.db.models import Avg, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -223,9 +223,14 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(status=Proposal.Status.SELECTED)
 
     def with_average_score(self):
-        return self.annotate(
-            average_score=Avg("reviews__scores__score", filter=Q(reviews__recused=False))
+        """Each proposal's mean score over the reviews that were not recused (None before any)."""
+        # A subquery per proposal rather than a join grouped over all of them: a page of the admin
+        # averages only the rows it shows, and its count and date queries stay on the proposal table.
+        scores = (
+            ReviewScore.objects.filter(review__proposal=OuterRef("pk"), review__recused=False)
+            .order_by().values("review__proposal").annotate(average=Avg("score")).values("average")
         )
+        return self.annotate(average_score=Subquery(scores, output_field=models.FloatField()))
 
 
 class Proposal(models.Model):
@@ -285,6 +290,11 @@ class Proposal(models.Model):
         permissions = [
             ("score_proposal", _("Can score proposals")),
             ("decide_proposal", _("Can move proposals through review and decide them")),
+        ]
+        indexes = [
+            # The admin lists the newest proposals first, a page at a time, and spans submission dates.
+            models.Index(fields=["-created_at", "-id"], name="proposal_newest_first"),
+            models.Index(fields=["submitted_at"], name="proposal_submitted_at"),
         ]
         constraints = [
             models.CheckConstraint(

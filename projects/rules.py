@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organization
+from members.models import Organization, choice_label
 from portal.money import format_krw
 
 CONFLICT_MESSAGE = _(
@@ -50,7 +50,7 @@ class Line:
 def tier_label(organization):
     if organization.kind == Organization.Kind.INSTITUTION:
         return str(_("Institution"))
-    return str(organization.get_tier_display())
+    return choice_label(Organization.Tier, organization.tier)
 
 
 def tier_key(organization):

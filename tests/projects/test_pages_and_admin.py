@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from members.models import Organization
 from projects import services
-from projects.models import Proposal
+from projects.models import Proposal, Review, ReviewScore
 from tests.projects import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +224,25 @@ def test_admin_detail_shows_consortium_kpis_scores_and_history(client, reviewer,
 def test_company_people_cannot_use_the_admin(client, owner):
     client.force_login(owner)
     assert client.get(CHANGELIST).status_code in (302, 403)
+
+
+def test_average_score_counts_only_reviews_that_were_not_recused(reviewer, make_user):
+    call = f.call()
+    scored = f.ready_proposal(call, status=S.SUBMITTED)
+    unscored = f.ready_proposal(call, title="심사 전 과제", status=S.SUBMITTED)
+    services.review_save(proposal=scored, reviewer=reviewer, scores={c.pk: 4 for c in call.criteria.all()})
+    # A recusal drops the reviewer's scores; scores left behind on one must not count either.
+    second = f.staff(make_user, "second@ministry.example", "Project reviewers")
+    recused = Review.objects.create(proposal=scored, reviewer=second, recused=True, recusal_reason="이해관계")
+    ReviewScore.objects.bulk_create(ReviewScore(review=recused, criterion=c, score=1) for c in call.criteria.all())
+    averages = dict(Proposal.objects.with_average_score().values_list("pk", "average_score"))
+    assert averages == {scored.pk: 4.0, unscored.pk: None}
+
+
+def test_admin_totals_count_each_proposal_once_under_an_area_filter(client, reviewer):
+    fill(2, reviewer)  # every proposal has three areas
+    client.force_login(reviewer)
+    area = Proposal.objects.first().ai_areas.first()
+    page = client.get(CHANGELIST, {"ai_areas__id__exact": area.pk}, headers={"accept-language": "ko"})
+    assert page.context["proposal_totals"]["count"] == 2
+    assert page.context["proposal_totals"]["exact"] == 2 * 7_500_000_000
