@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from members.models import Organization
+from members.models import Membership, Organization
 from portal.admin import staff_has_mfa
 from portal.files import private_file_response
 from projects import rules, services
@@ -30,8 +30,13 @@ from projects.forms import (
 from projects.models import Annex, Call, Participant, Proposal
 
 
+def _membership(request):
+    """The user's membership with its organisation, in one query (None without one)."""
+    return Membership.objects.select_related("organization").filter(user=request.user).first()
+
+
 def _organization(request):
-    membership = getattr(request.user, "membership", None)
+    membership = _membership(request)
     return membership.organization if membership else None
 
 
@@ -58,13 +63,13 @@ def _document_proposal(request, pk):
 
 @login_required
 def proposal_list(request):
-    org = _organization(request)
+    membership = _membership(request)
+    org = membership.organization if membership else None
     proposals = (
         Proposal.objects.visible_to(org).select_related("call", "lead").order_by("-updated_at", "-pk")
     )
-    can_start = bool(
-        org and request.user.membership.can_manage and Organization.objects.approved().filter(pk=org.pk).exists()
-    )
+    # The organisation was read in this request: its status answers approved() without another query.
+    can_start = bool(org and membership.can_manage and org.may_take_part())
     return render(request, "projects/proposal_list.html", {
         "organization": org,
         "proposals": proposals,
