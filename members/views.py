@@ -154,8 +154,9 @@ NEXT_STEPS = {
 def dashboard(request, membership):
     organization = membership.organization
     people = organization.memberships.select_related("user").order_by("joined_at", "pk")
-    invitations = organization.invitations.open().select_related("invited_by") if membership.can_manage else []
-    history = list(organization.status_changes.select_related("by").order_by("-at", "-pk"))
+    # The page shows neither who sent an invitation nor who changed the status: no joins to their users.
+    invitations = organization.invitations.open() if membership.can_manage else []
+    history = list(organization.status_changes.order_by("-at", "-pk"))
     staff_note = next(
         (c.note for c in history if c.to_status == Organization.Status.CHANGES_REQUESTED), ""
     ) if organization.status == Organization.Status.CHANGES_REQUESTED else ""

@@ -1,7 +1,9 @@
 """/my/: an organisation's own page, and the private proof document."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members import services
@@ -151,3 +153,20 @@ def test_state_changes_need_the_csrf_token(alice, bob, hanbit):
     response = client.post(reverse("my:person-remove", args=[bob.membership.pk]))
     assert response.status_code == 403
     assert Membership.objects.filter(user=bob).exists()
+
+
+def test_my_page_runs_the_same_queries_however_many_people_invitations_and_changes(as_user, alice, hanbit, make_user):
+    client = as_user(alice)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(DASHBOARD).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for i in range(4):
+        Membership.objects.create(user=make_user(f"colleague{i}@hanbit.example"), organization=hanbit)
+        services.invitation_create(organization=hanbit, email=f"guest{i}@hanbit.example", by=alice,
+                                   site_url="http://x/")
+        hanbit.status_changes.create(from_status="pending", to_status="pending", note=f"메모 {i}")
+    assert queries() == few
