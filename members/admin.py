@@ -165,14 +165,16 @@ class OrganizationAdmin(LongListMixin, admin.ModelAdmin):
     ]
     list_filter = [
         "status", "kind", "tier", "institution_type", "industry", "ai_stage", CertificateExpiryFilter,
-        "listed_in_directory",
+        "listed_in_directory", ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["industry"]
     search_fields = ["name", "name_en", "business_number"]
-    date_hierarchy = "created_at"
+    # Registration dates as a filter (today, past 7 days, this month, this year) rather than a date
+    # hierarchy, whose year/month/day links cost two scans of all organisations on every page.
     ordering = ["-created_at", "pk"]  # read in this order from the org_newest_first index
     # "N total" would count every organisation a second time on each page; the filtered count is enough.
     show_full_result_count = False
+    list_per_page = 50  # each row costs ~0.35 ms of Django's cell rendering; search and filters find the rest
     inlines = [StatusChangeInline, MembershipInline, InvitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [_decision_action(*spec) for spec in DECISION_ACTIONS]

@@ -97,6 +97,22 @@ def test_certificate_filter_lists_expired_and_expiring(staff_client, reviewer, m
     assert {o.name for o in response.context["cl"].result_list} == {"만료", "곧만료"}
 
 
+def test_registration_date_filter_offers_the_past_week(staff_client, reviewer, hanbit, make_org):
+    import datetime
+
+    from django.utils import timezone
+
+    old = make_org("오래된회사")
+    Organization.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    client = staff_client(reviewer)
+    page = client.get(CHANGELIST)
+    choice = next(c for spec in page.context["cl"].filter_specs if getattr(spec, "field_path", "") == "created_at"
+                  for c in spec.choices(page.context["cl"]) if c["display"] == "Past 7 days")
+    response = client.get(CHANGELIST + choice["query_string"])
+    assert hanbit in response.context["cl"].result_list
+    assert old not in response.context["cl"].result_list
+
+
 def test_csv_export_of_the_filtered_list_opens_in_excel(staff_client, reader, make_org):
     make_org("가람정밀", status="approved")
     make_org("나래테크", status="pending")

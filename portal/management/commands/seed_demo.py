@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from portal import demo
 
@@ -51,6 +51,11 @@ class Command(BaseCommand):
         # Bulk-created rows send no signals and bypass the services that refresh the figures and pages.
         figures.invalidate()
         pagecache.invalidate()
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner: after a bulk load it would otherwise guess (and where
+            # autovacuum is off, keep guessing), e.g. scanning every review score for each listed proposal.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
 
 
