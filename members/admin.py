@@ -163,14 +163,14 @@ class OrganizationAdmin(LongListMixin, admin.ModelAdmin):
         "name", "business_number_col", "kind", "size_col", "industry", "status_col", "ai_stage",
         "certificate_col", "people_count", "created_at", "approved_at",
     ]
+    # Registration dates as a filter (today, past 7 days, this month, this year) rather than a date
+    # hierarchy, whose year/month/day links cost two scans of all organisations on every page.
     list_filter = [
         "status", "kind", "tier", "institution_type", "industry", "ai_stage", CertificateExpiryFilter,
         "listed_in_directory", ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["industry"]
     search_fields = ["name", "name_en", "business_number"]
-    # Registration dates as a filter (today, past 7 days, this month, this year) rather than a date
-    # hierarchy, whose year/month/day links cost two scans of all organisations on every page.
     ordering = ["-created_at", "pk"]  # read in this order from the org_newest_first index
     # "N total" would count every organisation a second time on each page; the filtered count is enough.
     show_full_result_count = False

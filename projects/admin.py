@@ -154,10 +154,10 @@ class ProposalAdmin(LongListMixin, admin.ModelAdmin):
     list_display = [
         "title", "call", "lead", "lead_tier", "status", "funding", "average", "submitted_at",
     ]
+    # Submission dates as a filter rather than a date hierarchy, which scans every proposal on each page.
     list_filter = ["call", "status", "industry", "ai_areas", "lead__tier", ("submitted_at", admin.DateFieldListFilter)]
     search_fields = ["title", "lead__name", "lead__business_number"]
     list_select_related = ["call", "lead", "industry"]
-    # Submission dates as a filter rather than a date hierarchy, which scans every proposal on each page.
     # The totals line above the list already counts the filtered proposals; "N total" would count all again.
     show_full_result_count = False
     list_per_page = 50  # each row costs ~0.35 ms of Django's cell rendering; search and filters find the rest

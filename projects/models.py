@@ -293,7 +293,7 @@ class Proposal(models.Model):
             ("decide_proposal", _("Can move proposals through review and decide them")),
         ]
         indexes = [
-            # The admin lists the newest proposals first, a page at a time, and spans submission dates.
+            # The admin lists the newest proposals first, a page at a time, and filters by submission date.
             models.Index(fields=["-created_at", "-id"], name="proposal_newest_first"),
             models.Index(fields=["submitted_at"], name="proposal_submitted_at"),
         ]
