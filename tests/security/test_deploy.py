@@ -77,6 +77,8 @@ def test_production_refuses_to_start_with_a_short_secret_key():
     )
     assert done.returncode != 0
     assert "DJANGO_SECRET_KEY" in done.stderr
+    # Said plainly, not at the bottom of a traceback that ends somewhere else.
+    assert done.stderr.startswith("Configuration error:") and "Traceback" not in done.stderr
 
 
 def test_production_settings_switch_https_protections_on(production_settings):
