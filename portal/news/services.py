@@ -143,16 +143,20 @@ def _connect_public(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_addr
     return socket.create_connection((sorted(addresses)[0], port), timeout, source_address)
 
 
-class _PublicHTTPConnection(http.client.HTTPConnection):
+class _PublicOnly:
+    """Opens its socket through _connect_public (http.client's hook); TLS still checks the host name."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._create_connection = _connect_public  # http.client's hook for opening the socket
+        self._create_connection = _connect_public
 
 
-class _PublicHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = _connect_public  # TLS still checks the certificate against the host name
+class _PublicHTTPConnection(_PublicOnly, http.client.HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicOnly, http.client.HTTPSConnection):
+    pass
 
 
 class _PublicHTTPHandler(urllib.request.HTTPHandler):
