@@ -46,8 +46,8 @@ def info():
         staff_secret = decrypt(totp.data["secret"])
 
     article_url = None
-    if apps.is_installed("portal.news"):
-        from portal.news.models import Article
+    if apps.is_installed("news"):
+        from news.models import Article
 
         article = Article.objects.published().order_by("-published_at", "-pk").first()
         article_url = article.get_absolute_url() if article else None

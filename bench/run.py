@@ -178,13 +178,12 @@ def redis_answers(port=6379):
 def django_env(database_url, redis_db):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",  # the site plus the two floor pages
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=database_url,
-        PORTAL_BENCH_FLOORS="1",
         PYTHONUNBUFFERED="1",
     )
     if redis_db is not None:

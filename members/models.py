@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members import business_numbers
+from portal.access import staff_may_read_private_files
 from portal.files import PrivateUploadTo
 
 
@@ -112,11 +113,9 @@ class OrganizationQuerySet(models.QuerySet):
 
     def documents_readable_by(self, user):
         """Organisations whose private documents `user` may download: their own, or all for entitled staff."""
-        from portal.admin import staff_has_mfa
-
         if not user.is_authenticated:
             return self.none()
-        if staff_has_mfa(user) and user.has_perm("members.view_tier_proof"):
+        if staff_may_read_private_files(user, "members.view_tier_proof"):
             return self.all()
         return self.filter(memberships__user=user)
 

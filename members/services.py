@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Invitation, Membership, Organization, StatusChange
 from portal.files import clean_original_name
-from portal.stats import figures as stats_figures
 
 Status = Organization.Status
 Role = Membership.Role
@@ -90,7 +89,6 @@ def _transition(*, organization, to_status, by, note="", note_required=False, fr
         organization=org, by=by, from_status=from_status, to_status=to_status, note=note
     )
     transaction.on_commit(lambda: _mail_decision(org, change))
-    stats_figures.invalidate()  # the public figures count approved members
     # Keep the caller's instance in step with the database.
     organization.status, organization.approved_at = org.status, org.approved_at
     return org

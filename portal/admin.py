@@ -11,11 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
-def staff_has_mfa(user) -> bool:
-    return bool(user.is_active and user.is_staff and is_mfa_enabled(user))
-
-
 # date_hierarchy parts and the values datetime() accepts (the year + 1 must exist too).
 _DATE_PARTS = {"__year": (1, 9998), "__month": (1, 12), "__day": (1, 31)}
 

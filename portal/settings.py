@@ -47,8 +47,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.mfa",
     "portal",
-    "portal.news",
-    "portal.stats",
+    "news",
+    "stats",
     "members",
     "projects",
 ]
@@ -239,5 +239,3 @@ LOGGING = {
 
 # The portal's own settings.
 PORTAL_SITE_NAME = _("AI Autonomous Manufacturing Alliance")
-# Two floor pages for `make bench` (portal/bench_floors.py); off unless benchmarking.
-PORTAL_BENCH_FLOORS = env_bool("PORTAL_BENCH_FLOORS", False)

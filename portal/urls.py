@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from news.sitemaps import SITEMAPS
 from portal import views
-from portal.news.sitemaps import SITEMAPS
 from portal.pagecache import public_page
 
 urlpatterns = [
@@ -17,13 +16,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("news/", include("portal.news.urls")),
-    path("stats/", include("portal.stats.urls")),
+    path("news/", include("news.urls")),
+    path("stats/", include("stats.urls")),
     path("members/", include("members.urls")),
     path("projects/", include("projects.urls")),
     path("my/proposals/", include("projects.urls_my")),
     path("my/", include("members.urls_my")),
 ]
-
-if settings.PORTAL_BENCH_FLOORS:
-    urlpatterns.append(path("bench/", include("portal.bench_floors")))

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Industry, Organization
+from members.models import Industry, Membership, Organization
 from portal.files import PrivateUploadTo
+from projects import rules
+from projects.choices import ParticipantRole
 
 # Calls of this kind support a project with at most 100억 원 of government funding.
 MAX_FUNDING_CAP = 10_000_000_000
@@ -330,8 +332,6 @@ class Proposal(models.Model):
         return self.government_total + self.private_total
 
     def clean(self):
-        from projects import rules
-
         errors = {}
         if self.lead_id and not Organization.objects.approved().filter(pk=self.lead_id).exists():
             errors["lead"] = [rules.not_approved_message(self.lead)]
@@ -353,8 +353,6 @@ class Proposal(models.Model):
 
     def submission_problems(self, now=None):
         """Every rule a submission must pass, as a list of messages (empty when ready)."""
-        from projects import rules
-
         return rules.submission_problems(self, now=now)
 
     def validate_for_submission(self, now=None):
@@ -376,8 +374,6 @@ class Proposal(models.Model):
         return list(self.reviews.filter(recused=False).exclude(comment="").values_list("comment", flat=True))
 
     def manager_memberships(self):
-        from members.models import Membership
-
         return Membership.objects.filter(
             organization_id=self.lead_id, role__in=[Membership.Role.OWNER, Membership.Role.MANAGER]
         ).select_related("user")
@@ -386,11 +382,7 @@ class Proposal(models.Model):
 class Participant(models.Model):
     """One organisation in a consortium with its budget line (integer KRW)."""
 
-    class Role(models.TextChoices):
-        LEAD = "lead", _("Lead")
-        TECHNOLOGY_SUPPLIER = "technology_supplier", _("Technology supplier")
-        DEMAND_COMPANY = "demand_company", _("Demand company")
-        RESEARCH_PARTNER = "research_partner", _("Research partner")
+    Role = ParticipantRole
 
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="participants", verbose_name=_("proposal")
@@ -440,8 +432,6 @@ class Participant(models.Model):
         return self.government_funding + self.private_total
 
     def clean(self):
-        from projects import rules
-
         try:
             proposal = self.proposal  # unsaved in a formset for a new proposal, hence no proposal_id check
         except Proposal.DoesNotExist:
@@ -552,8 +542,6 @@ class Review(models.Model):
         return f"{self.proposal} / {self.reviewer}"
 
     def clean(self):
-        from projects import rules
-
         if self.proposal_id and self.reviewer_id and rules.reviewer_conflict(self.proposal, self.reviewer):
             raise ValidationError(rules.CONFLICT_MESSAGE)
 

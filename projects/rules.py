@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization, choice_label
 from portal.money import format_krw
+from projects.choices import ParticipantRole
 
 CONFLICT_MESSAGE = _(
     "You are excluded from scoring this proposal (제척): your organisation is part of its consortium."
@@ -95,17 +96,15 @@ def max_government_for(limit, private):
 
 def line_errors(call, lead_id, line):
     """Rules one budget line must meet on its own: {field name: [messages]}."""
-    from projects.models import Participant
-
     errors = {}
     org = line.organization
 
     def add(field, message):
         errors.setdefault(field, []).append(message)
 
-    if line.role == Participant.Role.LEAD and org.pk != lead_id:
+    if line.role == ParticipantRole.LEAD and org.pk != lead_id:
         add("role", _("Only the lead organisation can have the role Lead."))
-    if org.pk == lead_id and line.role != Participant.Role.LEAD:
+    if org.pk == lead_id and line.role != ParticipantRole.LEAD:
         add("role", _("The lead organisation takes part with the role Lead."))
 
     limit = call.gov_share_limit(org)
@@ -142,8 +141,6 @@ def line_errors(call, lead_id, line):
 
 def consortium_errors(call, lead, lines, *, complete):
     """Rules across the budget lines. `complete` adds the ones a submission must meet."""
-    from projects.models import Participant
-
     problems = []
     seen = set()
     for line in lines:
@@ -167,7 +164,7 @@ def consortium_errors(call, lead, lines, *, complete):
     if not complete:
         return problems
 
-    leads = [line for line in lines if line.role == Participant.Role.LEAD]
+    leads = [line for line in lines if line.role == ParticipantRole.LEAD]
     if len(leads) != 1 or leads[0].organization.pk != lead.pk:
         problems.append(_("The lead organisation must be in the consortium, with the role Lead."))
     if total == 0:
@@ -187,7 +184,7 @@ def consortium_errors(call, lead, lines, *, complete):
                 )
                 % {"minimum": call.sme_midsize_min_share, "share": small * 100 // total}
             )
-    if call.demand_company_required and not any(line.role == Participant.Role.DEMAND_COMPANY for line in lines):
+    if call.demand_company_required and not any(line.role == ParticipantRole.DEMAND_COMPANY for line in lines):
         problems.append(_("This call requires a demand company (수요기업) in the consortium."))
     return problems
 

@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.files import HWP, HWPX, MB, PDF, clean_original_name, validate_document
-from portal.stats import figures as stats_figures
 from projects import rules
 from projects.models import Annex, Proposal, Review, ReviewScore, StatusChange
 
@@ -102,7 +101,6 @@ def proposal_transition(*, proposal, action, by, note="", now=None):
             proposal=locked, from_status=old, to_status=spec.target, note=note, by=by, by_staff=spec.by_staff, at=now
         )
         transaction.on_commit(partial(_notify_lead, proposal_id=locked.pk, note=note))
-        stats_figures.invalidate()  # the public figures count proposals by status
     for field in ("status", "submitted_at", "decided_at", "government_total", "private_cash_total",
                   "private_in_kind_total"):
         setattr(proposal, field, getattr(locked, field))

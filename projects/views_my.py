@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from members.models import Membership, Organization
-from portal.admin import staff_has_mfa
+from portal.access import staff_may_read_private_files
 from portal.files import private_file_response
 from projects import rules, services
 from projects.forms import (
@@ -56,7 +56,7 @@ def _managed_proposal(request, pk):
 def _document_proposal(request, pk):
     """Documents: the consortium's people, and staff with MFA allowed to view proposals."""
     user = request.user
-    if staff_has_mfa(user) and user.has_perm("projects.view_proposal"):
+    if staff_may_read_private_files(user, "projects.view_proposal"):
         return get_object_or_404(Proposal, pk=pk)
     return _visible_proposal(request, pk)
 

@@ -16,8 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from members.models import Membership, Organization
-from portal.news import services as news
-from portal.news.models import Article, Category
+from news import services as news
+from news.models import Article, Category
 from projects.models import Proposal
 from tests.browser.helpers import DESKTOP, PASSWORD, PHONE
 from tests.projects import factories as f

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from portal.news.models import Article
+from news.models import Article
 from tests.browser.conftest import desktop_only
 from tests.browser.helpers import (
     admin_action,

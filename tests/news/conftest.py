@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from portal.news.models import Article, Category, Status
-from portal.news.services import article_save
+from news.models import Article, Category, Status
+from news.services import article_save
 
 
 @pytest.fixture

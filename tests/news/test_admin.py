@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from portal.news import services
-from portal.news.models import Article, Status
+from news import services
+from news.models import Article, Status
 
 from .test_importer import ATOM_FEED
 

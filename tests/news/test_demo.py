@@ -4,12 +4,12 @@ from io import StringIO
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import get_user_model
 
-from portal.news import demo
-from portal.news.models import Article, Status
+from news import demo
+from news.models import Article, Status
 
 
 def _seed(scale=1):
-    demo.seed(rng=random.Random("2024:portal.news.demo"), scale=scale, stdout=StringIO())
+    demo.seed(rng=random.Random("2024:news.demo"), scale=scale, stdout=StringIO())
 
 
 def test_demo_has_the_launch_announcement_attributed_to_its_source(db, client):

@@ -7,7 +7,7 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from portal.news.models import Category, Status
+from news.models import Category, Status
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

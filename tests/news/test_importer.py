@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from portal.news.models import Article, Status
-from portal.news.services import FeedError, import_feed
+from news.models import Article, Status
+from news.services import FeedError, import_feed
 
 ATOM_FEED = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
@@ -166,7 +166,7 @@ def test_other_url_schemes_are_refused(db):
 
 
 def test_a_failure_midway_rolls_back_the_whole_import(db, feed_file, monkeypatch):
-    from portal.news import services
+    from news import services
 
     calls = {"n": 0}
     real = services.article_save

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
-from portal.news.models import Article, Status, validate_cover_image, validate_http_url
+from news.models import Article, Status, validate_cover_image, validate_http_url
 
 from .conftest import png_upload
 

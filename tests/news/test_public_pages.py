@@ -9,8 +9,8 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
+from news.models import Category, Status
 from portal import pagecache
-from portal.news.models import Category, Status
 
 from .conftest import png_upload
 
@@ -75,7 +75,7 @@ def test_drafts_are_never_public(client, make_article):
 
 
 def test_an_unpublished_article_disappears_again(client, make_article):
-    from portal.news.services import article_unpublish
+    from news.services import article_unpublish
 
     article = make_article("잠시 게시")
     article_unpublish(article=article, by=None)
@@ -208,7 +208,7 @@ def test_list_pages_use_the_same_few_queries_at_any_size(client, make_article, d
 def test_search_uses_full_text_search_on_postgresql_and_a_substring_match_elsewhere(db):
     from django.db import connection
 
-    from portal.news.models import Article
+    from news.models import Article
 
     sql = str(Article.objects.published().search("자율제조").query)
     if connection.vendor == "postgresql":
@@ -218,7 +218,7 @@ def test_search_uses_full_text_search_on_postgresql_and_a_substring_match_elsewh
 
 
 def test_an_update_line_appears_only_after_a_real_revision(client, make_article):
-    from portal.news.models import Article
+    from news.models import Article
 
     backdated = make_article("옮겨 실은 글", published_at=timezone.now() - datetime.timedelta(days=300))
     assert "· 수정" not in client.get(backdated.get_absolute_url()).content.decode()

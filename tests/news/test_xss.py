@@ -8,8 +8,8 @@ import feedparser
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.news.models import Article, Status
-from portal.news.services import article_save, import_feed
+from news.models import Article, Status
+from news.services import article_save, import_feed
 
 PAYLOADS = [
     "<script>alert('x')</script>",

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from news.models import Article, Category, Status
+from news.services import article_save
 from portal import pagecache
-from portal.news.models import Article, Category, Status
-from portal.news.services import article_save
 from tests.projects import factories
 
 pytestmark = pytest.mark.django_db

@@ -194,7 +194,7 @@ def test_a_draft_articles_cover_needs_an_editor_with_mfa(world, client_for):
     from django.test import Client
     from django.urls import reverse
 
-    from portal.news.models import Article
+    from news.models import Article
     from tests.security.world import user
 
     Article.objects.filter(pk=world.article.pk).update(status="draft")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Organization
-from portal.news.models import Article
+from news.models import Article
 from projects.models import Proposal
 from tests.security.conftest import changed_tables, snapshot
 from tests.security.matrix import try_cell

@@ -103,7 +103,7 @@ KWARGS = {
 }
 
 def _first_chart_slug():
-    from portal.stats import charts
+    from stats import charts
 
     return charts.build()[0].slug
 

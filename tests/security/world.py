@@ -119,8 +119,8 @@ def build_world() -> World:
     from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 
     from members import services as member_services
-    from portal.news.models import Article, Category, Status
-    from portal.news.services import article_save
+    from news.models import Article, Category, Status
+    from news.services import article_save
 
     w = World()
     w.newcomer = user("newcomer@example.com")

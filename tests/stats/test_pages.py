@@ -81,7 +81,7 @@ def test_staff_overview_links_each_count_to_its_filtered_changelist(client, staf
 
 
 def test_closing_calls_link_lists_exactly_those_calls(client, staff_with_mfa, decider):
-    from portal.stats.overview import overview
+    from stats.overview import overview
 
     staff_with_mfa.is_superuser = True
     staff_with_mfa.save()
@@ -101,8 +101,8 @@ def test_staff_without_project_permissions_see_no_proposal_counts(client, staff_
 
 
 def test_target_edit_in_the_admin_refreshes_the_figures(client, staff_with_mfa, django_capture_on_commit_callbacks):
-    from portal.stats import figures
-    from portal.stats.models import Target
+    from stats import figures
+    from stats.models import Target
 
     staff_with_mfa.is_superuser = True
     staff_with_mfa.save()

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from members.models import Membership, Organization, User
 from members.models import StatusChange as MembershipChange
-from portal.news.models import Article
+from news.models import Article
 from projects.models import KPI, Call, Criterion, Participant, Proposal, Review, ReviewScore
 from projects.models import StatusChange as ProposalChange
 

@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from portal import demo
+from portal import demo, pagecache
 
 # Each app contributes demo data through a `seed(*, rng, scale, stdout)` function,
 # run in this order because later apps build on earlier ones.
-SEEDERS = ["portal.demo", "members.demo", "portal.news.demo", "projects.demo"]
+SEEDERS = ["portal.demo", "members.demo", "news.demo", "projects.demo"]
 
 
 class Command(BaseCommand):
@@ -45,11 +45,7 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 module.seed(rng=random.Random(f"{seed}:{path}"), scale=scale, stdout=self.stdout)
-        from portal import pagecache
-        from portal.stats import figures
-
-        # Bulk-created rows send no signals and bypass the services that refresh the figures and pages.
-        figures.invalidate()
+        # Bulk-created rows send no signals: make every cached page and figure stale at once.
         pagecache.invalidate()
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner: after a bulk load it would otherwise guess (and where

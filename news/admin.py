@@ -1,0 +1,168 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from news import services
+from news.forms import FeedImportForm
+from news.models import Article, Status, unique_slug
+
+
+class ArticleAdminForm(forms.ModelForm):
+    source_url = forms.URLField(label=_("source address"), required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "slug", "category", "summary", "body", "cover", "cover_alt",
+            "source_name", "source_url", "source_published_on", "status", "published_at",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        # An empty slug is made from the title here, so the model's checks see the final value.
+        if not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = unique_slug(cleaned["title"], exclude_pk=self.instance.pk)
+        return cleaned
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "news/admin/article_change_form.html"
+    change_list_template = "news/admin/article_change_list.html"
+    list_display = ["title", "category", "state", "published_at", "updated_at", "author", "preview_link"]
+    list_filter = ["status", "category", "published_at"]
+    list_select_related = ["author"]
+    search_fields = ["title", "summary", "body", "source_name", "source_url"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["author", "updated_at", "guid"]
+    actions = ["publish_selected", "unpublish_selected"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
+        (_("Cover"), {"fields": ["cover", "cover_alt"]}),
+        (_("Republished from"), {"fields": ["source_name", "source_url", "source_published_on", "guid"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "author", "updated_at"]}),
+    ]
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("news.publish_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields += ["status", "published_at"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        obj.render_body()
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, obj):
+        if obj.is_scheduled:
+            return format_html('<span title="{}">{}</span>', obj.published_at, _("Scheduled"))
+        return obj.get_status_display()
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:news_article_preview", args=[obj.pk]), _("Preview"))
+
+    # Actions: a confirmation page first, then the change through the services.
+
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        return self._confirm_then(request, queryset, "publish_selected", _("Publish"), self._publish)
+
+    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        return self._confirm_then(request, queryset, "unpublish_selected", _("Unpublish"), self._unpublish)
+
+    def _publish(self, request, article):
+        services.article_publish(article=article, by=request.user)
+
+    def _unpublish(self, request, article):
+        services.article_unpublish(article=article, by=request.user)
+
+    def _confirm_then(self, request, queryset, action, verb, apply):
+        if request.POST.get("confirmed") == "yes":
+            for article in queryset:
+                apply(request, article)
+            count = queryset.count()
+            self.message_user(
+                request,
+                ngettext("%(count)d article updated.", "%(count)d articles updated.", count) % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(request, "news/admin/article_action_confirm.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Are you sure?"),
+            "opts": self.model._meta,
+            "articles": queryset,
+            "action": action,
+            "verb": verb,
+            "now": timezone.now(),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        })
+
+    # Extra pages: rendered preview and feed import.
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="news_article_preview"),
+            path("import/", self.admin_site.admin_view(self.import_view), name="news_article_import"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        article = get_object_or_404(Article, pk=pk)
+        return TemplateResponse(request, "news/admin/article_preview.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Preview: %(title)s") % {"title": article.title},
+            "opts": self.model._meta,
+            "original": article,
+            "article": article,
+            "is_draft": article.status == Status.DRAFT,
+        })
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FeedImportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.import_feed(
+                    source=form.cleaned_data["url"],
+                    source_name=form.cleaned_data["source_name"],
+                    by=request.user,
+                    category=form.cleaned_data["category"],
+                    public_only=True,  # staff may not make the server fetch from its own network
+                )
+            except services.FeedError as exc:
+                form.add_error("url", str(exc))
+            else:
+                self.message_user(request, _("Created %(created)d drafts, skipped %(skipped)d, rejected %(rejected)d.")
+                                  % {"created": len(result.created), "skipped": len(result.skipped),
+                                     "rejected": len(result.rejected)}, messages.SUCCESS)
+                for label, reason in result.rejected:
+                    text = _("Rejected “%(entry)s”: %(reason)s") % {"entry": label, "reason": reason}
+                    self.message_user(request, text, messages.WARNING)
+                return redirect(f"{reverse('admin:news_article_changelist')}?status__exact=draft")
+        return TemplateResponse(request, "news/admin/article_import.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Import from a feed"),
+            "opts": self.model._meta,
+            "form": form,
+        })

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NewsConfig(AppConfig):
+    name = "news"
+    label = "news"
+    verbose_name = _("News")
+
+    def ready(self):
+        from news.models import Article
+        from portal import pagecache
+
+        pagecache.watch(self)  # cached public pages show this app's data
+        pagecache.schedule(Article.objects.next_publication)  # scheduled articles appear by themselves

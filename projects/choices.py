@@ -1,0 +1,11 @@
+"""Choices that both the models and the funding rules (projects.rules) name, so neither imports the other back."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    TECHNOLOGY_SUPPLIER = "technology_supplier", _("Technology supplier")
+    DEMAND_COMPANY = "demand_company", _("Demand company")
+    RESEARCH_PARTNER = "research_partner", _("Research partner")

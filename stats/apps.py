@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    name = "stats"
+    label = "stats"
+    verbose_name = _("Figures")
+
+    def ready(self):
+        from portal import pagecache
+
+        pagecache.watch(self)  # cached public pages show this app's data

@@ -1,0 +1,143 @@
+"""Every figure the portal publishes about itself, computed from live data in a fixed, small number of queries.
+
+The result is plain data (numbers, codes and both languages' names), cached under a version key.
+Freshness: the figures are keyed on the page cache's data version (portal.pagecache), so any save of a
+model that public pages show, however it is made (a service, an admin change form, seed_demo), makes
+the next request recompute them. Writes that send no signal (`QuerySet.update()` in the shell) show
+up at the latest after `TTL` seconds.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from members.models import Industry, Organization
+from portal import pagecache
+from projects.models import AIArea, Call, Participant, Proposal
+from projects.models import StatusChange as ProposalChange
+from stats.models import Target
+
+TTL = 600  # seconds: the backstop for edits made outside the services
+TIERS = ["large", "midsize", "sme"]
+GROUPS = TIERS + ["institution"]  # companies by tier, then institutions
+
+
+def get():
+    """The figures, from the cache when they are current."""
+    # Keyed on the page cache's data version: whatever makes cached pages stale makes the figures stale.
+    key = f"stats:figures:{pagecache.version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute()
+        cache.set(key, figures, TTL)
+    return figures
+
+
+def _group(kind, tier):
+    return "institution" if kind == Organization.Kind.INSTITUTION else tier
+
+
+def _month(value):
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m")
+
+
+def compute():
+    """All figures, in thirteen queries whatever the amount of data."""
+    approved = Organization.objects.approved()
+    members = dict.fromkeys(GROUPS, 0)
+    for row in approved.values("kind", "tier").annotate(n=Count("pk")).order_by():
+        members[_group(row["kind"], row["tier"])] += row["n"]
+
+    industries = [
+        {"code": i.code, "name_ko": i.name_ko, "name_en": i.name_en, "count": i.n}
+        for i in Industry.objects.annotate(n=Count("organizations", filter=Q(organizations__status="approved")))
+        .order_by("sort_order", "name_ko")
+    ]
+
+    stages = dict.fromkeys(Organization.AIStage.values, 0)
+    for row in approved.values("ai_stage").annotate(n=Count("pk")).order_by():
+        stages[row["ai_stage"]] = row["n"]
+
+    calls = {
+        call.pk: {"id": call.pk, "title": call.title, "statuses": dict.fromkeys(Proposal.Status.values, 0)}
+        for call in Call.objects.order_by("opens_at", "pk").only("title", "opens_at")
+    }
+    for row in Proposal.objects.values("call", "status").annotate(n=Count("pk")).order_by():
+        calls[row["call"]]["statuses"][row["status"]] = row["n"]
+
+    selected = Proposal.objects.selected()
+    totals = Proposal.objects.aggregate(
+        submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+        selected=Count("pk", filter=Q(status=Proposal.Status.SELECTED)),
+    )
+    by_lead = dict.fromkeys(GROUPS, 0)
+    for row in selected.values("lead__kind", "lead__tier").annotate(n=Count("pk")).order_by():
+        by_lead[_group(row["lead__kind"], row["lead__tier"])] += row["n"]
+
+    areas = [
+        {"code": a.code, "name_ko": a.name_ko, "name_en": a.name_en, "count": a.n}
+        for a in AIArea.objects.annotate(n=Count("proposals", filter=Q(proposals__status="selected")))
+        .order_by("sort_order", "code")
+    ]
+
+    lines = Participant.objects.filter(proposal__status=Proposal.Status.SELECTED)
+    funding = {group: {"government": 0, "private": 0} for group in GROUPS}
+    for row in lines.values("organization__kind", "organization__tier").annotate(
+        gov=Sum("government_funding"), cash=Sum("private_cash"), kind=Sum("private_in_kind")
+    ).order_by():
+        cell = funding[_group(row["organization__kind"], row["organization__tier"])]
+        cell["government"] += row["gov"] or 0
+        cell["private"] += (row["cash"] or 0) + (row["kind"] or 0)
+    # Sites: distinct organisations taking part in selected projects (each brings at least one site).
+    sites = lines.aggregate(n=Count("organization", distinct=True))["n"]
+
+    timeline = {}
+    for row in approved.filter(approved_at__isnull=False).annotate(
+        m=TruncMonth("approved_at")).values("m").annotate(n=Count("pk")).order_by():
+        timeline.setdefault(_month(row["m"]), [0, 0])[0] += row["n"]
+    for row in ProposalChange.objects.filter(
+        to_status=Proposal.Status.SELECTED, proposal__status=Proposal.Status.SELECTED
+    ).annotate(m=TruncMonth("at")).values("m").annotate(n=Count("proposal", distinct=True)).order_by():
+        timeline.setdefault(_month(row["m"]), [0, 0])[1] += row["n"]
+
+    targets = {
+        t.key: {"label_ko": t.label_ko, "label_en": t.label_en, "value": t.value, "baseline": t.baseline,
+                "progress": t.progress, "unit": t.unit, "year": t.year}
+        for t in Target.objects.all()
+    }
+    return {
+        "members": members,
+        "industries": industries,
+        "stages": stages,
+        "calls": list(calls.values()),
+        "submitted": totals["submitted"],
+        "selected": totals["selected"],
+        "selected_by_lead": by_lead,
+        "areas": areas,
+        "funding": funding,
+        "government": sum(cell["government"] for cell in funding.values()),
+        "private": sum(cell["private"] for cell in funding.values()),
+        "sites": sites,
+        "timeline": _fill_months(timeline),
+        "targets": targets,
+        "computed_at": datetime.datetime.now(datetime.UTC),
+    }
+
+
+def _fill_months(counts):
+    """[(YYYY-MM, members joined, projects selected)] for every month from the first to the last."""
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    year, month = int(first[:4]), int(first[5:])
+    rows = []
+    while True:
+        key = f"{year:04d}-{month:02d}"
+        rows.append((key, *counts.get(key, (0, 0))))
+        if key == last:
+            return rows
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -1,0 +1,43 @@
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from projects.models import MAX_FUNDING_CAP, Call
+from stats import charts, figures
+from stats.models import Target
+
+register = template.Library()
+
+
+@register.inclusion_tag("stats/includes/key_figures.html")
+def key_figures():
+    """The headline figures, from the cached figures (no query when the cache is warm)."""
+    return {"key_figures": charts.key_figures(figures.get()), "stats_link": True}
+
+
+@register.inclusion_tag("stats/includes/open_calls.html")
+def open_calls(limit=3):
+    """Calls open now, closing soonest first, with the days left (one query)."""
+    now = timezone.now()
+    calls = list(Call.objects.open(now).order_by("closes_at", "pk").only("title", "opens_at", "closes_at")[:limit])
+    for call in calls:
+        call.d_day = call.days_left(now)
+    return {"calls": calls}
+
+
+@register.inclusion_tag("stats/includes/targets.html")
+def targets():
+    """The public targets as staff keep them in the admin, beside the cap per project."""
+    english = (get_language() or "ko").startswith("en")
+    shown = [
+        {**target, "label": target["label_en"] if english else target["label_ko"]}
+        for key, target in figures.get()["targets"].items() if not key.startswith(Target.LAUNCH_MIX_PREFIX)
+    ]
+    return {"targets": shown, "max_funding_cap": MAX_FUNDING_CAP}
+
+
+@register.inclusion_tag("admin/stats/overview.html", takes_context=True)
+def staff_overview(context):
+    from stats.overview import overview
+
+    return overview(context["request"].user)
