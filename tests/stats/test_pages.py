@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Organization
+from projects.models import Call
 from tests.projects import factories as f
 from tests.stats.conftest import grow
 
@@ -117,3 +118,55 @@ def test_target_edit_in_the_admin_refreshes_the_figures(client, staff_with_mfa, 
     assert response.status_code == 302
     assert figures.get()["targets"]["sites"]["value"] == 120
     assert timezone.now() - Target.objects.get(pk=target.pk).updated_at < datetime.timedelta(minutes=1)
+
+
+def call_change_form(call, **changes):
+    """What the Call admin change form posts: every field, and its criteria inline with its management form."""
+    def split(moment):
+        local = timezone.localtime(moment)
+        return {"0": local.strftime("%Y-%m-%d"), "1": local.strftime("%H:%M:%S")}
+
+    data = {
+        "title": call.title, "description": call.description,
+        **{f"opens_at_{k}": v for k, v in split(call.opens_at).items()},
+        **{f"closes_at_{k}": v for k, v in split(call.closes_at).items()},
+        **{name: getattr(call, name) for name in [
+            "funding_cap", "max_months", "expected_projects", "gov_share_large", "gov_share_midsize",
+            "gov_share_sme", "gov_share_institution", "cash_min_large", "cash_min_midsize", "cash_min_sme",
+            "sme_midsize_min_share",
+        ]},
+        "demand_company_required": "on" if call.demand_company_required else "",
+    }
+    criteria = list(call.criteria.all())
+    data.update({"criteria-TOTAL_FORMS": len(criteria), "criteria-INITIAL_FORMS": len(criteria),
+                 "criteria-MIN_NUM_FORMS": 0, "criteria-MAX_NUM_FORMS": 1000})
+    for i, criterion in enumerate(criteria):
+        data.update({f"criteria-{i}-id": criterion.pk, f"criteria-{i}-call": call.pk,
+                     f"criteria-{i}-sort_order": criterion.sort_order, f"criteria-{i}-code": criterion.code,
+                     f"criteria-{i}-name": criterion.name})
+    data.update(changes)
+    return data
+
+
+def test_renaming_a_call_in_the_admin_shows_the_new_title_on_the_cached_dashboard(
+    client, staff_with_mfa, django_capture_on_commit_callbacks,
+):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    call = f.call(title="옛 공모 제목")
+    staff_with_mfa.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="projects", codename__in=["view_call", "change_call"]))
+    client.force_login(staff_with_mfa)
+    visitor = Client()
+    assert "옛 공모 제목" in visitor.get("/stats/").content.decode()  # cached with the old title
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:projects_call_change", args=[call.pk]),
+                               call_change_form(call, title="새 공모 제목"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Call.objects.get(pk=call.pk).title == "새 공모 제목"
+    rendered = visitor.get("/stats/").content.decode()
+    assert queries(visitor, "/stats/") == 0  # the second visit comes from the page cache
+    cached = visitor.get("/stats/").content.decode()
+    for html in (rendered, cached):
+        assert "새 공모 제목" in html and "옛 공모 제목" not in html
