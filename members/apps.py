@@ -7,7 +7,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from members.models import Industry, Organization
         from portal import pagecache
 
-        # Cached public pages show organisations and industries; accounts (a sign-in saves last_login) never.
-        pagecache.watch(self, ignore=["User"])
+        # The public models: the directory, the figures and the selected projects' leads show them.
+        # Accounts (a sign-in saves last_login), memberships, invitations and the status history never appear.
+        pagecache.watch(Organization, Industry)

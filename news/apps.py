@@ -11,5 +11,5 @@ class NewsConfig(AppConfig):
         from news.models import Article
         from portal import pagecache
 
-        pagecache.watch(self)  # cached public pages show this app's data
+        pagecache.watch(Article)  # the news pages, the home page, the feeds and the sitemap show articles
         pagecache.schedule(Article.objects.next_publication)  # scheduled articles appear by themselves

@@ -1,21 +1,27 @@
 """Public pages served from the cache, with each visitor's own parts rendered fresh.
 
-A public page (home, news, directory, calls, figures) is the same for every visitor except for the
-header (who is signed in, the language form with its CSRF token and the current address) and the
-flash messages. `public_page` stores the rest of the rendered page in the cache and leaves two holes
-in it, which are rendered for every request. So a cached page costs about what the bare layout costs,
-whatever the amount of data behind it.
+A public page (home, news, directory, calls, figures, feeds, sitemap) is the same for every visitor
+except for the header (who is signed in, the language form with its CSRF token and the current
+address) and the flash messages. `public_page` stores the rest of the rendered page in the cache and
+leaves two holes in it, which are rendered for every request. So a cached page costs about what the
+bare layout costs, whatever the amount of data behind it.
+
+Freshness has one mechanism: the data version below. The page keys hold it, and so does every other
+cache of public data (stats.figures): whatever makes a page stale makes the data behind it stale too.
 
 The key holds the language, whether the visitor is signed in, the host, the path, the allowed query
-parameters and a data version. The version changes:
-- at once, and again when the transaction commits, whenever a model of a watched app is saved or
-  deleted (signals; `watch()` is called from each app's `ready()`);
+parameters and the data version. The version changes:
+- at once, and again when the transaction commits, whenever a model that a public page shows is saved
+  or deleted, however the save is made (a service, an admin change form, an inline): each app names
+  those models with `watch(Model, ...)` in its `ready()`. Models no public page shows (accounts,
+  memberships, invitations, reviews, scores, KPIs, annexes) are not watched, so signing in or scoring
+  a proposal leaves the cache alone;
 - when code that writes in bulk (seed_demo) calls `invalidate()`;
 - when the next scheduled change comes due: an article's publication time, a call opening or closing
   (each app registers a function that gives its next one with `schedule()`);
 - at midnight in Asia/Seoul, since pages count days (D-day).
-Entries also expire after `TTL` seconds, the backstop for writes that bypass all of the above
-(`QuerySet.update()` in the shell).
+Entries also expire after `TTL` seconds, the backstop for writes that send no signal
+(`QuerySet.update()`, `bulk_create()`, SQL in psql).
 """
 
 import functools
@@ -42,11 +48,13 @@ CACHEABLE_VALUE = re.compile(r"^[\w-]{0,32}$")
 _schedules = []
 
 
-def watch(app_config, ignore=()):
-    """Refresh cached pages whenever a model of this app (except those named in `ignore`) is saved or deleted."""
-    for model in app_config.get_models():
-        if model.__name__ in ignore:
-            continue
+def watch(*models):
+    """Refresh cached pages whenever one of these models, each shown on a public page, is saved or
+    deleted (and when one of its many-to-many fields changes).
+
+    Only models a public page shows belong here: a save of anything else (a sign-in updating
+    last_login, an invitation, a review) would empty the cache for nothing."""
+    for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
         for field in model._meta.local_many_to_many:

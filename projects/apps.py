@@ -8,7 +8,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from portal import pagecache
-        from projects.models import Call
+        from projects.models import AIArea, Call, Criterion, Participant, Proposal, StatusChange
 
-        pagecache.watch(self)  # cached public pages show this app's data
+        # The public models: calls with their criteria, the selected projects and their AI areas, and
+        # what the figures count (proposals, participants' funding, the month each project was selected).
+        # Reviews, scores, KPIs and annexes stay with the applicants and the ministry.
+        pagecache.watch(Call, Criterion, AIArea, Proposal, Participant, StatusChange)
         pagecache.schedule(Call.objects.next_change)  # calls open and close by themselves

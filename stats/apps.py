@@ -9,5 +9,6 @@ class StatsConfig(AppConfig):
 
     def ready(self):
         from portal import pagecache
+        from stats.models import Target
 
-        pagecache.watch(self)  # cached public pages show this app's data
+        pagecache.watch(Target)  # the dashboard and the home page show the targets

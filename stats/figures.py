@@ -1,10 +1,11 @@
 """Every figure the portal publishes about itself, computed from live data in a fixed, small number of queries.
 
-The result is plain data (numbers, codes and both languages' names), cached under a version key.
-Freshness: the figures are keyed on the page cache's data version (portal.pagecache), so any save of a
-model that public pages show, however it is made (a service, an admin change form, seed_demo), makes
-the next request recompute them. Writes that send no signal (`QuerySet.update()` in the shell) show
-up at the latest after `TTL` seconds.
+The result is plain data (numbers, codes and both languages' names), cached under the page cache's
+data version (portal.pagecache.version()), the portal's one freshness mechanism: a save of any model
+the figures count (organisations, industries, calls, proposals, participants, AI areas, decisions,
+targets), however it is made (a service, an admin change form, seed_demo), gives a new version, and
+the next request recomputes the figures. Nothing here needs to be told about a write. Writes that
+send no signal (`QuerySet.update()` in the shell) show up at the latest after `TTL` seconds.
 """
 
 import datetime
@@ -21,7 +22,7 @@ from projects.models import AIArea, Call, Participant, Proposal
 from projects.models import StatusChange as ProposalChange
 from stats.models import Target
 
-TTL = 600  # seconds: the backstop for edits made outside the services
+TTL = 600  # seconds: the backstop for writes that send no signal
 TIERS = ["large", "midsize", "sme"]
 GROUPS = TIERS + ["institution"]  # companies by tier, then institutions
 

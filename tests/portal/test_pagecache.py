@@ -7,15 +7,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from members.models import Invitation, Membership
+from members.models import StatusChange as MemberChange
 from news.models import Article, Category, Status
 from news.services import article_save
 from portal import pagecache
+from projects.models import KPI, AIArea, Annex, Review, ReviewScore
+from projects.models import StatusChange as ProposalChange
+from stats.models import Target
 from tests.projects import factories
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +166,86 @@ def test_a_page_that_is_not_found_is_not_cached(client):
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/news/no-such-article/").status_code == 404
         assert len(captured) > 0  # looked up again: a 404 is never stored
+
+
+# Which models public pages show: saving one of them makes every cached page stale; saving any other
+# model leaves the cache alone, so that signing in or scoring a proposal does not empty it.
+# Each builder saves what the row hangs on and returns the row itself unsaved.
+def _review(make_user):
+    return Review(proposal=factories.ready_proposal(), reviewer=make_user("reviewer@example.com"))
+
+
+def _score(make_user):
+    review = _review(make_user)
+    review.save()
+    return ReviewScore(review=review, criterion=review.proposal.call.criteria.first(), score=4)
+
+
+NOT_PUBLIC = {
+    "user": lambda make_user: get_user_model()(email="someone@example.com"),
+    "membership": lambda make_user: Membership(user=make_user("member@example.com"),
+                                               organization=factories.organization()),
+    "invitation": lambda make_user: Invitation(
+        organization=factories.organization(), email="invited@example.com", token_hash="0" * 64,
+        expires_at=timezone.now() + datetime.timedelta(days=7)),
+    "kpi": lambda make_user: KPI(proposal=factories.ready_proposal(), indicator="불량률", baseline=5, target=1),
+    "annex": lambda make_user: Annex(proposal=factories.ready_proposal(), file="proposal-annexes/annex.pdf",
+                                     original_name="annex.pdf"),
+    "review": _review,
+    "review score": _score,
+}
+
+
+PUBLIC = {
+    "organisation": lambda make_user: factories.organization(),
+    "industry": lambda make_user: factories.industry(),
+    "call": lambda make_user: factories.call(),
+    "criterion": lambda make_user: factories.call().criteria.first(),
+    "ai area": lambda make_user: AIArea.objects.first(),
+    "proposal": lambda make_user: factories.ready_proposal(),
+    "participant": lambda make_user: factories.ready_proposal().participants.first(),
+    "proposal status change": lambda make_user: ProposalChange.objects.create(
+        proposal=factories.ready_proposal(), from_status="under_review", to_status="selected",
+        by=make_user("decider@example.com")),
+    "article": lambda make_user: article("소식"),
+    "target": lambda make_user: Target.objects.first(),
+}
+
+
+@pytest.mark.parametrize("name", NOT_PUBLIC)
+def test_saving_or_deleting_a_model_no_public_page_shows_keeps_the_cached_pages(name, make_user):
+    row = NOT_PUBLIC[name](make_user)
+    before = pagecache.version()
+    row.save()
+    row.save()
+    row.delete()
+    assert pagecache.version() == before
+
+
+def test_recording_an_organisation_s_status_change_keeps_the_cached_pages():
+    organization = factories.organization()  # the history is append-only: it is only ever added to
+    before = pagecache.version()
+    MemberChange.objects.create(organization=organization, from_status="pending", to_status="approved")
+    assert pagecache.version() == before
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_saving_a_model_a_public_page_shows_refreshes_the_cached_pages(name, make_user):
+    row = PUBLIC[name](make_user)
+    before = pagecache.version()
+    row.save()
+    assert pagecache.version() != before
+
+
+def test_deleting_a_public_row_refreshes_the_cached_pages():
+    criterion = factories.call().criteria.first()
+    before = pagecache.version()
+    criterion.delete()
+    assert pagecache.version() != before
+
+
+def test_changing_a_proposal_s_ai_areas_refreshes_the_cached_pages():
+    proposal = factories.ready_proposal()
+    before = pagecache.version()
+    proposal.ai_areas.add(AIArea.objects.last())
+    assert pagecache.version() != before
