@@ -1,17 +1,13 @@
-import csv
 import datetime
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +17,7 @@ from members import business_numbers, services
 from members.forms import DecisionForm
 from members.models import Industry, Invitation, Membership, Organization, StatusChange, User, choice_label
 from portal.admin import LongListMixin
+from portal.csv import ChangelistExportMixin
 
 
 @admin.register(User)
@@ -158,7 +155,7 @@ def _decision_action(key, label, note_required):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(LongListMixin, admin.ModelAdmin):
+class OrganizationAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
     list_display = [
         "name", "business_number_col", "kind", "size_col", "industry", "status_col", "ai_stage",
         "certificate_col", "people_count", "created_at", "approved_at",
@@ -285,14 +282,9 @@ class OrganizationAdmin(LongListMixin, admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         })
 
-    # --- CSV export ---------------------------------------------------------------------------
+    # --- CSV export of the filtered list (portal.csv) ------------------------------------------
 
-    def get_urls(self):
-        return [
-            path("export.csv", self.admin_site.admin_view(self.export_csv), name="members_organization_export"),
-            *super().get_urls(),
-        ]
-
+    csv_filename = "members"
     CSV_COLUMNS = [
         ("name", _("name (Korean)")), ("name_en", _("name (English)")),
         ("business_number_display", _("business registration number")), ("get_kind_display", _("kind")),
@@ -304,29 +296,16 @@ class OrganizationAdmin(LongListMixin, admin.ModelAdmin):
         ("approved_at", _("approved at")),
     ]
 
-    def export_csv(self, request):
-        """The changelist as it is filtered and searched, as CSV that Excel opens in Korean (UTF-8 BOM)."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            # A filter in the address that the list does not know: show the list's own "?e=1" page.
-            return HttpResponseRedirect(f"{reverse('admin:members_organization_changelist')}?{ERROR_FLAG}=1")
-        queryset = changelist.get_queryset(request).select_related("industry")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow([str(label) for _attr, label in self.CSV_COLUMNS])
-        for org in queryset.iterator(chunk_size=500):
-            row = []
-            for attr, _label in self.CSV_COLUMNS:
-                value = getattr(org, attr)
-                value = value() if callable(value) else value
-                if isinstance(value, datetime.datetime):
-                    value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-                row.append("" if value is None else str(value))
-            writer.writerow(row)
-        return response
+    def csv_queryset(self, queryset):
+        return queryset.select_related("industry")
+
+    def csv_header(self):
+        return [label for _attr, label in self.CSV_COLUMNS]
+
+    def csv_row(self, org):
+        return [_attribute(org, attr) for attr, _label in self.CSV_COLUMNS]
+
+
+def _attribute(obj, attr):
+    value = getattr(obj, attr)
+    return value() if callable(value) else value

@@ -5,20 +5,20 @@ move proposals with actions that ask for a note on an intermediate page. Every w
 through projects.services, so the admin applies the same rules as the company pages.
 """
 
-import csv
+from decimal import Decimal
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import LongListMixin
+from portal.csv import ChangelistExportMixin
 from portal.money import exact_krw, format_krw
 from projects import rules, services
 from projects.forms import NoteForm, RecuseForm, ScoreForm
@@ -150,7 +150,7 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(LongListMixin, admin.ModelAdmin):
+class ProposalAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
     list_display = [
         "title", "call", "lead", "lead_tier", "status", "funding", "average", "submitted_at",
     ]
@@ -171,7 +171,7 @@ class ProposalAdmin(LongListMixin, admin.ModelAdmin):
         (_("Project"), {"fields": ["summary", "problem", "industry", "areas", ("starts_on", "ends_on")]}),
         (_("Funding and documents"), {"fields": ["funding_totals", "document_link", "submitted_at", "decided_at"]}),
     ]
-    actions = ["start_review", "request_changes", "select", "reject", "export_csv"]
+    actions = ["start_review", "request_changes", "select", "reject"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_average_score()
@@ -283,28 +283,28 @@ class ProposalAdmin(LongListMixin, admin.ModelAdmin):
     def reject(self, request, queryset):
         return self._transition(request, queryset, "reject", _("Reject"))
 
-    @admin.action(description=_("Export the selected proposals as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="proposals-{stamp}.csv"'
-        response.write("\ufeff")  # BOM: Excel then reads the Korean text as UTF-8
-        writer = csv.writer(response)
-        writer.writerow([
+    # --- CSV export of the filtered list (portal.csv) ------------------------------------------
+
+    csv_filename = "proposals"
+
+    def csv_queryset(self, queryset):
+        return queryset.select_related("call", "lead", "industry").prefetch_related("ai_areas")
+
+    def csv_header(self):
+        return [
             _("id"), _("call"), _("title"), _("lead organisation"), _("business registration number"),
             _("lead size"), _("industry"), _("AI application areas"), _("status"),
             _("government funding (KRW)"), _("private cash (KRW)"), _("private in kind (KRW)"),
             _("average score"), _("submitted at"),
-        ])
-        for p in queryset.select_related("call", "lead", "industry").prefetch_related("ai_areas"):
-            writer.writerow([
-                p.pk, p.call.title, p.title, p.lead.name, p.lead.business_number, rules.tier_label(p.lead),
-                p.industry.name, ", ".join(a.name for a in p.ai_areas.all()), p.get_status_display(),
-                p.government_total, p.private_cash_total, p.private_in_kind_total,
-                "" if p.average_score is None else f"{p.average_score:.2f}",
-                timezone.localtime(p.submitted_at).isoformat() if p.submitted_at else "",
-            ])
-        return response
+        ]
+
+    def csv_row(self, p):
+        return [
+            p.pk, p.call.title, p.title, p.lead.name, p.lead.business_number, rules.tier_label(p.lead),
+            p.industry.name, ", ".join(a.name for a in p.ai_areas.all()), p.get_status_display(),
+            p.government_total, p.private_cash_total, p.private_in_kind_total,
+            None if p.average_score is None else Decimal(f"{p.average_score:.2f}"), p.submitted_at,
+        ]
 
     # --- scoring ------------------------------------------------------------------------------------
 

@@ -1,9 +1,8 @@
-import csv
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.csv import csv_response
 from portal.pagecache import public_page
 from stats import charts, figures
 
@@ -22,9 +21,5 @@ def chart_csv(request, slug):
     chart = charts.by_slug(slug)
     if chart is None:
         raise Http404
-    # UTF-8 with a byte-order mark, so that Excel opens Korean text correctly.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="alliance-{chart.slug}.csv"'
-    response.write("\ufeff")
-    csv.writer(response).writerows(chart.csv_rows())
-    return response
+    header, *rows = chart.csv_rows()
+    return csv_response(filename=f"alliance-{chart.slug}.csv", header=header, rows=rows)

@@ -13,6 +13,7 @@ cell that is not "done" must have changed nothing.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from tests.security.conftest import changed_tables, snapshot
 from tests.security.matrix import outcome, try_cell
@@ -123,6 +124,16 @@ EXPECTED = {
     },
 }
 
+# Admin pages without arguments that hand out data in bulk: the CSV exports of the filtered lists
+# (portal.csv). Each answers to the same permission as the list it exports.
+#                                           mrev prev pdec news staff su
+DOWNLOADS = {
+    "admin:members_organization_export":
+                                ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
+    "admin:projects_proposal_export":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+}
+
 
 def post_data(key, world):
     if key == "my:person-role":
@@ -170,6 +181,22 @@ def test_access_matrix(world, client_for):
             got = run_cell(clients[persona], method, url, post_data(route.key, world))
             if got != want:
                 differences.append(f"{method} {url} ({route.key}) as {persona}: expected {want}, got {got}")
+    assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
+
+
+def test_every_export_has_a_row_in_the_downloads_table():
+    exports = {route.key for route in all_routes() if route.key.endswith("_export")}
+    assert exports == DOWNLOADS.keys()
+
+
+def test_download_matrix(world, client_for):
+    differences = []
+    for key, (method, *expected) in DOWNLOADS.items():
+        url = reverse(key)
+        for persona, want in zip(PERSONAS, expected, strict=True):
+            got = run_cell(client_for(persona), method, url, {})
+            if got != want:
+                differences.append(f"{method} {url} as {persona}: expected {want}, got {got}")
     assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
 
 

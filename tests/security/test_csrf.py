@@ -65,6 +65,7 @@ READ_ONLY_VIEWS = {
     "accounts/social/connections/",
     "admin:index", "admin:login", "admin:password_change_done", "admin:autocomplete", "admin:jsi18n",
     "admin:view_on_site", "admin:app_list", r"admin/(?P<url>.*)$", "admin:members_organization_export",
+    "admin:projects_proposal_export",
     "admin:news_article_preview",
     "news:list", "news:atom", "news:rss", "news:detail", "news:cover",
     "members:directory", "members:tier-proof",
