@@ -3,10 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members import business_numbers
-from members.models import Industry, Membership, Organization
-from portal.files import MB, PDF, clean_original_name, validate_document
-
-TIER_PROOF_MAX_BYTES = 10 * MB
+from members.models import TIER_PROOF_UPLOAD, Industry, Membership, Organization
 
 
 class OrganizationForm(forms.ModelForm):
@@ -31,7 +28,7 @@ class OrganizationForm(forms.ModelForm):
             "certificate_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             # A plain file input: the stored name is random and private, so the page shows the
             # original name with a permission-checked link instead of the widget's "currently" link.
-            "tier_proof": forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+            "tier_proof": forms.FileInput(attrs={"accept": TIER_PROOF_UPLOAD.accept}),
         }
         help_texts = {
             "tier": _("Companies only."),
@@ -53,15 +50,8 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_tier_proof(self):
         upload = self.cleaned_data.get("tier_proof")
-        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
-            validate_document(upload, kinds=(PDF,), max_bytes=TIER_PROOF_MAX_BYTES)
+        TIER_PROOF_UPLOAD.validate(upload)
         return upload
-
-    def _post_clean(self):
-        upload = self.cleaned_data.get("tier_proof")
-        super()._post_clean()
-        if upload and hasattr(upload, "content_type"):
-            self.instance.tier_proof_name = clean_original_name(upload.name)
 
 
 class InvitationForm(forms.Form):

@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members import business_numbers
 from portal.access import staff_may_read_private_files
-from portal.files import PrivateUploadTo
+from portal.files import MB, PDF, PrivateFileField, UploadPolicy
+
+# The SME / mid-sized enterprise certificate, as the confirmation systems issue it.
+TIER_PROOF_UPLOAD = UploadPolicy(prefix="tier-proofs", kinds=(PDF,), max_bytes=10 * MB)
 
 
 def choice_label(choices, value) -> str:
@@ -193,8 +196,8 @@ class Organization(models.Model):
         _("AI adoption stage"), max_length=20, choices=AIStage.choices, default=AIStage.NONE,
         help_text=_("Your own assessment."),
     )
-    tier_proof = models.FileField(
-        _("proof of tier"), upload_to=PrivateUploadTo("tier-proofs"), blank=True, max_length=200,
+    tier_proof = PrivateFileField(
+        _("proof of tier"), upload_to=TIER_PROOF_UPLOAD.upload_to, blank=True, max_length=200,
         help_text=_("SME or mid-sized enterprise certificate (중소기업확인서 / 중견기업확인서): PDF, at most 10 MB."),
     )
     tier_proof_name = models.CharField(_("original file name"), max_length=200, blank=True, editable=False)

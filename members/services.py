@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Invitation, Membership, Organization, StatusChange
-from portal.files import clean_original_name
+from members.models import TIER_PROOF_UPLOAD, Invitation, Membership, Organization, StatusChange
+from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
 
 Status = Organization.Status
 Role = Membership.Role
@@ -35,14 +35,15 @@ def organization_register(*, organization: Organization, by) -> Organization:
     if Membership.objects.filter(user=by).exists():
         raise MembershipError(_("You already belong to an organisation."), code="already_member")
     organization.status = Status.PENDING
-    if organization.tier_proof and not organization.tier_proof_name:
-        organization.tier_proof_name = clean_original_name(organization.tier_proof.name)
+    TIER_PROOF_UPLOAD.validate(organization.tier_proof, field="tier_proof")
+    keep_original_name(organization, "tier_proof", "tier_proof_name")
     organization.full_clean()
-    organization.save()
-    membership = Membership(user=by, organization=organization, role=Role.OWNER)
-    membership.full_clean(validate_unique=False)
-    membership.save()
-    StatusChange.objects.create(organization=organization, by=by, from_status="", to_status=Status.PENDING)
+    with new_files_discarded_on_error(organization):
+        organization.save()
+        membership = Membership(user=by, organization=organization, role=Role.OWNER)
+        membership.full_clean(validate_unique=False)
+        membership.save()
+        StatusChange.objects.create(organization=organization, by=by, from_status="", to_status=Status.PENDING)
     return organization
 
 
@@ -55,13 +56,13 @@ def organization_update(*, organization: Organization, by) -> Organization:
         raise MembershipError(_("The details can be edited only while the application is open."), code="locked")
     organization.status = current.status
     organization.approved_at = current.approved_at
+    TIER_PROOF_UPLOAD.validate(organization.tier_proof, field="tier_proof")
+    keep_original_name(organization, "tier_proof", "tier_proof_name")
     organization.full_clean()
-    organization.save()
-    replaced = current.tier_proof.name
-    if replaced and replaced != organization.tier_proof.name:
-        # A new proof replaced the old one: nothing points at the old file once this commits.
-        storage = current.tier_proof.storage
-        transaction.on_commit(lambda: storage.delete(replaced))
+    # A new proof replaces the old one: nothing names the old file once this commits.
+    delete_file_on_commit(organization, "tier_proof")
+    with new_files_discarded_on_error(organization):
+        organization.save()
     return organization
 
 

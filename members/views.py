@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members import services
 from members.forms import DirectoryFilterForm, InvitationForm, OrganizationForm, RoleForm
 from members.models import Invitation, Membership, Organization
-from portal.files import private_file_response
+from portal.files import serve_private_file
 from portal.pagecache import public_page
 
 # The tier mix announced at the alliance's launch, in percent of companies.
@@ -109,7 +109,7 @@ def tier_proof(request, pk):
     organization = get_object_or_404(Organization.objects.documents_readable_by(request.user).distinct(), pk=pk)
     if not organization.tier_proof:
         raise Http404
-    return private_file_response(organization.tier_proof, organization.tier_proof_name)
+    return serve_private_file(request, organization.tier_proof, download_name=organization.tier_proof_name)
 
 
 # --- the organisation's own page (/my/) -------------------------------------------------------

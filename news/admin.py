@@ -64,8 +64,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user
-        obj.render_body()
-        super().save_model(request, obj, form, change)
+        # The service retires a replaced or cleared cover once the change commits.
+        services.article_save(article=obj, by=request.user)
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, obj):

@@ -1,7 +1,5 @@
 import datetime
-import os
 import re
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,17 +11,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from news.rendering import render_markdown, sanitize_html
+from portal.files import JPEG, MB, PNG, WEBP, PrivateImageField, UploadPolicy
 
-MB = 1024 * 1024
-COVER_MAX_BYTES = 5 * MB
-COVER_MAX_SIDE = 6000
-COVER_MIN_SIDE = 200
-COVER_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
-COVER_CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
-
+# Pictures between 200 and 6000 pixels on each side: big enough for a card, small enough to decode.
+COVER_UPLOAD = UploadPolicy(prefix="news-covers", kinds=(JPEG, PNG, WEBP), max_bytes=5 * MB, sides=(200, 6000))
 
 def validate_http_url(value):
     """Only absolute http:// or https:// addresses (lower-case scheme, as the DB constraint checks)."""
@@ -34,40 +27,13 @@ def validate_http_url(value):
     URLValidator(schemes=["http", "https"])(value)
 
 
+# The cover field's validator and upload_to, under the names its migrations give them.
 def validate_cover_image(uploaded):
-    """A JPEG, PNG or WebP picture of sane size, checked by opening it with Pillow."""
-    if uploaded.size > COVER_MAX_BYTES:
-        raise ValidationError(
-            _("The image is too large: at most %(limit)d MB is allowed."),
-            code="too_large",
-            params={"limit": COVER_MAX_BYTES // MB},
-        )
-    pos = uploaded.tell()
-    try:
-        uploaded.seek(0)
-        with Image.open(uploaded) as image:
-            image_format, (width, height) = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("The file is not a readable JPEG, PNG or WebP image."), code="bad_image") from exc
-    finally:
-        uploaded.seek(pos)
-    if image_format not in COVER_FORMATS:
-        raise ValidationError(_("The file is not a readable JPEG, PNG or WebP image."), code="bad_image")
-    if not (COVER_MIN_SIDE <= width <= COVER_MAX_SIDE and COVER_MIN_SIDE <= height <= COVER_MAX_SIDE):
-        raise ValidationError(
-            _("The image must be between %(min)d and %(max)d pixels on each side."),
-            code="bad_size",
-            params={"min": COVER_MIN_SIDE, "max": COVER_MAX_SIDE},
-        )
+    COVER_UPLOAD.validate(uploaded)
 
 
 def cover_upload_to(instance, filename):
-    """Random name in private storage; the extension only if it is one we serve."""
-    ext = os.path.splitext(filename)[1].lower().replace(".jpeg", ".jpg")
-    if ext not in COVER_CONTENT_TYPES:
-        ext = ""
-    return f"private/news-covers/{uuid.uuid4().hex}{ext}"
+    return COVER_UPLOAD.upload_to(instance, filename)
 
 
 # Paths under /news/ that are not articles.
@@ -139,7 +105,7 @@ class Article(models.Model):
         _("body"), blank=True, help_text=_("Markdown. HTML is allowed but filtered to a safe set of tags.")
     )
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
-    cover = models.ImageField(
+    cover = PrivateImageField(
         _("cover image"), upload_to=cover_upload_to, blank=True, validators=[validate_cover_image],
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
@@ -232,10 +198,6 @@ class Article(models.Model):
         """The source address only when it is http(s): rows written around validation still never give a
         javascript: link."""
         return self.source_url if self.source_url.startswith(("http://", "https://")) else ""
-
-    @property
-    def cover_content_type(self):
-        return COVER_CONTENT_TYPES.get(os.path.splitext(self.cover.name)[1].lower(), "application/octet-stream")
 
     def cover_url(self):
         if not self.cover:

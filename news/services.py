@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from news.models import Article, Category, Status, validate_http_url
 from news.rendering import html_to_text, sanitize_html
+from portal.files import delete_file_on_commit, new_files_discarded_on_error
 
 FEED_MAX_BYTES = 5 * 1024 * 1024
 FEED_TIMEOUT_SECONDS = 15
@@ -33,7 +34,10 @@ def article_save(*, article, by=None):
     article.assign_slug()
     article.render_body()
     article.full_clean()
-    article.save()
+    # A replaced or removed cover leaves storage once this commits.
+    delete_file_on_commit(article, "cover")
+    with new_files_discarded_on_error(article):
+        article.save()
     return article
 
 

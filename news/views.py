@@ -1,12 +1,12 @@
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
 from news.forms import ArticleFilterForm
 from news.models import Article, Category
 from portal.access import staff_may_read_private_files
+from portal.files import serve_private_file
 from portal.pagecache import public_page
 
 PAGE_SIZE = 10
@@ -63,22 +63,11 @@ def article_detail(request, slug):
 @require_GET
 def article_cover(request, slug):
     """The cover picture from private storage: public for published articles, editors may see drafts'."""
-    article = get_object_or_404(Article.objects.only("slug", "cover", "status", "published_at", "updated_at"),
-                                slug=slug)
+    article = get_object_or_404(Article.objects.only("slug", "cover", "status", "published_at"), slug=slug)
     public = article.is_public
     # Drafts' pictures: editors as the admin would let them see the draft.
     if not (public or staff_may_read_private_files(request.user, "news.view_article")):
         raise Http404
-    if not article.cover:
-        raise Http404
-    try:
-        handle = article.cover.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=article.cover_content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Last-Modified"] = http_date(article.updated_at.timestamp())
     # The address carries ?v=<last update>, so a changed picture gets a new address.
-    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
-    return response
+    return serve_private_file(request, article.cover, inline=True,
+                              cache_control="public, max-age=86400" if public else "private, no-store")

@@ -43,3 +43,11 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, choices: dict, default: str):
+    """The value `choices` maps the variable's word to; an unknown word stops the process."""
+    raw = os.environ.get(name, default).strip().lower() or default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, not {raw!r}")
+    return choices[raw]

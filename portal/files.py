@@ -1,36 +1,63 @@
-"""Private uploads: checked by content, stored under random names, served only by views.
+"""Private uploads, in one place: what each upload accepts, how it is stored, served and retired.
 
-Member proof documents and proposal files use these helpers, so every upload
-follows one set of rules:
-- the type is read from the file's first bytes, never from its name;
-- the stored name is random and sits outside any public URL;
-- the original name is kept (cleaned) for the download's Content-Disposition.
+Every upload (proof of tier, proposal documents, annexes, news covers) follows the same rules:
+- an `UploadPolicy` per kind of upload says which kinds of content it takes and how big;
+- the kind is read from the file's bytes (Pillow for pictures), never from its name;
+- the stored name is `private/<prefix>/<random hex><extension of the sniffed kind>`, outside any
+  public URL; the original name, cleaned, is kept in the row for the download;
+- files are served by `serve_private_file` once the view has checked who asks: a short-lived signed
+  address on object storage, otherwise the front web server sends the bytes (django-sendfile2);
+- a file leaves storage once the change that stops naming it commits, and a save that fails takes
+  its new file with it.
 """
 
+import contextlib
 import os
 import uuid
 import zipfile
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile, ImageFieldFile
+from django.http import Http404, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
+from django_sendfile import sendfile
+from PIL import Image, UnidentifiedImageError
 
 MB = 1024 * 1024
+# How long a signed object-storage address stays valid: long enough to start the download.
+SIGNED_URL_SECONDS = 60
+PRIVATE = "private, no-store"
 
-PDF = "pdf"
-HWP = "hwp"
-HWPX = "hwpx"
-
-KIND_LABELS = {PDF: "PDF", HWP: "HWP", HWPX: "HWPX"}
+_PILLOW_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError)
 
 
-def sniff_kind(uploaded) -> str | None:
-    """The document kind read from the file's content, or None if it is none we accept."""
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    extension: str
+    content_type: str
+    pillow_format: str = ""  # set for pictures, which Pillow reads
+
+
+PDF = Kind("PDF", ".pdf", "application/pdf")
+HWP = Kind("HWP", ".hwp", "application/x-hwp")
+HWPX = Kind("HWPX", ".hwpx", "application/hwp+zip")
+JPEG = Kind("JPEG", ".jpg", "image/jpeg", pillow_format="JPEG")
+PNG = Kind("PNG", ".png", "image/png", pillow_format="PNG")
+WEBP = Kind("WebP", ".webp", "image/webp", pillow_format="WEBP")
+KINDS = (PDF, HWP, HWPX, JPEG, PNG, WEBP)
+
+
+def sniff_kind(uploaded) -> Kind | None:
+    """The kind read from the file's content, or None if it is none we accept."""
     pos = uploaded.tell() if hasattr(uploaded, "tell") else 0
-    uploaded.seek(0)
-    head = uploaded.read(8)
     try:
+        uploaded.seek(0)
+        head = uploaded.read(8)
         if head.startswith(b"%PDF-"):
             return PDF
         if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2 compound file: HWP 5.x
@@ -42,30 +69,29 @@ def sniff_kind(uploaded) -> str | None:
                     mimetype = archive.read("mimetype").strip()
             except (zipfile.BadZipFile, KeyError, OSError):
                 return None
-            if mimetype == b"application/hwp+zip":
-                return HWPX
-        return None
+            return HWPX if mimetype == b"application/hwp+zip" else None
+        uploaded.seek(0)
+        try:
+            with Image.open(uploaded) as image:
+                image_format = image.format
+        except _PILLOW_ERRORS:
+            return None
+        return next((k for k in KINDS if k.pillow_format and k.pillow_format == image_format), None)
     finally:
         uploaded.seek(pos)
 
 
-def validate_document(uploaded, *, kinds=(PDF,), max_bytes=10 * MB):
-    """Raise ValidationError unless `uploaded` is a non-empty document of `kinds` within `max_bytes`."""
-    size = uploaded.size
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if size > max_bytes:
-        raise ValidationError(
-            _("The file is too large: at most %(limit)d MB is allowed."),
-            code="too_large",
-            params={"limit": max_bytes // MB},
-        )
-    if sniff_kind(uploaded) not in kinds:
-        raise ValidationError(
-            _("The file is not a valid %(kinds)s document (its content was checked, not its name)."),
-            code="bad_type",
-            params={"kinds": "/".join(KIND_LABELS[k] for k in kinds)},
-        )
+def kind_of_name(name: str) -> Kind | None:
+    """The kind a stored name stands for: its extension was chosen from the content."""
+    extension = os.path.splitext(name or "")[1].lower()
+    return next((k for k in KINDS if k.extension == extension), None)
+
+
+def is_new_upload(value) -> bool:
+    """Whether `value` is a file on its way in (checked now), not one already stored (checked then)."""
+    if isinstance(value, FieldFile):
+        return bool(value) and not value._committed
+    return bool(value) and hasattr(value, "read")
 
 
 def clean_original_name(name: str) -> str:
@@ -74,27 +100,249 @@ def clean_original_name(name: str) -> str:
     return get_valid_filename(base)[:200] if base and base not in {".", ".."} else "document"
 
 
+def keep_original_name(instance, field_name: str, name_field: str) -> None:
+    """Copy a new upload's cleaned name into `name_field`; a stored file keeps the name it has."""
+    value = getattr(instance, field_name)
+    if is_new_upload(value):
+        setattr(instance, name_field, clean_original_name(value.name))
+
+
+# --- what each upload accepts, and where it is stored -------------------------------------------
+
+
 class PrivateUploadTo:
-    """upload_to callable: `<prefix>/<random hex><ext>`; the ext comes from the sniffed kind."""
+    """upload_to callable: `private/<prefix>/<random hex><ext>`, where ext is the sniffed kind's.
+
+    Private file fields (below) hand it a name whose extension they took from the content; any other
+    extension is dropped, so a user's name never decides how the file is stored or served.
+    """
 
     def __init__(self, prefix):
         self.prefix = prefix
 
     def __call__(self, instance, filename):
-        ext = os.path.splitext(filename)[1].lower()
-        if ext not in {".pdf", ".hwp", ".hwpx"}:
-            ext = ""
-        return f"private/{self.prefix}/{uuid.uuid4().hex}{ext}"
+        kind = kind_of_name(filename)
+        return f"private/{self.prefix}/{uuid.uuid4().hex}{kind.extension if kind else ''}"
 
     def deconstruct(self):
         return ("portal.files.PrivateUploadTo", [self.prefix], {})
 
 
-def private_file_response(field_file, download_name):
-    """Stream a stored file as an attachment under its original name."""
-    response = FileResponse(
-        field_file.open("rb"), as_attachment=True, filename=clean_original_name(download_name or "document")
-    )
-    response["Cache-Control"] = "private, no-store"
+@dataclass(frozen=True)
+class UploadPolicy:
+    """One kind of upload: the folder it is stored in, the kinds of content it takes, its size limit."""
+
+    prefix: str
+    kinds: tuple
+    max_bytes: int
+    # For pictures: the smallest and largest side in pixels.
+    sides: tuple[int, int] | None = None
+
+    @property
+    def upload_to(self) -> PrivateUploadTo:
+        return PrivateUploadTo(self.prefix)
+
+    @property
+    def accept(self) -> str:
+        """For the file input's accept attribute: what the browser's picker offers first."""
+        return ",".join([k.extension for k in self.kinds] + [k.content_type for k in self.kinds])
+
+    @property
+    def is_pictures(self) -> bool:
+        return all(k.pillow_format for k in self.kinds)
+
+    def validate(self, value, *, field: str | None = None) -> None:
+        """Raise ValidationError unless a new upload is of an accepted kind, non-empty, within the limit.
+
+        Forms call it for their field; services pass `field` to name the model field in the error.
+        A file already stored passes: it was checked when it came in, and reading it again from
+        object storage on every save would cost a download.
+        """
+        if field is not None:
+            try:
+                self.validate(value)
+            except ValidationError as error:
+                raise ValidationError({field: error.error_list}) from None
+            return
+        if not is_new_upload(value):
+            return
+        if value.size == 0:
+            raise ValidationError(_("The file is empty."), code="empty")
+        if value.size > self.max_bytes:
+            raise ValidationError(
+                _("The file is too large: at most %(limit)d MB is allowed."),
+                code="too_large",
+                params={"limit": self.max_bytes // MB},
+            )
+        kind = sniff_kind(value)
+        if kind is None or kind not in self.kinds or (kind.pillow_format and not self._image_is_sound(value)):
+            labels = "/".join(k.label for k in self.kinds)
+            if self.is_pictures:
+                raise ValidationError(
+                    _("The file is not a readable %(kinds)s image."), code="bad_type", params={"kinds": labels}
+                )
+            raise ValidationError(
+                _("The file is not a valid %(kinds)s document (its content was checked, not its name)."),
+                code="bad_type",
+                params={"kinds": labels},
+            )
+        if self.sides and kind.pillow_format:
+            low, high = self.sides
+            width, height = self._image_size(value)
+            if not (low <= width <= high and low <= height <= high):
+                raise ValidationError(
+                    _("The image must be between %(min)d and %(max)d pixels on each side."),
+                    code="bad_size",
+                    params={"min": low, "max": high},
+                )
+
+    @staticmethod
+    def _image_is_sound(value) -> bool:
+        pos = value.tell()
+        try:
+            value.seek(0)
+            with Image.open(value) as image:
+                image.verify()
+        except _PILLOW_ERRORS:
+            return False
+        finally:
+            value.seek(pos)
+        return True
+
+    @staticmethod
+    def _image_size(value):
+        pos = value.tell()
+        try:
+            value.seek(0)
+            with Image.open(value) as image:
+                return image.size
+        finally:
+            value.seek(pos)
+
+
+class _NamedByContent:
+    """A stored file's extension is the sniffed kind's, whichever way it is saved.
+
+    Model saves and direct `field_file.save(name, content)` calls both pass through here, the one
+    point that sees the name and the content together.
+    """
+
+    def save(self, name, content, save=True):
+        kind = sniff_kind(content)
+        super().save(f"upload{kind.extension if kind else ''}", content, save)
+
+
+class PrivateFieldFile(_NamedByContent, FieldFile):
+    pass
+
+
+class PrivateImageFieldFile(_NamedByContent, ImageFieldFile):
+    pass
+
+
+class PrivateFileField(models.FileField):
+    """A FileField whose stored names come from the content (see PrivateUploadTo)."""
+
+    attr_class = PrivateFieldFile
+
+    def deconstruct(self):
+        # Only the naming differs, not the column: migrations keep seeing a FileField.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
+
+
+class PrivateImageField(models.ImageField):
+    attr_class = PrivateImageFieldFile
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ImageField", args, kwargs
+
+
+# --- serving ----------------------------------------------------------------------------------
+
+
+def serve_private_file(request, field_file, *, download_name=None, inline=False, cache_control=PRIVATE):
+    """The response for a stored file, once the caller has checked that `request` may have it.
+
+    On object storage (a storage without local paths) a redirect to a signed address valid for a
+    minute; on local disk django-sendfile2's response, which the front web server fills in
+    (X-Accel-Redirect) or, in development, Python streams. A row whose file is gone answers 404.
+    """
+    if not field_file:
+        raise Http404
+    name, storage = field_file.name, field_file.storage
+    kind = kind_of_name(name)
+    content_type = kind.content_type if kind else "application/octet-stream"
+    filename = None if inline and not download_name else clean_original_name(download_name or "document")
+    disposition = content_disposition_header(not inline, filename) or "inline"
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        if not storage.exists(name):
+            raise Http404 from None
+        url = storage.url(name, parameters={
+            "ResponseContentDisposition": disposition,
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": cache_control,
+        }, expire=SIGNED_URL_SECONDS)
+        response = HttpResponseRedirect(url)
+        # The address expires within a minute: nobody may keep the redirect.
+        response["Cache-Control"] = PRIVATE
+    else:
+        response = sendfile(request, path, attachment=not inline, attachment_filename=False, mimetype=content_type)
+        # Django's own header: RFC 6266 with a UTF-8 name for Korean file names.
+        response["Content-Disposition"] = disposition
+        response["Cache-Control"] = cache_control
+        if response.has_header("X-Accel-Redirect"):
+            del response["Content-Length"]  # the web server sends the bytes and counts them
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- lifecycle --------------------------------------------------------------------------------
+
+
+def delete_file_on_commit(instance, field_name: str) -> None:
+    """Once the transaction commits, delete the file `instance`'s row names in the database now,
+    unless by then some row still names it.
+
+    Call it before the save that replaces or clears the file, or before the row is deleted: if the
+    change rolls back, the file stays with the row that still names it.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("delete_file_on_commit() needs a transaction: the file would go before the change.")
+    if instance.pk is None:
+        return
+    model = type(instance)
+    stored = model._base_manager.filter(pk=instance.pk).values_list(field_name, flat=True).first()
+    if not stored:
+        return
+    storage = model._meta.get_field(field_name).storage
+
+    def delete():
+        # Demo data and copied rows may share one stored file.
+        if not model._base_manager.filter(**{field_name: stored}).exists():
+            storage.delete(stored)
+
+    transaction.on_commit(delete)
+
+
+@contextlib.contextmanager
+def new_files_discarded_on_error(*instances):
+    """Delete the files this block stores for `instances` if it raises: the rollback forgets the rows
+    that would have named them."""
+    pending = [
+        (instance, field.attname)
+        for instance in instances
+        for field in instance._meta.concrete_fields
+        if isinstance(field, models.FileField) and is_new_upload(getattr(instance, field.attname))
+    ]
+    try:
+        yield
+    except BaseException:
+        for instance, attname in pending:
+            field_file = getattr(instance, attname)
+            if field_file and field_file._committed:
+                field_file.storage.delete(field_file.name)
+        raise

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -195,6 +195,15 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Private files on local disk: a view checks who asks, then the web server sends the bytes
+# (nginx: an `internal` location at SENDFILE_URL, see docs/deployment.md); `simple` streams them
+# from Python, for development and tests. Object storage answers with signed addresses instead.
+SENDFILE_BACKEND = env_choice("DJANGO_SENDFILE_BACKEND", {
+    "simple": "django_sendfile.backends.simple",
+    "nginx": "django_sendfile.backends.nginx",
+}, default="simple")
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = "/internal-media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Email: console by default, SMTP when EMAIL_HOST is set.

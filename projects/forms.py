@@ -4,10 +4,8 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
-from portal.files import validate_document
 from projects import rules
-from projects.models import KPI, Participant, Proposal
-from projects.services import DOCUMENT_KINDS, DOCUMENT_MAX_BYTES
+from projects.models import ANNEX_UPLOAD, KPI, PROPOSAL_DOCUMENT_UPLOAD, Participant, Proposal
 
 MIN_EXTRA_ROWS = 2
 MAX_EXTRA_ROWS = 30
@@ -23,13 +21,12 @@ class ProposalForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),
             # The stored name is random and private: the page shows the original name instead.
-            "document": forms.FileInput(attrs={"accept": ".pdf,.hwp,.hwpx"}),
+            "document": forms.FileInput(attrs={"accept": PROPOSAL_DOCUMENT_UPLOAD.accept}),
         }
 
     def clean_document(self):
         document = self.cleaned_data.get("document")
-        if document and hasattr(document, "content_type"):  # a new upload, not the stored file
-            validate_document(document, kinds=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
+        PROPOSAL_DOCUMENT_UPLOAD.validate(document)
         return document
 
 
@@ -111,11 +108,14 @@ class NoteForm(forms.Form):
 
 
 class AnnexForm(forms.Form):
-    file = forms.FileField(label=_("Annex"), help_text=_("PDF, HWP or HWPX, at most 20 MB."))
+    file = forms.FileField(
+        label=_("Annex"), help_text=_("PDF, HWP or HWPX, at most 20 MB."),
+        widget=forms.FileInput(attrs={"accept": ANNEX_UPLOAD.accept}),
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        validate_document(uploaded, kinds=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
+        ANNEX_UPLOAD.validate(uploaded)
         return uploaded
 
 

@@ -15,12 +15,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Industry, Membership, Organization
-from portal.files import PrivateUploadTo
+from portal.files import HWP, HWPX, MB, PDF, PrivateFileField, UploadPolicy
 from projects import rules
 from projects.choices import ParticipantRole
 
 # Calls of this kind support a project with at most 100억 원 of government funding.
 MAX_FUNDING_CAP = 10_000_000_000
+
+# The proposal and its annexes: the documents Korean public bodies exchange (PDF, Hangul).
+PROPOSAL_DOCUMENT_UPLOAD = UploadPolicy(prefix="proposals", kinds=(PDF, HWP, HWPX), max_bytes=20 * MB)
+ANNEX_UPLOAD = UploadPolicy(prefix="proposal-annexes", kinds=(PDF, HWP, HWPX), max_bytes=20 * MB)
 
 
 def percent_field(verbose_name, default, help_text=""):
@@ -265,8 +269,8 @@ class Proposal(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    document = models.FileField(
-        _("proposal document"), upload_to=PrivateUploadTo("proposals"), blank=True,
+    document = PrivateFileField(
+        _("proposal document"), upload_to=PROPOSAL_DOCUMENT_UPLOAD.upload_to, blank=True,
         help_text=_("PDF, HWP or HWPX, at most 20 MB."),
     )
     document_name = models.CharField(_("original file name"), max_length=200, blank=True)
@@ -465,7 +469,7 @@ class Annex(models.Model):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="annexes", verbose_name=_("proposal")
     )
-    file = models.FileField(_("file"), upload_to=PrivateUploadTo("proposal-annexes"))
+    file = PrivateFileField(_("file"), upload_to=ANNEX_UPLOAD.upload_to)
     original_name = models.CharField(_("original file name"), max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

@@ -15,13 +15,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.files import HWP, HWPX, MB, PDF, clean_original_name, validate_document
+from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
 from projects import rules
-from projects.models import Annex, Proposal, Review, ReviewScore, StatusChange
+from projects.models import ANNEX_UPLOAD, Annex, Proposal, Review, ReviewScore, StatusChange
 
 S = Proposal.Status
-DOCUMENT_KINDS = (PDF, HWP, HWPX)
-DOCUMENT_MAX_BYTES = 20 * MB
 
 
 class TransitionError(Exception):
@@ -163,9 +161,8 @@ def proposal_save_draft(*, form, participants, kpis, by):
             raise PermissionDenied
         else:
             proposal.created_by = by
-        uploaded = form.cleaned_data.get("document")
-        if uploaded and hasattr(uploaded, "content_type"):
-            proposal.document_name = clean_original_name(uploaded.name)
+        keep_original_name(proposal, "document", "document_name")
+        delete_file_on_commit(proposal, "document")  # the document it replaces, once this commits
         proposal = form.save()
         participants.instance = kpis.instance = proposal
         participants.save()
@@ -176,24 +173,28 @@ def proposal_save_draft(*, form, participants, kpis, by):
     return proposal
 
 
+@transaction.atomic
 def annex_add(*, proposal, uploaded, by):
     if not can_manage(by, proposal):
         raise PermissionDenied
     if not proposal.is_editable:
         raise TransitionError(_("This proposal can no longer be edited."))
-    validate_document(uploaded, kinds=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
-    annex = Annex(proposal=proposal, file=uploaded, original_name=clean_original_name(uploaded.name), uploaded_by=by)
+    ANNEX_UPLOAD.validate(uploaded, field="file")
+    annex = Annex(proposal=proposal, file=uploaded, uploaded_by=by)
+    keep_original_name(annex, "file", "original_name")
     annex.full_clean()
-    annex.save()
+    with new_files_discarded_on_error(annex):
+        annex.save()
     return annex
 
 
+@transaction.atomic
 def annex_delete(*, annex, by):
     if not can_manage(by, annex.proposal):
         raise PermissionDenied
     if not annex.proposal.is_editable:
         raise TransitionError(_("This proposal can no longer be edited."))
-    annex.file.delete(save=False)
+    delete_file_on_commit(annex, "file")
     annex.delete()
 
 

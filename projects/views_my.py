@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from members.models import Membership, Organization
 from portal.access import staff_may_read_private_files
-from portal.files import private_file_response
+from portal.files import serve_private_file
 from projects import rules, services
 from projects.forms import (
     MAX_EXTRA_ROWS,
@@ -211,14 +211,14 @@ def proposal_document(request, pk):
     proposal = _document_proposal(request, pk)
     if not proposal.document:
         raise Http404
-    return private_file_response(proposal.document, proposal.document_name or "proposal")
+    return serve_private_file(request, proposal.document, download_name=proposal.document_name or "proposal")
 
 
 @login_required
 def annex_download(request, pk, annex_pk):
     proposal = _document_proposal(request, pk)
     annex = get_object_or_404(Annex, proposal=proposal, pk=annex_pk)
-    return private_file_response(annex.file, annex.original_name)
+    return serve_private_file(request, annex.file, download_name=annex.original_name)
 
 
 @login_required

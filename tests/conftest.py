@@ -106,7 +106,7 @@ def browser(request, live_server):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files land in a per-test folder, never in the developer's media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

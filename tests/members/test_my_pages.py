@@ -124,7 +124,7 @@ def test_own_people_download_the_proof_as_an_attachment_with_its_original_name(a
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert "%ED%99%95%EC%9D%B8%EC%84%9C.pdf" in response["Content-Disposition"]  # 확인서.pdf
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert response.content.startswith(b"%PDF-")
 
 
 def test_staff_need_the_permission_and_mfa_for_documents(client, hanbit, reviewer, staff_with_mfa, staff_user):

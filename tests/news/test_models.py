@@ -93,7 +93,7 @@ def test_a_file_that_is_not_an_image_is_refused_as_cover():
     upload = SimpleUploadedFile("cover.png", b"<svg onload=alert(1)></svg>", content_type="image/png")
     with pytest.raises(ValidationError) as excinfo:
         validate_cover_image(upload)
-    assert excinfo.value.code == "bad_image"
+    assert excinfo.value.code == "bad_type"
 
 
 def test_a_tiny_cover_is_refused():
@@ -105,3 +105,8 @@ def test_a_tiny_cover_is_refused():
 def test_a_gif_cover_is_refused():
     with pytest.raises(ValidationError):
         validate_cover_image(png_upload(fmt="GIF"))
+
+
+def test_a_cover_is_stored_with_the_extension_of_its_content(make_article):
+    article = make_article("표지", cover=png_upload("a.jpg"))
+    assert article.cover.name.startswith("private/news-covers/") and article.cover.name.endswith(".png")

@@ -163,7 +163,7 @@ def test_cover_is_served_from_private_storage_with_cache_headers(client, make_ar
     assert response["Content-Type"] == "image/png"
     assert "public" in response["Cache-Control"] and "max-age=86400" in response["Cache-Control"]
     assert response["Last-Modified"]
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert response.content.startswith(b"\x89PNG")
 
 
 def test_a_drafts_cover_is_not_public(client, make_article):

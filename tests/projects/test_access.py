@@ -55,7 +55,7 @@ def test_document_is_an_attachment_under_its_original_name(client, proposal, par
     response = client.get(url_for("annex", proposal))
     assert response["Content-Disposition"].startswith("attachment")
     assert "filename*=utf-8''%EB%B6%80%EB%A1%9D.pdf" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response.content.startswith(b"%PDF")
 
 
 def test_staff_without_mfa_cannot_download(client, proposal, make_user):
