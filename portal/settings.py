@@ -196,7 +196,7 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Private files on local disk: a view checks who asks, then the web server sends the bytes
-# (nginx: an `internal` location at SENDFILE_URL, see docs/deployment.md); `simple` streams them
+# (nginx: an `internal` location at SENDFILE_URL, see docs/deployment.md); `simple` sends them
 # from Python, for development and tests. Object storage answers with signed addresses instead.
 SENDFILE_BACKEND = env_choice("DJANGO_SENDFILE_BACKEND", {
     "simple": "django_sendfile.backends.simple",
