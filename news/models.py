@@ -18,6 +18,7 @@ from portal.files import JPEG, MB, PNG, WEBP, PrivateImageField, UploadPolicy
 # Pictures between 200 and 6000 pixels on each side: big enough for a card, small enough to decode.
 COVER_UPLOAD = UploadPolicy(prefix="news-covers", kinds=(JPEG, PNG, WEBP), max_bytes=5 * MB, sides=(200, 6000))
 
+
 def validate_http_url(value):
     """Only absolute http:// or https:// addresses (lower-case scheme, as the DB constraint checks)."""
     if not value:

@@ -252,6 +252,8 @@ class PrivateFileField(models.FileField):
 
 
 class PrivateImageField(models.ImageField):
+    """An ImageField whose stored names come from the content."""
+
     attr_class = PrivateImageFieldFile
 
     def deconstruct(self):
@@ -267,7 +269,7 @@ def serve_private_file(request, field_file, *, download_name=None, inline=False,
 
     On object storage (a storage without local paths) a redirect to a signed address valid for a
     minute; on local disk django-sendfile2's response, which the front web server fills in
-    (X-Accel-Redirect) or, in development, Python streams. A row whose file is gone answers 404.
+    (X-Accel-Redirect) or, in development, Python sends. A row whose file is gone answers 404.
     """
     if not field_file:
         raise Http404
@@ -325,7 +327,9 @@ def delete_file_on_commit(instance, field_name: str) -> None:
         if not model._base_manager.filter(**{field_name: stored}).exists():
             storage.delete(stored)
 
-    transaction.on_commit(delete)
+    # The change has committed by then: a storage that fails to delete is logged, and the file left
+    # for `manage.py orphan_files`, rather than failing a request whose work is done.
+    transaction.on_commit(delete, robust=True)
 
 
 @contextlib.contextmanager
