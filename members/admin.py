@@ -1,22 +1,18 @@
 import datetime
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from members import business_numbers, services
-from members.forms import DecisionForm
 from members.models import Industry, Invitation, Membership, Organization, StatusChange, User, choice_label
-from portal.admin import LongListMixin
+from portal.admin import LongListMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 
 
@@ -136,26 +132,8 @@ class InvitationInline(MembershipInline):
         return admin.TabularInline.get_queryset(self, request).select_related("invited_by")
 
 
-# Admin actions that decide on memberships: (service key, label, whether a note is required).
-DECISION_ACTIONS = [
-    ("approve", _("Approve"), False),
-    ("request_changes", _("Request changes"), True),
-    ("reject", _("Reject"), True),
-    ("suspend", _("Suspend"), True),
-    ("reinstate", _("Reinstate"), False),
-]
-
-
-def _decision_action(key, label, note_required):
-    def action(modeladmin, request, queryset):
-        return modeladmin.decide(request, queryset, key=key, label=label, note_required=note_required)
-
-    action.__name__ = key
-    return admin.action(description=label, permissions=["decide"])(action)
-
-
 @admin.register(Organization)
-class OrganizationAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
+class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
     list_display = [
         "name", "business_number_col", "kind", "size_col", "industry", "status_col", "ai_stage",
         "certificate_col", "people_count", "created_at", "approved_at",
@@ -174,7 +152,6 @@ class OrganizationAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
     list_per_page = 50  # each row costs ~0.35 ms of Django's cell rendering; search and filters find the rest
     inlines = [StatusChangeInline, MembershipInline, InvitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = [_decision_action(*spec) for spec in DECISION_ACTIONS]
     fieldsets = [
         (None, {"fields": ["status", "approved_at", "kind", "name", "name_en", "business_number",
                            "representative", "tier", "institution_type", "industry"]}),
@@ -183,7 +160,7 @@ class OrganizationAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
         (_("Proof of tier"), {"fields": ["tier_proof_link", "certificate_number", "certificate_expires_on"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
-    # Status only moves through the decision actions, so the history stays complete.
+    # Status only moves through the workflow actions, so the history stays complete.
     readonly_fields = ["status", "approved_at", "tier_proof_link", "created_at", "updated_at"]
 
     def get_queryset(self, request):
@@ -245,42 +222,13 @@ class OrganizationAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', reverse("members:tier-proof", args=[obj.pk]),
                            obj.tier_proof_name or _("document"))
 
-    # --- decisions ----------------------------------------------------------------------------
+    # --- decisions: the staff steps of Organization.WORKFLOW, as actions (WorkflowAdminMixin) ----
 
-    def decide(self, request, queryset, *, key, label, note_required):
-        """Intermediate page with a note; on confirmation, each organisation goes through the service."""
-        if not self.has_decide_permission(request):
-            raise PermissionDenied
-        form = DecisionForm(request.POST if "confirm" in request.POST else None)
-        if form.is_bound and form.is_valid() and (form.cleaned_data["note"].strip() or not note_required):
-            done, refused = 0, []
-            for organization in queryset:
-                try:
-                    services.DECISIONS[key](organization=organization, by=request.user,
-                                            note=form.cleaned_data["note"])
-                except services.MembershipError as error:
-                    refused.append(f"{organization.name}: {error.messages[0]}")
-                else:
-                    done += 1
-            if done:
-                self.message_user(request, ngettext(
-                    "%(count)d organisation: %(label)s.", "%(count)d organisations: %(label)s.", done
-                ) % {"count": done, "label": label}, messages.SUCCESS)
-            for line in refused:
-                self.message_user(request, line, messages.WARNING)
-            return None
-        if form.is_bound and note_required:
-            form.add_error("note", _("Write a note for the applicant."))
-        return TemplateResponse(request, "admin/members/organization/decide.html", {
-            **self.admin_site.each_context(request),
-            "title": label,
-            "opts": self.model._meta,
-            "organizations": queryset.select_related("industry"),
-            "form": form,
-            "action": key,
-            "note_required": note_required,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+    def workflow_run(self, request, obj, transition, note):
+        services.organization_transition(organization=obj, name=transition.name, by=request.user, note=note)
+
+    def workflow_object_detail(self, obj):
+        return obj.business_number_display
 
     # --- CSV export of the filtered list (portal.csv) ------------------------------------------
 

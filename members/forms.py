@@ -93,8 +93,3 @@ class DirectoryFilterForm(forms.Form):
             queryset = queryset.filter(industry=data["industry"])
         return queryset
 
-
-class DecisionForm(forms.Form):
-    """The note on the admin's confirmation page."""
-
-    note = forms.CharField(label=_("Note to the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

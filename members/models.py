@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from members import business_numbers
 from portal.access import staff_may_read_private_files
 from portal.files import MB, PDF, PrivateFileField, UploadPolicy
+from portal.workflow import Transition, Workflow
 
 # The SME / mid-sized enterprise certificate, as the confirmation systems issue it.
 TIER_PROOF_UPLOAD = UploadPolicy(prefix="tier-proofs", kinds=(PDF,), max_bytes=10 * MB)
@@ -152,14 +153,46 @@ class Organization(models.Model):
         REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
 
-    # The membership status machine: which status may follow which.
-    TRANSITIONS = {
-        Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED},
-        Status.CHANGES_REQUESTED: {Status.PENDING},
-        Status.APPROVED: {Status.SUSPENDED},
-        Status.SUSPENDED: {Status.APPROVED},
-        Status.REJECTED: set(),
-    }
+    # The membership status machine: staff decide, the applicant sends edited details back.
+    # Bringing back a suspended member is a reinstatement, not an approval.
+    WORKFLOW = Workflow(
+        subject=pgettext_lazy("workflow subject", "This membership"),
+        states=Status,
+        notice=_("Each organisation's owners receive an email with your note, and the note is kept in its history."),
+        transitions=[
+            Transition(
+                "approve", frozenset({Status.PENDING}), Status.APPROVED, _("Approve"),
+                pgettext_lazy("workflow verb", "approved"), pgettext_lazy("workflow step", "approve it"),
+                permission="members.decide_membership",
+            ),
+            Transition(
+                "request_changes", frozenset({Status.PENDING}), Status.CHANGES_REQUESTED, _("Request changes"),
+                pgettext_lazy("workflow verb", "sent back for changes"),
+                pgettext_lazy("workflow step", "ask for changes"),
+                permission="members.decide_membership", note_required=True,
+            ),
+            Transition(
+                "reject", frozenset({Status.PENDING}), Status.REJECTED, _("Reject"),
+                pgettext_lazy("workflow verb", "rejected"), pgettext_lazy("workflow step", "reject it"),
+                permission="members.decide_membership", note_required=True,
+            ),
+            Transition(
+                "suspend", frozenset({Status.APPROVED}), Status.SUSPENDED, _("Suspend"),
+                pgettext_lazy("workflow verb", "suspended"), pgettext_lazy("workflow step", "suspend it"),
+                permission="members.decide_membership", note_required=True,
+            ),
+            Transition(
+                "reinstate", frozenset({Status.SUSPENDED}), Status.APPROVED, _("Reinstate"),
+                pgettext_lazy("workflow verb", "reinstated"), pgettext_lazy("workflow step", "reinstate it"),
+                permission="members.decide_membership",
+            ),
+            Transition(
+                "resubmit", frozenset({Status.CHANGES_REQUESTED}), Status.PENDING, _("Send again for review"),
+                pgettext_lazy("workflow verb", "sent again for review"),
+                pgettext_lazy("workflow step", "send it again for review"),
+            ),
+        ],
+    )
     # Tiers whose proof (중소기업확인서 / 중견기업확인서) must be uploaded.
     TIERS_NEEDING_PROOF = {Tier.SME, Tier.MIDSIZE}
     EXPIRY_WARNING_DAYS = 30
@@ -300,9 +333,6 @@ class Organization(models.Model):
         if self.kind == self.Kind.COMPANY:
             return choice_label(self.Tier, self.tier)
         return choice_label(self.InstitutionType, self.institution_type)
-
-    def can_move_to(self, status) -> bool:
-        return status in self.TRANSITIONS.get(self.status, set())
 
     def certificate_state(self, today=None):
         """'expired', 'expiring' (within 30 days) or '' for a certificate that is fine or absent."""

@@ -1,18 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from news import services
 from news.forms import FeedImportForm
 from news.models import Article, Status, unique_slug
+from portal.admin import WorkflowAdminMixin
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -34,7 +33,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "news/admin/article_change_form.html"
     change_list_template = "news/admin/article_change_list.html"
@@ -44,7 +43,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "body", "source_name", "source_url"]
     date_hierarchy = "published_at"
     readonly_fields = ["author", "updated_at", "guid"]
-    actions = ["publish_selected", "unpublish_selected"]
+    # The actions are the steps of Article.WORKFLOW (WorkflowAdminMixin).
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt"]}),
@@ -77,43 +76,15 @@ class ArticleAdmin(admin.ModelAdmin):
     def preview_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:news_article_preview", args=[obj.pk]), _("Preview"))
 
-    # Actions: a confirmation page first, then the change through the services.
+    # Actions: the steps of Article.WORKFLOW, confirmed on one page (WorkflowAdminMixin).
 
-    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        return self._confirm_then(request, queryset, "publish_selected", _("Publish"), self._publish)
+    def workflow_run(self, request, obj, transition, note):
+        services.article_transition(article=obj, name=transition.name, by=request.user)
 
-    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["publish"])
-    def unpublish_selected(self, request, queryset):
-        return self._confirm_then(request, queryset, "unpublish_selected", _("Unpublish"), self._unpublish)
-
-    def _publish(self, request, article):
-        services.article_publish(article=article, by=request.user)
-
-    def _unpublish(self, request, article):
-        services.article_unpublish(article=article, by=request.user)
-
-    def _confirm_then(self, request, queryset, action, verb, apply):
-        if request.POST.get("confirmed") == "yes":
-            for article in queryset:
-                apply(request, article)
-            count = queryset.count()
-            self.message_user(
-                request,
-                ngettext("%(count)d article updated.", "%(count)d articles updated.", count) % {"count": count},
-                messages.SUCCESS,
-            )
-            return None
-        return TemplateResponse(request, "news/admin/article_action_confirm.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Are you sure?"),
-            "opts": self.model._meta,
-            "articles": queryset,
-            "action": action,
-            "verb": verb,
-            "now": timezone.now(),
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        })
+    def workflow_object_detail(self, obj):
+        if obj.is_scheduled:
+            return _("scheduled for %(time)s") % {"time": formats.localize(timezone.localtime(obj.published_at))}
+        return ""
 
     # Extra pages: rendered preview and feed import.
 

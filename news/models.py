@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from news.rendering import render_markdown, sanitize_html
 from portal.files import JPEG, MB, PNG, WEBP, PrivateImageField, UploadPolicy
+from portal.workflow import Transition, Workflow
 
 # Pictures between 200 and 6000 pixels on each side: big enough for a card, small enough to decode.
 COVER_UPLOAD = UploadPolicy(prefix="news-covers", kinds=(JPEG, PNG, WEBP), max_bytes=5 * MB, sides=(200, 6000))
@@ -131,6 +133,27 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+
+    # Editors publish (now, or at a future time that schedules it) and take articles back to draft.
+    WORKFLOW = Workflow(
+        subject=pgettext_lazy("workflow subject", "This article"),
+        states=Status,
+        notes=False,
+        notice=_("An article whose publication time is in the future is scheduled: it appears by itself when "
+                 "the time comes."),
+        transitions=[
+            Transition(
+                "publish", frozenset({Status.DRAFT}), Status.PUBLISHED, _("Publish"),
+                pgettext_lazy("workflow verb", "published"), pgettext_lazy("workflow step", "publish it"),
+                permission="news.publish_article",
+            ),
+            Transition(
+                "unpublish", frozenset({Status.PUBLISHED}), Status.DRAFT, _("Unpublish"),
+                pgettext_lazy("workflow verb", "unpublished"), pgettext_lazy("workflow step", "unpublish it"),
+                permission="news.publish_article",
+            ),
+        ],
+    )
 
     class Meta:
         verbose_name = _("article")

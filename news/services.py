@@ -42,25 +42,32 @@ def article_save(*, article, by=None):
 
 
 @transaction.atomic
+def article_transition(*, article, name, by, at=None):
+    """Run the step `name` (a row of Article.WORKFLOW) on `article`, under the row lock."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    transition = Article.WORKFLOW.check(name, current=locked.status, seen=article.status)
+    locked.status = transition.target
+    if locked.status == Status.PUBLISHED:
+        # An already set time is kept unless `at` is given; unpublishing keeps it too, so that
+        # re-publishing keeps the article's place.
+        if at is not None:
+            locked.published_at = at
+        elif locked.published_at is None:
+            locked.published_at = timezone.now()
+    locked.full_clean(exclude=["cover"])  # the stored picture was checked on upload
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    article.status, article.published_at, article.updated_at = locked.status, locked.published_at, locked.updated_at
+    return article
+
+
 def article_publish(*, article, by, at=None):
     """Publish now, or at `at` (a future time schedules it). An already set time is kept unless `at` is given."""
-    article.status = Status.PUBLISHED
-    if at is not None:
-        article.published_at = at
-    elif article.published_at is None:
-        article.published_at = timezone.now()
-    article.full_clean(exclude=["cover"])  # the stored picture was checked on upload
-    article.save(update_fields=["status", "published_at", "updated_at"])
-    return article
+    return article_transition(article=article, name="publish", by=by, at=at)
 
 
-@transaction.atomic
 def article_unpublish(*, article, by):
     """Back to draft; the publication time is kept so that re-publishing keeps the article's place."""
-    article.status = Status.DRAFT
-    article.full_clean(exclude=["cover"])  # the stored picture was checked on upload
-    article.save(update_fields=["status", "updated_at"])
-    return article
+    return article_transition(article=article, name="unpublish", by=by)
 
 
 class FeedError(Exception):

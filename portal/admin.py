@@ -1,14 +1,18 @@
 import functools
 
 from allauth.mfa.utils import is_mfa_enabled
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 # date_hierarchy parts and the values datetime() accepts (the year + 1 must exist too).
@@ -98,3 +102,97 @@ class LongListMixin:
             helpers.ACTION_CHECKBOX_NAME, obj.pk,
             format_html(gettext("Select this object for an action - {}"), str(obj)),
         )
+
+
+class WorkflowNoteForm(forms.Form):
+    """The note on a workflow step's confirmation page."""
+
+    note = forms.CharField(
+        label=_("Note to the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a note for the applicant.")},
+    )
+
+    def __init__(self, *args, note_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = note_required
+        if note_required:
+            self.fields["note"].help_text = _("Required for this step.")
+
+
+class WorkflowAdminMixin:
+    """Admin actions for the staff steps of the model's transition table (`model.WORKFLOW`).
+
+    Each step asks for confirmation on one page (admin/workflow_confirm.html), with a note when the
+    workflow keeps notes, then runs every selected object through the service (`workflow_run`) and
+    reports both what was done and each object that was refused, with the reason.
+    """
+
+    workflow_confirm_template = "admin/workflow_confirm.html"
+
+    def workflow_run(self, request, obj, transition, note):
+        """Carry out `transition` on `obj` through the app's service."""
+        raise NotImplementedError
+
+    def workflow_object_detail(self, obj) -> str:
+        """A few words after the object's name on the confirmation page."""
+        return ""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions
+        steps = {
+            t.name: (self._workflow_action(t), t.name, t.label)
+            for t in self.model.WORKFLOW.staff_transitions()
+            if request.user.has_perm(t.permission)
+        }
+        return {**actions, **steps}
+
+    @staticmethod
+    def _workflow_action(transition):
+        def action(modeladmin, request, queryset):
+            return modeladmin.workflow_confirm(request, queryset, transition)
+
+        action.__name__ = transition.name
+        return action
+
+    def workflow_confirm(self, request, queryset, transition):
+        if not request.user.has_perm(transition.permission):
+            raise PermissionDenied
+        workflow = self.model.WORKFLOW
+        confirmed = request.POST.get("post") == "yes"
+        form = WorkflowNoteForm(request.POST if confirmed else None, note_required=transition.note_required)
+        if confirmed and form.is_valid():
+            self._workflow_apply(request, queryset, transition, form.cleaned_data["note"] if workflow.notes else "")
+            return None
+        objects = list(queryset)
+        return TemplateResponse(request, self.workflow_confirm_template, {
+            **self.admin_site.each_context(request),
+            "title": transition.label,
+            "subtitle": None,
+            "opts": self.model._meta,
+            "transition": transition,
+            "workflow": workflow,
+            "objects": [(obj, self.workflow_object_detail(obj)) for obj in objects],
+            "form": form if workflow.notes else None,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    def _workflow_apply(self, request, queryset, transition, note):
+        done, refused = 0, []
+        for obj in queryset:
+            try:
+                self.workflow_run(request, obj, transition, note)
+            except ValidationError as error:  # a refused step, or a rule of the model (e.g. submission)
+                refused.append((obj, " ".join(error.messages)))
+            except PermissionDenied:
+                refused.append((obj, gettext("You may not do this.")))
+            else:
+                done += 1
+        if done:
+            self.message_user(request, ngettext(
+                "%(label)s: %(count)d %(name)s changed.", "%(label)s: %(count)d %(name)s changed.", done
+            ) % {"label": transition.label, "count": done, "name": model_ngettext(self.opts, done)}, messages.SUCCESS)
+        for obj, reason in refused:
+            self.message_user(request, gettext("“%(object)s” was not changed: %(reason)s")
+                              % {"object": obj, "reason": reason}, messages.ERROR)

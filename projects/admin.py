@@ -17,11 +17,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import LongListMixin
+from portal.admin import LongListMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 from portal.money import exact_krw, format_krw
 from projects import rules, services
-from projects.forms import NoteForm, RecuseForm, ScoreForm
+from projects.forms import RecuseForm, ScoreForm
 from projects.models import KPI, AIArea, Annex, Call, Criterion, Participant, Proposal, Review, StatusChange
 
 
@@ -150,7 +150,7 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
+class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
     list_display = [
         "title", "call", "lead", "lead_tier", "status", "funding", "average", "submitted_at",
     ]
@@ -171,7 +171,7 @@ class ProposalAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
         (_("Project"), {"fields": ["summary", "problem", "industry", "areas", ("starts_on", "ends_on")]}),
         (_("Funding and documents"), {"fields": ["funding_totals", "document_link", "submitted_at", "decided_at"]}),
     ]
-    actions = ["start_review", "request_changes", "select", "reject"]
+    # The actions are the staff steps of Proposal.WORKFLOW (WorkflowAdminMixin).
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_average_score()
@@ -241,47 +241,13 @@ class ProposalAdmin(ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
             }
         return response
 
-    # --- workflow actions with an intermediate page -----------------------------------------------
+    # --- workflow actions (WorkflowAdminMixin) ----------------------------------------------------
 
-    def _transition(self, request, queryset, action, title):
-        form = NoteForm(request.POST if "apply" in request.POST else None)
-        if action == "request_changes":
-            form.fields["note"].required = True
-        if form.is_bound and form.is_valid():
-            done = 0
-            for proposal in queryset:
-                try:
-                    services.proposal_transition(proposal=proposal, action=action, by=request.user,
-                                         note=form.cleaned_data["note"])
-                    done += 1
-                except services.TransitionError as error:
-                    self.message_user(request, f"{proposal}: {error.message}", messages.ERROR)
-                except ValidationError as error:
-                    self.message_user(request, f"{proposal}: {' '.join(error.messages)}", messages.ERROR)
-            if done:
-                self.message_user(request, _("%(count)d proposal(s) updated.") % {"count": done}, messages.SUCCESS)
-            return None
-        return render(request, "admin/projects/proposal/transition_confirm.html", {
-            **self.admin_site.each_context(request),
-            "title": title, "proposals": queryset, "form": form, "action": action,
-            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+    def workflow_run(self, request, obj, transition, note):
+        services.proposal_transition(proposal=obj, action=transition.name, by=request.user, note=note)
 
-    @admin.action(description=_("Start review of the selected proposals"), permissions=["decide"])
-    def start_review(self, request, queryset):
-        return self._transition(request, queryset, "start_review", _("Start review"))
-
-    @admin.action(description=_("Send the selected proposals back for changes"), permissions=["decide"])
-    def request_changes(self, request, queryset):
-        return self._transition(request, queryset, "request_changes", _("Send back for changes"))
-
-    @admin.action(description=_("Select the selected proposals for funding"), permissions=["decide"])
-    def select(self, request, queryset):
-        return self._transition(request, queryset, "select", _("Select for funding"))
-
-    @admin.action(description=_("Reject the selected proposals"), permissions=["decide"])
-    def reject(self, request, queryset):
-        return self._transition(request, queryset, "reject", _("Reject"))
+    def workflow_object_detail(self, obj):
+        return obj.lead.name
 
     # --- CSV export of the filtered list (portal.csv) ------------------------------------------
 

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Avg, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Industry, Membership, Organization
 from portal.files import HWP, HWPX, MB, PDF, PrivateFileField, UploadPolicy
+from portal.workflow import Transition, Workflow
 from projects import rules
 from projects.choices import ParticipantRole
 
@@ -252,6 +253,46 @@ class Proposal(models.Model):
 
     EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
     DECIDED = (Status.SELECTED, Status.REJECTED)
+    # The review workflow: the lead's owners and managers submit and withdraw, deciders do the rest.
+    WORKFLOW = Workflow(
+        subject=pgettext_lazy("workflow subject", "This proposal"),
+        states=Status,
+        notice=_("The note is recorded in each proposal's history and emailed to the lead organisation's owners "
+                 "and managers."),
+        transitions=[
+            Transition(
+                "submit", frozenset(EDITABLE), Status.SUBMITTED, _("Submit"),
+                pgettext_lazy("workflow verb", "submitted"), pgettext_lazy("workflow step", "submit it"),
+            ),
+            Transition(
+                "withdraw", frozenset({Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED}),
+                Status.WITHDRAWN, _("Withdraw"),
+                pgettext_lazy("workflow verb", "withdrawn"), pgettext_lazy("workflow step", "withdraw it"),
+            ),
+            Transition(
+                "start_review", frozenset({Status.SUBMITTED}), Status.UNDER_REVIEW, _("Start review"),
+                pgettext_lazy("workflow verb", "put under review"), pgettext_lazy("workflow step", "start the review"),
+                permission="projects.decide_proposal",
+            ),
+            Transition(
+                "request_changes", frozenset({Status.SUBMITTED, Status.UNDER_REVIEW}), Status.CHANGES_REQUESTED,
+                _("Send back for changes"),
+                pgettext_lazy("workflow verb", "sent back for changes"),
+                pgettext_lazy("workflow step", "ask for changes"),
+                permission="projects.decide_proposal", note_required=True,
+            ),
+            Transition(
+                "select", frozenset({Status.UNDER_REVIEW}), Status.SELECTED, _("Select for funding"),
+                pgettext_lazy("workflow verb", "selected"), pgettext_lazy("workflow step", "select it"),
+                permission="projects.decide_proposal",
+            ),
+            Transition(
+                "reject", frozenset({Status.UNDER_REVIEW}), Status.REJECTED, _("Reject"),
+                pgettext_lazy("workflow verb", "rejected"), pgettext_lazy("workflow step", "reject it"),
+                permission="projects.decide_proposal",
+            ),
+        ],
+    )
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("call"))
     lead = models.ForeignKey(

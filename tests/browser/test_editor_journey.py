@@ -77,7 +77,7 @@ def test_editor_writes_previews_schedules_and_publishes_an_article(browser, staf
     fill(browser, "published_at_0", when.strftime("%Y-%m-%d"), scope="#content")
     fill(browser, "published_at_1", when.strftime("%H:%M:%S"), scope="#content")
     press(browser, "#content input[name=_continue]")
-    admin_action(browser, "/admin/news/article/", [article.pk], "publish_selected")
+    admin_action(browser, "/admin/news/article/", [article.pk], "publish")
     click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#content form input[type=submit]"))
     assert "기사 1건을 변경했습니다." in admin_messages(browser)
     assert "예약됨" in text_of(browser, "#result_list")

@@ -33,7 +33,7 @@ def test_reviewer_approves_through_a_confirmation_page_with_a_note(
     hanbit.refresh_from_db()
     assert hanbit.status == "pending"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk], "confirm": "yes",
+        client.post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk], "post": "yes",
                                  "note": "환영합니다"})
     hanbit.refresh_from_db()
     assert hanbit.status == "approved"
@@ -43,7 +43,7 @@ def test_reviewer_approves_through_a_confirmation_page_with_a_note(
 
 def test_rejecting_without_a_note_asks_for_one(staff_client, reviewer, hanbit):
     response = staff_client(reviewer).post(
-        CHANGELIST, {"action": "reject", "_selected_action": [hanbit.pk], "confirm": "yes", "note": ""}
+        CHANGELIST, {"action": "reject", "_selected_action": [hanbit.pk], "post": "yes", "note": ""}
     )
     assert "Write a note" in response.content.decode()
     hanbit.refresh_from_db()
@@ -52,10 +52,12 @@ def test_rejecting_without_a_note_asks_for_one(staff_client, reviewer, hanbit):
 
 def test_forbidden_moves_are_reported_not_applied(staff_client, reviewer, hanbit):
     response = staff_client(reviewer).post(
-        CHANGELIST, {"action": "suspend", "_selected_action": [hanbit.pk], "confirm": "yes", "note": "x"},
+        CHANGELIST, {"action": "suspend", "_selected_action": [hanbit.pk], "post": "yes", "note": "x"},
         follow=True,
     )
-    assert "cannot go from" in response.content.decode()
+    assert "This membership is pending review, so it cannot be suspended yet: approve it first." in (
+        response.content.decode()
+    )
     hanbit.refresh_from_db()
     assert hanbit.status == "pending"
 
@@ -65,7 +67,7 @@ def test_readers_see_the_list_but_no_decision_actions(staff_client, reader, hanb
     assert response.status_code == 200 and hanbit.name in response.content.decode()
     assert 'value="approve"' not in response.content.decode()
     response = staff_client(reader).post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk],
-                                                      "confirm": "yes"})
+                                                      "post": "yes"})
     hanbit.refresh_from_db()
     assert hanbit.status == "pending"
 

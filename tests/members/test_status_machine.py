@@ -4,6 +4,7 @@ import pytest
 
 from members import services
 from members.models import Organization, StatusChange
+from portal.workflow import WorkflowError
 
 S = Organization.Status
 ALL_MOVES = {
@@ -30,7 +31,7 @@ def test_every_decision_from_every_status(make_org, alice, reviewer, start, move
         last = StatusChange.objects.filter(organization=org).last()
         assert (last.from_status, last.to_status, last.by, last.note) == (start, ALL_MOVES[move], reviewer, "사유")
     else:
-        with pytest.raises(services.MembershipError):
+        with pytest.raises(WorkflowError):
             services.DECISIONS[move](organization=org, by=reviewer, note="사유")
         org.refresh_from_db()
         assert org.status == start
@@ -40,13 +41,13 @@ def test_every_decision_from_every_status(make_org, alice, reviewer, start, move
 def test_rejection_changes_and_suspension_need_a_note(hanbit, reviewer, move):
     if move == "suspend":
         services.organization_approve(organization=hanbit, by=reviewer)
-    with pytest.raises(services.MembershipError) as error:
+    with pytest.raises(WorkflowError) as error:
         services.DECISIONS[move](organization=hanbit, by=reviewer, note="  ")
     assert error.value.code == "note_required"
 
 
 def test_staff_without_the_decide_permission_cannot_decide(hanbit, reader):
-    with pytest.raises(services.MembershipError):
+    with pytest.raises(WorkflowError):
         services.organization_approve(organization=hanbit, by=reader)
     hanbit.refresh_from_db()
     assert hanbit.status == S.PENDING
@@ -91,6 +92,6 @@ def test_the_owner_gets_an_email_once_the_decision_is_committed(
 
 
 def test_no_email_when_the_decision_is_refused(hanbit, reviewer, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.MembershipError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(WorkflowError):
         services.organization_suspend(organization=hanbit, by=reviewer, note="x")
     assert mailoutbox == []

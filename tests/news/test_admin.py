@@ -103,13 +103,13 @@ def test_the_admin_list_uses_a_constant_number_of_queries(editor_client, make_ar
 
 def test_publishing_asks_for_confirmation_first(editor_client, make_article):
     draft = make_article("곧 게시", status=Status.DRAFT)
-    data = {"action": "publish_selected", "_selected_action": [draft.pk]}
+    data = {"action": "publish", "_selected_action": [draft.pk]}
     response = editor_client.post(CHANGELIST, {**data, "index": 0})
     assert response.status_code == 200
     assert "곧 게시" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
-    response = editor_client.post(CHANGELIST, {**data, "confirmed": "yes"})
+    response = editor_client.post(CHANGELIST, {**data, "post": "yes"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED and draft.published_at is not None
@@ -122,8 +122,8 @@ def test_publishing_keeps_a_scheduled_time(editor_client, make_article):
 
     later = timezone.now() + datetime.timedelta(days=3)
     article = make_article("예약", status=Status.DRAFT, published_at=later)
-    editor_client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk],
-                                    "confirmed": "yes"})
+    editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [article.pk],
+                                    "post": "yes"})
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED and article.published_at == later
     assert not Article.objects.published().exists()
@@ -131,8 +131,8 @@ def test_publishing_keeps_a_scheduled_time(editor_client, make_article):
 
 def test_unpublishing_sends_an_article_back_to_draft(editor_client, make_article):
     article = make_article("내릴 기사")
-    editor_client.post(CHANGELIST, {"action": "unpublish_selected", "_selected_action": [article.pk],
-                                    "confirmed": "yes"})
+    editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [article.pk],
+                                    "post": "yes"})
     article.refresh_from_db()
     assert article.status == Status.DRAFT
 
@@ -141,8 +141,8 @@ def test_staff_without_the_publish_permission_cannot_publish(client, writer, mak
     client.force_login(writer)
     draft = make_article("권한 없음", status=Status.DRAFT)
     listing = client.get(CHANGELIST)
-    assert "publish_selected" not in listing.content.decode()
-    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [draft.pk], "confirmed": "yes"})
+    assert 'value="publish"' not in listing.content.decode()
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk], "post": "yes"})
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     form = client.get(reverse("admin:news_article_change", args=[draft.pk])).context["adminform"].form

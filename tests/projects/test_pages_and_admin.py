@@ -164,7 +164,7 @@ def test_deciders_move_proposals_with_a_note_on_an_intermediate_page(client, dec
     assert page.status_code == 200 and 'name="note"' in page.text
     prop.refresh_from_db()
     assert prop.status == S.SUBMITTED
-    data = {"action": "start_review", "_selected_action": [prop.pk], "apply": "1", "note": "검토 시작"}
+    data = {"action": "start_review", "_selected_action": [prop.pk], "post": "yes", "note": "검토 시작"}
     client.post(CHANGELIST, data)
     prop.refresh_from_db()
     assert prop.status == S.UNDER_REVIEW and prop.history.get().note == "검토 시작"
@@ -176,7 +176,7 @@ def test_a_second_decision_gets_a_clear_message(client, decider, reviewer):
     Proposal.objects.filter(pk=prop.pk).update(status=S.SELECTED)
     client.force_login(decider)
     response = client.post(
-        CHANGELIST, {"action": "reject", "_selected_action": [prop.pk], "apply": "1", "note": ""}, follow=True
+        CHANGELIST, {"action": "reject", "_selected_action": [prop.pk], "post": "yes", "note": ""}, follow=True
     )
     assert "cannot be" in response.text or "reload" in response.text or "새로" in response.text
     prop.refresh_from_db()

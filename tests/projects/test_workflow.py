@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from portal.workflow import WorkflowError
 from projects import services
 from projects.models import Proposal, StatusChange
 from tests.projects import factories as f
@@ -26,11 +27,11 @@ ALLOWED = {
     ("select", S.UNDER_REVIEW): S.SELECTED,
     ("reject", S.UNDER_REVIEW): S.REJECTED,
 }
-ALL = [(action, status) for action in services.ACTIONS for status in S.values]
+ALL = [(transition.name, status) for transition in Proposal.WORKFLOW for status in S.values]
 
 
 def actor(action, owner, decider):
-    return decider if services.ACTIONS[action].by_staff else owner
+    return decider if Proposal.WORKFLOW[action].permission else owner
 
 
 @pytest.mark.parametrize(("action", "status"), [pair for pair in ALL if pair in ALLOWED])
@@ -50,7 +51,7 @@ def test_allowed_transition(action, status, proposal, owner, manager, decider, d
 def test_forbidden_transition(action, status, proposal, owner, decider):
     Proposal.objects.filter(pk=proposal.pk).update(status=status)
     proposal.refresh_from_db()
-    with pytest.raises(services.TransitionError, match="cannot be"):
+    with pytest.raises(WorkflowError, match="cannot be"):
         services.proposal_transition(proposal=proposal, action=action, by=actor(action, owner, decider), note="x")
     proposal.refresh_from_db()
     assert proposal.status == status
@@ -193,7 +194,7 @@ def test_two_deciders_at_once_exactly_one_wins(make_user, lead_org, partner_org)
             barrier.wait()
             services.proposal_decide(proposal=Proposal.objects.get(pk=prop.pk), by=user, selected=selected)
             outcomes[user.email] = "won"
-        except services.TransitionError as error:
+        except WorkflowError as error:
             outcomes[user.email] = str(error.message)
         finally:
             connections.close_all()

@@ -21,7 +21,7 @@ from tests.security.world import STAFF_GROUPS, organization, user
 pytestmark = pytest.mark.django_db
 
 STAFF = (*STAFF_GROUPS, "superuser")
-CONFIRMATION = {"confirm": "1", "apply": "1", "confirmed": "yes", "post": "yes", "note": "검토 결과를 알려 드립니다."}
+CONFIRMATION = {"post": "yes", "note": "검토 결과를 알려 드립니다."}
 
 
 def pending_org(world):
@@ -56,8 +56,8 @@ ACTIONS = [
     ("projects_proposal", "request_changes", proposal_in("submitted"), {"project_decider", "superuser"}),
     ("projects_proposal", "select", proposal_in("under_review"), {"project_decider", "superuser"}),
     ("projects_proposal", "reject", proposal_in("under_review"), {"project_decider", "superuser"}),
-    ("news_article", "publish_selected", draft_article, {"news_editor", "superuser"}),
-    ("news_article", "unpublish_selected", lambda w: w.article, {"news_editor", "superuser"}),
+    ("news_article", "publish", draft_article, {"news_editor", "superuser"}),
+    ("news_article", "unpublish", lambda w: w.article, {"news_editor", "superuser"}),
 ]
 
 
