@@ -1,6 +1,7 @@
 """The membership status machine, as the services run it."""
 
 import pytest
+from django.utils import translation
 
 from members import services
 from members.models import Organization, StatusChange
@@ -95,3 +96,41 @@ def test_no_email_when_the_decision_is_refused(hanbit, reviewer, mailoutbox, dja
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(WorkflowError):
         services.organization_suspend(organization=hanbit, by=reviewer, note="x")
     assert mailoutbox == []
+
+
+# --- the table itself: every declared step from every status -----------------------------------
+
+WORKFLOW = Organization.WORKFLOW
+
+
+@pytest.mark.parametrize(("name", "start"), [(t.name, status) for t in WORKFLOW for status in S.values])
+def test_every_step_of_the_table_runs_from_its_sources_only(make_org, alice, reviewer, name, start):
+    transition = WORKFLOW[name]
+    org = make_org(owner=alice, status=start)
+    by = reviewer if transition.permission else alice
+    if start in transition.sources:
+        services.organization_transition(organization=org, name=name, by=by, note="사유")
+        org.refresh_from_db()
+        assert org.status == transition.target
+        return
+    with pytest.raises(WorkflowError) as error:
+        services.organization_transition(organization=org, name=name, by=by, note="사유")
+    assert error.value.message == WORKFLOW.refusal(transition, current=start).message
+    org.refresh_from_db()
+    assert org.status == start and org.status_changes.count() == 1
+
+
+def test_deciding_while_changes_are_awaited_says_the_applicant_must_send_them_first(make_org, alice, reviewer):
+    org = make_org(owner=alice, status=S.CHANGES_REQUESTED)
+    with translation.override("en"), pytest.raises(WorkflowError) as error:
+        services.organization_approve(organization=org, by=reviewer)
+    assert error.value.message == (
+        "This membership is changes requested, so it cannot be approved yet: send it again for review first."
+    )
+
+
+def test_a_decision_on_a_rejected_membership_cannot_happen_from_that_state(make_org, alice, reviewer):
+    org = make_org(owner=alice, status=S.REJECTED)
+    with translation.override("en"), pytest.raises(WorkflowError) as error:
+        services.organization_suspend(organization=org, by=reviewer, note="정지")
+    assert error.value.message == "This membership is rejected: from this state it cannot be suspended."

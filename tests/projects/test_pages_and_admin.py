@@ -183,6 +183,35 @@ def test_a_second_decision_gets_a_clear_message(client, decider, reviewer):
     assert prop.status == S.SELECTED
 
 
+def test_selecting_a_submitted_proposal_in_the_admin_says_to_start_the_review_first(client, decider, reviewer):
+    fill(1, reviewer)
+    prop = Proposal.objects.get()
+    client.force_login(decider)
+    response = client.post(
+        CHANGELIST, {"action": "select", "_selected_action": [prop.pk], "post": "yes", "note": ""}, follow=True
+    )
+    assert "This proposal is submitted, so it cannot be selected yet: start the review first." in response.text
+    assert f"“{prop.title}” was not changed" in response.text
+    prop.refresh_from_db()
+    assert prop.status == S.SUBMITTED and not prop.history.exists()
+
+
+def test_the_admin_reports_done_and_refused_proposals_of_one_action(client, decider, reviewer):
+    fill(2, reviewer)
+    ready, decided = Proposal.objects.order_by("pk")
+    Proposal.objects.filter(pk=decided.pk).update(status=S.SELECTED)
+    client.force_login(decider)
+    response = client.post(CHANGELIST, {
+        "action": "start_review", "_selected_action": [ready.pk, decided.pk], "post": "yes", "note": "",
+    }, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        "Start review: 1 proposal changed.",
+        f"“{decided.title}” was not changed: This proposal is selected: from this state it cannot be put under "
+        "review.",
+    ]
+
+
 def test_reviewers_score_on_the_score_page(client, reviewer):
     call = f.call()
     prop = f.ready_proposal(call, status=S.SUBMITTED)

@@ -51,10 +51,37 @@ def test_allowed_transition(action, status, proposal, owner, manager, decider, d
 def test_forbidden_transition(action, status, proposal, owner, decider):
     Proposal.objects.filter(pk=proposal.pk).update(status=status)
     proposal.refresh_from_db()
-    with pytest.raises(WorkflowError, match="cannot be"):
+    with pytest.raises(WorkflowError, match="cannot be") as error:
         services.proposal_transition(proposal=proposal, action=action, by=actor(action, owner, decider), note="x")
+    assert error.value.message == Proposal.WORKFLOW.refusal(Proposal.WORKFLOW[action], current=status).message
     proposal.refresh_from_db()
     assert proposal.status == status
+    assert not StatusChange.objects.exists()
+
+
+def test_selecting_a_submitted_proposal_says_to_start_the_review_first(proposal, decider):
+    Proposal.objects.filter(pk=proposal.pk).update(status=S.SUBMITTED)
+    proposal.refresh_from_db()
+    with pytest.raises(WorkflowError) as error:
+        services.proposal_decide(proposal=proposal, by=decider, selected=True)
+    assert error.value.message == "This proposal is submitted, so it cannot be selected yet: start the review first."
+
+
+def test_a_withdrawn_proposal_cannot_be_submitted_from_that_state(proposal, owner):
+    Proposal.objects.filter(pk=proposal.pk).update(status=S.WITHDRAWN)
+    proposal.refresh_from_db()
+    with pytest.raises(WorkflowError) as error:
+        services.proposal_submit(proposal=proposal, by=owner)
+    assert error.value.message == "This proposal is withdrawn: from this state it cannot be submitted."
+
+
+def test_a_decision_on_a_proposal_someone_else_just_decided_says_to_reload(proposal, decider):
+    Proposal.objects.filter(pk=proposal.pk).update(status=S.UNDER_REVIEW)
+    proposal.refresh_from_db()
+    Proposal.objects.filter(pk=proposal.pk).update(status=S.REJECTED)  # another decider, meanwhile
+    with pytest.raises(WorkflowError) as error:
+        services.proposal_decide(proposal=proposal, by=decider, selected=True)
+    assert error.value.code == "changed_meanwhile" and "reload" in error.value.message.lower()
     assert not StatusChange.objects.exists()
 
 

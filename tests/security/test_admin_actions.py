@@ -6,6 +6,7 @@ The allowed personas must really change it, which proves each request was well-f
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -103,3 +104,51 @@ def test_an_action_run_today_is_recorded_with_who_did_it(world, client_for):
     change = org.status_changes.order_by("-at", "-pk").first()
     assert change.to_status == Organization.Status.APPROVED and change.by == world.membership_reviewer
     assert timezone.now() - change.at < datetime.timedelta(minutes=5)
+
+
+DECIDER = {"members_organization": "membership_reviewer", "projects_proposal": "project_decider",
+           "news_article": "news_editor"}
+MODELS = {"members_organization": Organization, "projects_proposal": Proposal, "news_article": Article}
+
+
+@pytest.mark.parametrize(("changelist", "action", "target", "_allowed"), ACTIONS,
+                         ids=[f"{c}-{a}" for c, a, _t, _p in ACTIONS])
+def test_every_staff_step_is_confirmed_on_the_one_page(changelist, action, target, _allowed, world, client_for):
+    obj = target(world)
+    transition = MODELS[changelist].WORKFLOW[action]
+    client = client_for(DECIDER[changelist], HTTP_ACCEPT_LANGUAGE="en")
+    before = snapshot()
+    response = client.post(
+        reverse(f"admin:{changelist}_changelist"), {"action": action, "_selected_action": [str(obj.pk)]}
+    )
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "admin/workflow_confirm.html"
+    html = response.content.decode()
+    content = html.split('id="content"', 1)[1]  # the header has a log-out button of its own
+    assert str(obj) in content and f'<input type="submit" value="{transition.label}">' in content
+    assert html.count("<h1") == 1 and content.count('type="submit"') == 1
+    if MODELS[changelist].WORKFLOW.notes:
+        textarea = re.search(r"<textarea[^>]*>", content).group(0)
+        assert '<label for="id_note">' in content and 'id="id_note"' in textarea
+        assert (" required" in textarea) == transition.note_required
+    else:
+        assert 'name="note"' not in content
+    assert changed_tables(before, snapshot()) == []
+
+
+NOTE_REQUIRED = [(c, a, t) for c, a, t, _p in ACTIONS if MODELS[c].WORKFLOW[a].note_required]
+
+
+@pytest.mark.parametrize(("changelist", "action", "target"), NOTE_REQUIRED,
+                         ids=[f"{c}-{a}" for c, a, _t in NOTE_REQUIRED])
+def test_a_step_that_needs_a_note_changes_nothing_without_one(changelist, action, target, world, client_for):
+    obj = target(world)
+    client = client_for(DECIDER[changelist], HTTP_ACCEPT_LANGUAGE="en")
+    before = snapshot()
+    response = client.post(
+        reverse(f"admin:{changelist}_changelist"),
+        {"action": action, "_selected_action": [str(obj.pk)], "post": "yes", "note": "  "},
+    )
+    assert response.status_code == 200
+    assert "Write a note for the applicant." in response.content.decode()
+    assert changed_tables(before, snapshot()) == []
