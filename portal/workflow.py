@@ -86,7 +86,7 @@ class Workflow:
         if seen is not None and seen != current and seen in transition.sources:
             return WorkflowError(
                 _("%(subject)s has just been changed by someone else: it is %(status)s now, so it cannot be "
-                  "%(verb)s. Reload the page to see its current state."),
+                  "%(verb)s; reload the page to see its current state."),
                 code="changed_meanwhile", params=params,
             )
         if current == transition.target:

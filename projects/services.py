@@ -124,7 +124,7 @@ def proposal_save_draft(*, form, participants, kpis, by):
         if proposal.pk:
             status = Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
             if status not in Proposal.EDITABLE:
-                raise TransitionError(_("This proposal can no longer be edited."))
+                raise WorkflowError(_("This proposal can no longer be edited."), code="not_editable")
         elif not by.membership.can_manage or by.membership.organization_id != proposal.lead_id:
             raise PermissionDenied
         else:
@@ -146,7 +146,7 @@ def annex_add(*, proposal, uploaded, by):
     if not can_manage(by, proposal):
         raise PermissionDenied
     if not proposal.is_editable:
-        raise TransitionError(_("This proposal can no longer be edited."))
+        raise WorkflowError(_("This proposal can no longer be edited."), code="not_editable")
     ANNEX_UPLOAD.validate(uploaded, field="file")
     annex = Annex(proposal=proposal, file=uploaded, uploaded_by=by)
     keep_original_name(annex, "file", "original_name")
@@ -161,7 +161,7 @@ def annex_delete(*, annex, by):
     if not can_manage(by, annex.proposal):
         raise PermissionDenied
     if not annex.proposal.is_editable:
-        raise TransitionError(_("This proposal can no longer be edited."))
+        raise WorkflowError(_("This proposal can no longer be edited."), code="not_editable")
     delete_file_on_commit(annex, "file")
     annex.delete()
 

@@ -1,6 +1,7 @@
 """The membership status machine, as the services run it."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from members import services
@@ -134,3 +135,13 @@ def test_a_decision_on_a_rejected_membership_cannot_happen_from_that_state(make_
     with translation.override("en"), pytest.raises(WorkflowError) as error:
         services.organization_suspend(organization=org, by=reviewer, note="정지")
     assert error.value.message == "This membership is rejected: from this state it cannot be suspended."
+
+
+def test_a_refused_resubmission_is_reported_not_an_error_page(client, hanbit, alice, reviewer):
+    services.organization_approve(organization=hanbit, by=reviewer)
+    client.force_login(alice)
+    response = client.post(reverse("my:resubmit"), headers={"accept-language": "en"}, follow=True)
+    assert response.status_code == 200
+    assert "This membership is approved: from this state it cannot be sent again for review." in response.text
+    hanbit.refresh_from_db()
+    assert hanbit.status == S.APPROVED

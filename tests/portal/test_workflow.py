@@ -64,7 +64,7 @@ def test_a_step_to_the_state_it_is_in_says_already():
 def test_a_state_changed_since_the_caller_read_it_is_a_lost_race():
     error = refusal("select", S.SELECTED, seen=S.UNDER_REVIEW)
     assert error.code == "changed_meanwhile"
-    assert "someone else" in error.message and "Reload the page" in error.message
+    assert "someone else" in error.message and "reload the page" in error.message
 
 
 def test_a_stale_read_that_was_refused_anyway_is_not_called_a_race():
