@@ -185,9 +185,6 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
         # Organisations register themselves on the portal; staff decide.
         return False
 
-    def has_decide_permission(self, request):
-        return request.user.has_perm("members.decide_membership")
-
     @admin.display(description=_("business registration number"), ordering="business_number")
     def business_number_col(self, obj):
         return obj.business_number_display

@@ -182,9 +182,6 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
     def has_delete_permission(self, request, obj=None):
         return False  # the history is a record
 
-    def has_decide_permission(self, request):
-        return services.can_decide(request.user)
-
     # --- columns ----------------------------------------------------------------------------------
 
     @admin.display(description=_("lead size"), ordering="lead__tier")
