@@ -185,7 +185,7 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     admin_action(browser, "/admin/projects/proposal/", [proposal.pk], "request_changes")
     fill(browser, "note", "장비 구입비 산출 근거를 첨부해 주세요.", scope="#content")
     click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#content form input[type=submit]"))
-    assert "제안서 1건의 상태를 바꿨습니다." in admin_messages(browser)
+    assert "보완 요청: 제안서 1건을 변경했습니다." in admin_messages(browser)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.CHANGES_REQUESTED
     sessions.keep("decider")
@@ -201,10 +201,10 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
 
     # --- the decider starts the review and selects it ---------------------------------------------------
     sessions.become("decider")
-    for action in ("start_review", "select"):
+    for action, label in (("start_review", "검토 시작"), ("select", "선정")):
         admin_action(browser, "/admin/projects/proposal/", [proposal.pk], action)
         click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#content form input[type=submit]"))
-        assert "제안서 1건의 상태를 바꿨습니다." in admin_messages(browser), admin_messages(browser)
+        assert f"{label}: 제안서 1건을 변경했습니다." in admin_messages(browser), admin_messages(browser)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SELECTED
 
