@@ -51,24 +51,21 @@ class CertificateExpiryFilter(admin.SimpleListFilter):
     parameter_name = "certificate"
 
     def lookups(self, request, model_admin):
+        days = {"days": Organization.EXPIRY_WARNING_DAYS}
         return [
-            ("attention", _("Expired or expiring within 30 days")),
+            ("attention", _("Expired or expiring within %(days)s days") % days),
             ("expired", _("Expired")),
-            ("expiring", _("Expiring within 30 days")),
+            ("expiring", _("Expiring within %(days)s days") % days),
             ("missing", _("Required but missing")),
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "attention":
-            return queryset.certificate_expiring(within_days=Organization.EXPIRY_WARNING_DAYS, today=today)
+            return queryset.certificate_needs_attention()
         if self.value() == "expired":
-            return queryset.filter(certificate_expires_on__lt=today)
+            return queryset.certificate_expired()
         if self.value() == "expiring":
-            return queryset.filter(
-                certificate_expires_on__gte=today,
-                certificate_expires_on__lte=today + datetime.timedelta(days=Organization.EXPIRY_WARNING_DAYS),
-            )
+            return queryset.certificate_expiring()
         if self.value() == "missing":
             return queryset.filter(kind=Organization.Kind.COMPANY, tier__in=Organization.TIERS_NEEDING_PROOF,
                                    tier_proof="")
@@ -184,6 +181,9 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     def has_add_permission(self, request):
         # Organisations register themselves on the portal; staff decide.
         return False
+
+    def save_model(self, request, obj, form, change):
+        services.organization_staff_edit(organization=obj, by=request.user)
 
     @admin.display(description=_("business registration number"), ordering="business_number")
     def business_number_col(self, obj):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -101,19 +101,47 @@ class Industry(models.Model):
         return self.name_en if (get_language() or "ko").startswith("en") else self.name_ko
 
 
+def group_expression(path=""):
+    """An organisation's group (see `Organization.Group`) as a database expression, for counting and summing
+    rows by group in one query. `path` leads from the rows to the organisation, e.g. "lead__"."""
+    return Case(
+        When(**{f"{path}kind": Organization.Kind.INSTITUTION}, then=Value(Organization.Group.INSTITUTION)),
+        default=F(f"{path}tier"),
+        output_field=CharField(),
+    )
+
+
 class OrganizationQuerySet(models.QuerySet):
     def approved(self):
         """Organisations that may take part in lead projects: the one rule the projects app uses."""
-        return self.filter(status=Organization.Status.APPROVED)
+        return self.filter(status__in=Organization.MAY_TAKE_PART)
+
+    def count_by_group(self):
+        """{group: number of organisations} for every group, zeros included, in one query."""
+        counts = dict.fromkeys(Organization.Group.values, 0)
+        for row in self.values(g=group_expression()).annotate(n=Count("pk")).order_by():
+            counts[row["g"]] += row["n"]
+        return counts
 
     def listed(self):
         """What the public directory shows: approved members that chose to be listed."""
         return self.approved().filter(listed_in_directory=True)
 
-    def certificate_expiring(self, *, within_days=30, today=None):
-        """Proofs of tier that have expired or expire within `within_days` days."""
+    def certificate_expired(self, *, today=None):
+        """Certificates whose last valid day is past."""
+        return self.filter(certificate_expires_on__lt=today or timezone.localdate())
+
+    def certificate_expiring(self, *, today=None):
+        """Certificates still valid today that expire within `Organization.EXPIRY_WARNING_DAYS` days."""
         today = today or timezone.localdate()
-        return self.filter(certificate_expires_on__lte=today + datetime.timedelta(days=within_days))
+        return self.filter(
+            certificate_expires_on__gte=today, certificate_expires_on__lte=Organization.expiry_warning_until(today)
+        )
+
+    def certificate_needs_attention(self, *, today=None):
+        """Expired or expiring certificates: the ones staff should chase."""
+        today = today or timezone.localdate()
+        return self.filter(certificate_expires_on__lte=Organization.expiry_warning_until(today))
 
     def documents_readable_by(self, user):
         """Organisations whose private documents `user` may download: their own, or all for entitled staff."""
@@ -133,6 +161,16 @@ class Organization(models.Model):
         LARGE = "large", _("Large enterprise")
         MIDSIZE = "midsize", _("Mid-sized enterprise")
         SME = "sme", _("Small or medium enterprise")
+
+    class Group(models.TextChoices):
+        """The four columns of every mix and figure: companies by size tier, then all institutions.
+
+        A company's group is its tier (same value), an institution's is "institution"."""
+
+        LARGE = "large", _("Large enterprise")
+        MIDSIZE = "midsize", _("Mid-sized enterprise")
+        SME = "sme", _("Small or medium enterprise")
+        INSTITUTION = "institution", _("Institution")
 
     class InstitutionType(models.TextChoices):
         UNIVERSITY = "university", _("University")
@@ -195,7 +233,11 @@ class Organization(models.Model):
     )
     # Tiers whose proof (중소기업확인서 / 중견기업확인서) must be uploaded.
     TIERS_NEEDING_PROOF = {Tier.SME, Tier.MIDSIZE}
+    COMPANY_GROUPS = (Group.LARGE, Group.MIDSIZE, Group.SME)
+    # Certificates are flagged this many days before their last valid day.
     EXPIRY_WARNING_DAYS = 30
+    # Only approved members take part in lead projects (a suspended one does not).
+    MAY_TAKE_PART = (Status.APPROVED,)
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     name = models.CharField(_("name (Korean)"), max_length=200)
@@ -306,13 +348,9 @@ class Organization(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def is_approved(self):
-        return self.status == self.Status.APPROVED
-
     def may_take_part(self) -> bool:
-        """Whether this organisation may take part in lead projects (same rule as `approved()`)."""
-        return self.status == self.Status.APPROVED
+        """Whether this organisation may take part in lead projects: the rule of `approved()`, for a loaded row."""
+        return self.status in self.MAY_TAKE_PART
 
     @property
     def needs_tier_proof(self) -> bool:
@@ -328,20 +366,35 @@ class Organization(models.Model):
         return business_numbers.display(self.business_number)
 
     @property
+    def group(self) -> str:
+        """'large', 'midsize', 'sme' or 'institution': the same grouping as `group_expression()`."""
+        return self.Group.INSTITUTION if self.kind == self.Kind.INSTITUTION else self.tier
+
+    @property
+    def group_label(self) -> str:
+        return choice_label(self.Group, self.group)
+
+    @property
     def size_label(self) -> str:
         """The tier for a company, the institution type for an institution."""
-        if self.kind == self.Kind.COMPANY:
-            return choice_label(self.Tier, self.tier)
-        return choice_label(self.InstitutionType, self.institution_type)
+        if self.group == self.Group.INSTITUTION:
+            return choice_label(self.InstitutionType, self.institution_type)
+        return self.group_label
+
+    @classmethod
+    def expiry_warning_until(cls, today) -> datetime.date:
+        """The last expiry date that is flagged on `today`."""
+        return today + datetime.timedelta(days=cls.EXPIRY_WARNING_DAYS)
 
     def certificate_state(self, today=None):
-        """'expired', 'expiring' (within 30 days) or '' for a certificate that is fine or absent."""
+        """'expired', 'expiring' or '' (fine or absent): the rule of `certificate_expired()` and
+        `certificate_expiring()`, for a loaded row."""
         if not self.certificate_expires_on:
             return ""
         today = today or timezone.localdate()
         if self.certificate_expires_on < today:
             return "expired"
-        if self.certificate_expires_on <= today + datetime.timedelta(days=self.EXPIRY_WARNING_DAYS):
+        if self.certificate_expires_on <= self.expiry_warning_until(today):
             return "expiring"
         return ""
 
@@ -379,6 +432,18 @@ class StatusChange(models.Model):
         raise ValidationError(_("The membership history cannot be deleted."))
 
 
+class MembershipQuerySet(models.QuerySet):
+    def managing(self):
+        """Owners and managers: the people who act for their organisation."""
+        return self.filter(role__in=Membership.MANAGING_ROLES)
+
+    def of(self, user):
+        """The signed-in user's membership with its organisation, or None (anonymous, or in no organisation)."""
+        if user is None or not user.is_authenticated:
+            return None
+        return self.select_related("organization", "organization__industry").filter(user=user).first()
+
+
 class Membership(models.Model):
     """A person's place in an organisation: at most one organisation per user."""
 
@@ -386,6 +451,9 @@ class Membership(models.Model):
         OWNER = "owner", _("Owner")
         MANAGER = "manager", _("Manager")
         MEMBER = "member", _("Member")
+
+    # Who acts for the organisation: edits its details, invites people, writes and submits its proposals.
+    MANAGING_ROLES = (Role.OWNER, Role.MANAGER)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
@@ -395,6 +463,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization", "joined_at"]
@@ -406,7 +476,8 @@ class Membership(models.Model):
 
     @property
     def can_manage(self):
-        return self.role in (self.Role.OWNER, self.Role.MANAGER)
+        """The rule of `managing()`, for a loaded row."""
+        return self.role in self.MANAGING_ROLES
 
     @property
     def is_owner(self):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from members.access import MANAGER_NEEDED
 from members.models import TIER_PROOF_UPLOAD, Invitation, Membership, Organization, StatusChange
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
 from portal.workflow import WorkflowError
@@ -67,6 +68,17 @@ def organization_update(*, organization: Organization, by) -> Organization:
     delete_file_on_commit(organization, "tier_proof")
     with new_files_discarded_on_error(organization):
         organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_staff_edit(*, organization: Organization, by) -> Organization:
+    """Staff correct an organisation's details in the admin; its status moves only through the decisions."""
+    current = _lock(organization)
+    organization.status = current.status
+    organization.approved_at = current.approved_at
+    organization.full_clean()
+    organization.save()
     return organization
 
 
@@ -167,10 +179,8 @@ def _mail_decision(organization, change):
 
 
 def _require_manager(*, organization, user):
-    if not Membership.objects.filter(
-        organization=organization, user=user, role__in=[Role.OWNER, Role.MANAGER]
-    ).exists():
-        raise MembershipError(_("Only the organisation's owners and managers may do this."), code="not_allowed")
+    if not Membership.objects.managing().filter(organization=organization, user=user).exists():
+        raise MembershipError(MANAGER_NEEDED, code="not_allowed")
 
 
 def _locked_memberships(organization):

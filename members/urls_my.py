@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import views_my as views
 
 app_name = "my"
 

@@ -4,6 +4,7 @@ Apps ask these helpers instead of writing the rule again; the rule lives here on
 """
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import PermissionDenied
 
 
 def staff_has_mfa(user) -> bool:
@@ -15,3 +16,9 @@ def staff_may_read_private_files(user, perm: str) -> bool:
     """Staff may open private files (proofs, proposal documents, draft covers) outside the admin only as the
     admin would let them: signed in with MFA and holding the view permission `perm` ("app.view_model")."""
     return staff_has_mfa(user) and user.has_perm(perm)
+
+
+class Refused(PermissionDenied):
+    """A 403 whose message is meant for the person refused: it names the role they would need.
+
+    The 403 page shows the message of this exception only; other refusals keep the page's general text."""

@@ -6,6 +6,8 @@ from news.sitemaps import SITEMAPS
 from portal import views
 from portal.pagecache import public_page
 
+handler403 = views.permission_denied
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

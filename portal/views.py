@@ -1,10 +1,12 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from portal.access import Refused
 from portal.pagecache import public_page
 
 
@@ -44,3 +46,9 @@ def robots_txt(request):
 def favicon(request):
     # Resolved per request: the hashed name exists only once collectstatic has run.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def permission_denied(request, exception):
+    """The 403 page; a `Refused` says which role would be needed, any other refusal keeps the general text."""
+    message = str(exception) if isinstance(exception, Refused) else ""
+    return render(request, "403.html", {"message": message}, status=403)

@@ -60,10 +60,13 @@ class CallAdmin(admin.ModelAdmin):
     def proposal_count(self, obj):
         return obj.proposal_count
 
+    def save_model(self, request, obj, form, change):
+        services.call_save(call=obj, by=request.user)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # A call left without criteria gets the five standard ones.
-        form.instance.add_default_criteria()
+        # After the inline: only a call that staff left without criteria gets the standard ones.
+        services.call_add_default_criteria(call=form.instance)
 
 
 @admin.register(AIArea)
@@ -92,7 +95,7 @@ class ParticipantInline(ReadOnlyInline):
 
     @admin.display(description=_("size"))
     def tier(self, obj):
-        return rules.tier_label(obj.organization)
+        return obj.organization.group_label
 
     @admin.display(description=_("government funding"))
     def government(self, obj):
@@ -186,7 +189,7 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
 
     @admin.display(description=_("lead size"), ordering="lead__tier")
     def lead_tier(self, obj):
-        return rules.tier_label(obj.lead)
+        return obj.lead.group_label
 
     @admin.display(description=_("government funding"), ordering="government_total")
     def funding(self, obj):
@@ -263,7 +266,7 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
 
     def csv_row(self, p):
         return [
-            p.pk, p.call.title, p.title, p.lead.name, p.lead.business_number, rules.tier_label(p.lead),
+            p.pk, p.call.title, p.title, p.lead.name, p.lead.business_number, p.lead.group_label,
             p.industry.name, ", ".join(a.name for a in p.ai_areas.all()), p.get_status_display(),
             p.government_total, p.private_cash_total, p.private_in_kind_total,
             None if p.average_score is None else Decimal(f"{p.average_score:.2f}"), p.submitted_at,

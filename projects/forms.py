@@ -32,7 +32,7 @@ class ProposalForm(forms.ModelForm):
 
 class OrganizationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({rules.tier_label(obj)})"
+        return f"{obj.name} ({obj.group_label})"
 
 
 class ParticipantForm(forms.ModelForm):

@@ -132,23 +132,23 @@ class Call(models.Model):
 
     def gov_share_limit(self, organization):
         """Percent of a participant's own total budget that government funding may cover."""
-        if organization.kind == Organization.Kind.INSTITUTION:
-            return self.gov_share_institution
+        Group = Organization.Group
         return {
-            Organization.Tier.LARGE: self.gov_share_large,
-            Organization.Tier.MIDSIZE: self.gov_share_midsize,
-            Organization.Tier.SME: self.gov_share_sme,
-        }[organization.tier]
+            Group.LARGE: self.gov_share_large,
+            Group.MIDSIZE: self.gov_share_midsize,
+            Group.SME: self.gov_share_sme,
+            Group.INSTITUTION: self.gov_share_institution,
+        }[organization.group]
 
     def cash_minimum(self, organization):
         """Minimum percent of a company's private contribution paid in cash (None for institutions)."""
-        if organization.kind == Organization.Kind.INSTITUTION:
-            return None
+        Group = Organization.Group
         return {
-            Organization.Tier.LARGE: self.cash_min_large,
-            Organization.Tier.MIDSIZE: self.cash_min_midsize,
-            Organization.Tier.SME: self.cash_min_sme,
-        }[organization.tier]
+            Group.LARGE: self.cash_min_large,
+            Group.MIDSIZE: self.cash_min_midsize,
+            Group.SME: self.cash_min_sme,
+            Group.INSTITUTION: None,
+        }[organization.group]
 
     def add_default_criteria(self):
         """Give a call without criteria the five standard ones."""
@@ -378,7 +378,7 @@ class Proposal(models.Model):
 
     def clean(self):
         errors = {}
-        if self.lead_id and not Organization.objects.approved().filter(pk=self.lead_id).exists():
+        if self.lead_id and not rules.approved_ids([self.lead_id]):
             errors["lead"] = [rules.not_approved_message(self.lead)]
         if self.call_id and self.starts_on and self.ends_on:
             for field, message in rules.period_errors(self.call, self.starts_on, self.ends_on):
@@ -419,9 +419,13 @@ class Proposal(models.Model):
         return list(self.reviews.filter(recused=False).exclude(comment="").values_list("comment", flat=True))
 
     def manager_memberships(self):
-        return Membership.objects.filter(
-            organization_id=self.lead_id, role__in=[Membership.Role.OWNER, Membership.Role.MANAGER]
-        ).select_related("user")
+        """The people who may change the proposal: the lead organisation's owners and managers."""
+        return Membership.objects.managing().filter(organization_id=self.lead_id).select_related("user")
+
+    def is_managed_by(self, membership) -> bool:
+        """Whether `membership` (or None) is one of the lead's owners and managers: the rule of
+        `manager_memberships()`, for a membership already read."""
+        return bool(membership and membership.organization_id == self.lead_id and membership.can_manage)
 
 
 class Participant(models.Model):

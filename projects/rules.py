@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organization, choice_label
+from members.models import Membership, Organization
 from portal.money import format_krw
 from projects.choices import ParticipantRole
 
@@ -48,37 +48,28 @@ class Line:
         return self.government + self.private
 
 
-def tier_label(organization):
-    if organization.kind == Organization.Kind.INSTITUTION:
-        return str(_("Institution"))
-    return choice_label(Organization.Tier, organization.tier)
-
-
-def tier_key(organization):
-    """'large', 'midsize', 'sme' or 'institution': the four columns of the tier mix."""
-    return "institution" if organization.kind == Organization.Kind.INSTITUTION else organization.tier
-
-
-TIER_ORDER = ("large", "midsize", "sme", "institution")
-
-
 def tier_mix(lines):
-    """The consortium by size tier: label, number of participants, government funding and its share."""
+    """The consortium by group (members' `Organization.Group`): label, participants, government funding, share."""
     total = sum(line.government for line in lines) or 1
     mix = []
-    for key in TIER_ORDER:
-        members = [line for line in lines if tier_key(line.organization) == key]
+    for group in Organization.Group:
+        members = [line for line in lines if line.organization.group == group]
         if not members:
             continue
         government = sum(line.government for line in members)
         mix.append({
-            "key": key,
-            "label": tier_label(members[0].organization),
+            "key": group.value,
+            "label": group.label,
             "count": len(members),
             "government": government,
             "share": government * 100 // total,
         })
     return mix
+
+
+def approved_ids(pks):
+    """Those of the organisation ids `pks` that may take part now, read from the database (one query)."""
+    return set(Organization.objects.approved().filter(pk__in=pks).values_list("pk", flat=True))
 
 
 def not_approved_message(organization):
@@ -117,7 +108,7 @@ def line_errors(call, lead_id, line):
             )
             % {
                 "limit": limit,
-                "tier": tier_label(org),
+                "tier": org.group_label,
                 "private": format_krw(line.private),
                 "max": format_krw(max_government_for(limit, line.private)),
             },
@@ -132,7 +123,7 @@ def line_errors(call, lead_id, line):
             )
             % {
                 "minimum": minimum,
-                "tier": tier_label(org),
+                "tier": org.group_label,
                 "amount": format_krw(-(-minimum * line.private // 100)),
             },
         )
@@ -150,7 +141,7 @@ def consortium_errors(call, lead, lines, *, complete):
             )
         seen.add(line.organization.pk)
 
-    approved = set(Organization.objects.approved().filter(pk__in=seen).values_list("pk", flat=True))
+    approved = approved_ids(seen)
     for line in lines:
         if line.organization.pk not in approved:
             problems.append(not_approved_message(line.organization))
@@ -173,8 +164,7 @@ def consortium_errors(call, lead, lines, *, complete):
         small = sum(
             line.government
             for line in lines
-            if line.organization.kind == Organization.Kind.COMPANY
-            and line.organization.tier in (Organization.Tier.SME, Organization.Tier.MIDSIZE)
+            if line.organization.group in (Organization.Group.SME, Organization.Group.MIDSIZE)
         )
         if small * 100 < call.sme_midsize_min_share * total:
             problems.append(
@@ -224,7 +214,7 @@ def submission_problems(proposal, now=None):
     window = window_problem(call, now)
     if window:
         problems.append(window)
-    if not proposal.lead.pk or not Organization.objects.approved().filter(pk=proposal.lead.pk).exists():
+    if not approved_ids([proposal.lead_id]):
         problems.append(not_approved_message(proposal.lead))
     problems.extend(message for _field, message in period_errors(call, proposal.starts_on, proposal.ends_on))
     lines = [Line.of(p) for p in proposal.participants.select_related("organization")]
@@ -241,7 +231,7 @@ def submission_problems(proposal, now=None):
 
 def reviewer_conflict(proposal, user):
     """True when the reviewer's own organisation leads or takes part in the proposal (제척)."""
-    membership = getattr(user, "membership", None)
+    membership = Membership.objects.of(user)
     if membership is None:
         return False
     org_id = membership.organization_id

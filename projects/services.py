@@ -14,10 +14,21 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Membership
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
 from portal.workflow import WorkflowError
 from projects import rules
-from projects.models import ANNEX_UPLOAD, Annex, Proposal, Review, ReviewScore, StatusChange
+from projects.models import (
+    ANNEX_UPLOAD,
+    KPI,
+    PROPOSAL_DOCUMENT_UPLOAD,
+    Annex,
+    Participant,
+    Proposal,
+    Review,
+    ReviewScore,
+    StatusChange,
+)
 
 S = Proposal.Status
 
@@ -28,9 +39,8 @@ TransitionError = WorkflowError
 
 
 def can_manage(user, proposal):
-    """The lead organisation's owners and managers edit, submit and withdraw."""
-    membership = getattr(user, "membership", None)
-    return bool(membership and membership.organization_id == proposal.lead_id and membership.can_manage)
+    """The lead organisation's owners and managers edit, submit and withdraw (read fresh from the database)."""
+    return proposal.is_managed_by(Membership.objects.of(user))
 
 
 def can_decide(user):
@@ -114,31 +124,92 @@ def _notify_lead(*, proposal_id, note):
     send_mail(str(subject), "\n".join(lines), None, recipients)
 
 
+# --- calls (written by staff in the admin) -------------------------------------------------------
+
+
+@transaction.atomic
+def call_save(*, call, by):
+    """Validate and save a call for proposals."""
+    call.full_clean()
+    call.save()
+    return call
+
+
+@transaction.atomic
+def call_add_default_criteria(*, call):
+    """Give a call without review criteria the five standard ones."""
+    call.add_default_criteria()
+    return call
+
+
 # --- saving a proposal with its consortium and KPIs ---------------------------------------------
 
 
-def proposal_save_draft(*, form, participants, kpis, by):
-    """Save a valid proposal form and its formsets as one draft; totals come from the saved rows."""
+PROPOSAL_FIELDS = ("title", "summary", "problem", "industry", "starts_on", "ends_on")
+PARTICIPANT_FIELDS = ("organization", "role", "government_funding", "private_cash", "private_in_kind")
+KPI_FIELDS = ("indicator", "baseline", "target", "unit")
+
+
+def proposal_save_draft(*, proposal=None, call=None, lead=None, data, participants, kpis, document=None, by):
+    """Save a draft with its consortium and KPIs from plain data; the totals come from the saved rows.
+
+    A new draft (`proposal` None) is made for `call`, led by `lead`. `data` holds the fields of
+    PROPOSAL_FIELDS and "ai_areas" (a list). `participants` and `kpis` are lists of dicts with the fields of
+    PARTICIPANT_FIELDS / KPI_FIELDS, "id" (the stored row's, None for a new row) and "delete" (bool).
+    `document` is a new upload, or None to keep the stored file. Every rule is checked again here: the
+    forms only make the messages friendly.
+    """
     with transaction.atomic():
-        proposal = form.instance
-        if proposal.pk:
+        if proposal is None:
+            proposal = Proposal(call=call, lead=lead, created_by=by)
+        else:
             status = Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
             if status not in Proposal.EDITABLE:
                 raise WorkflowError(_("This proposal can no longer be edited."), code="not_editable")
-        elif not by.membership.can_manage or by.membership.organization_id != proposal.lead_id:
+        if not Membership.objects.managing().filter(user=by, organization_id=proposal.lead_id).exists():
             raise PermissionDenied
-        else:
-            proposal.created_by = by
-        keep_original_name(proposal, "document", "document_name")
-        delete_file_on_commit(proposal, "document")  # the document it replaces, once this commits
-        proposal = form.save()
-        participants.instance = kpis.instance = proposal
-        participants.save()
-        kpis.save()
-        proposal.recompute_totals()
-        proposal.full_clean()
-        proposal.save(update_fields=["government_total", "private_cash_total", "private_in_kind_total", "updated_at"])
+        for name in PROPOSAL_FIELDS:
+            setattr(proposal, name, data[name])
+        if document is not None:
+            PROPOSAL_DOCUMENT_UPLOAD.validate(document, field="document")
+            delete_file_on_commit(proposal, "document")  # the document it replaces, once this commits
+            proposal.document = document
+            keep_original_name(proposal, "document", "document_name")
+        proposal.full_clean(exclude=["government_total", "private_cash_total", "private_in_kind_total"])
+        with new_files_discarded_on_error(proposal):
+            proposal.save()
+            proposal.ai_areas.set(data["ai_areas"])
+            _save_rows(proposal, Participant, proposal.participants, PARTICIPANT_FIELDS, participants)
+            _save_rows(proposal, KPI, proposal.kpis, KPI_FIELDS, kpis)
+            lines = [rules.Line.of(p) for p in proposal.participants.select_related("organization")]
+            problems = rules.consortium_errors(proposal.call, proposal.lead, lines, complete=False)
+            if problems:
+                raise ValidationError(problems)
+            proposal.recompute_totals()
+            proposal.full_clean()
+            proposal.save(
+                update_fields=["government_total", "private_cash_total", "private_in_kind_total", "updated_at"]
+            )
     return proposal
+
+
+def _save_rows(proposal, model, related, fields, rows):
+    """Apply plain rows to a proposal's stored rows: deletions first, so a row may take over a freed place."""
+    stored = {row.pk: row for row in related.select_for_update()}
+    for row in rows:
+        if row.get("id") is not None and row["id"] not in stored:
+            raise ValidationError(_("A row of this proposal was changed or removed meanwhile: reload the page."))
+    for row in rows:
+        if row.get("delete") and row.get("id") is not None:
+            stored.pop(row["id"]).delete()
+    for row in rows:
+        if row.get("delete"):
+            continue
+        obj = stored[row["id"]] if row.get("id") is not None else model(proposal=proposal)
+        for name in fields:
+            setattr(obj, name, row[name])
+        obj.full_clean()
+        obj.save()
 
 
 @transaction.atomic

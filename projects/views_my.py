@@ -1,22 +1,24 @@
 """A company's proposals under /my/proposals/.
 
 Every lookup goes through `_visible_proposal` / `_managed_proposal`, scoped to the user's
-organisation: a proposal the organisation neither leads nor takes part in is a 404.
+organisation, and refuses by the policy of members.access: a proposal the organisation neither
+leads nor takes part in is a 404; reading it without the role to change it, a 403 that says so.
 People of the lead and of the participants read; only the lead's owners and managers write.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from members.models import Membership, Organization
-from portal.access import staff_may_read_private_files
-from portal.files import serve_private_file
+from members.access import require_manager
+from members.models import Membership
+from portal.access import Refused, staff_may_read_private_files
+from portal.files import is_new_upload, serve_private_file
 from projects import rules, services
 from projects.forms import (
     MAX_EXTRA_ROWS,
@@ -29,27 +31,21 @@ from projects.forms import (
 )
 from projects.models import Annex, Call, Participant, Proposal
 
-
-def _membership(request):
-    """The user's membership with its organisation, in one query (None without one)."""
-    return Membership.objects.select_related("organization").filter(user=request.user).first()
+LEAD_MANAGER_NEEDED = _("Only the owners and managers of the lead organisation may change this proposal.")
 
 
-def _organization(request):
-    membership = _membership(request)
-    return membership.organization if membership else None
-
-
-def _visible_proposal(request, pk):
+def _visible_proposal(membership, pk):
+    organization = membership.organization if membership else None
     return get_object_or_404(
-        Proposal.objects.visible_to(_organization(request)).select_related("call", "lead", "industry"), pk=pk
+        Proposal.objects.visible_to(organization).select_related("call", "lead", "industry"), pk=pk
     )
 
 
 def _managed_proposal(request, pk):
-    proposal = _visible_proposal(request, pk)
-    if not services.can_manage(request.user, proposal):
-        raise PermissionDenied
+    membership = Membership.objects.of(request.user)
+    proposal = _visible_proposal(membership, pk)
+    if not proposal.is_managed_by(membership):
+        raise Refused(LEAD_MANAGER_NEEDED)
     return proposal
 
 
@@ -58,12 +54,12 @@ def _document_proposal(request, pk):
     user = request.user
     if staff_may_read_private_files(user, "projects.view_proposal"):
         return get_object_or_404(Proposal, pk=pk)
-    return _visible_proposal(request, pk)
+    return _visible_proposal(Membership.objects.of(user), pk)
 
 
 @login_required
 def proposal_list(request):
-    membership = _membership(request)
+    membership = Membership.objects.of(request.user)
     org = membership.organization if membership else None
     proposals = (
         Proposal.objects.visible_to(org).select_related("call", "lead").order_by("-updated_at", "-pk")
@@ -104,11 +100,14 @@ def _edit(request, proposal):
         kpis = KPIs(request.POST, instance=proposal, prefix="kpis")
         if form.is_valid() and participants.is_valid() and kpis.is_valid():
             try:
-                proposal = services.proposal_save_draft(form=form, participants=participants, kpis=kpis,
-                                                        by=request.user)
+                proposal = _save_draft(request, proposal, form, participants, kpis)
             except services.TransitionError as error:
                 messages.error(request, error.message)
                 return redirect("my-proposals:detail", pk=proposal.pk)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+                return _form_page(request, proposal, form, participants, kpis, is_new, rows)
             if action == "add-rows":
                 return redirect(f"{reverse('my-proposals:edit', args=[proposal.pk])}?rows={rows + 3}")
             if complete:
@@ -119,20 +118,46 @@ def _edit(request, proposal):
         form = ProposalForm(instance=proposal)
         participants = Participants(instance=proposal, prefix="participants", initial=initial)
         kpis = KPIs(instance=proposal, prefix="kpis")
+    return _form_page(request, proposal, form, participants, kpis, is_new, rows)
+
+
+def _form_page(request, proposal, form, participants, kpis, is_new, rows):
     return render(request, "projects/proposal_form.html", {
         "proposal": proposal, "call": proposal.call, "form": form, "participants": participants, "kpis": kpis,
         "is_new": is_new, "rows": rows,
     })
 
 
+def _rows(formset, fields):
+    """A valid formset as plain rows for the service: the filled-in forms, each with its stored id."""
+    return [
+        {"id": form.instance.pk, "delete": bool(form.cleaned_data.get("DELETE")),
+         **{name: form.cleaned_data.get(name) for name in fields}}
+        for form in formset.forms
+        if form.cleaned_data and (form.instance.pk is not None or not form.cleaned_data.get("DELETE"))
+    ]
+
+
+def _save_draft(request, proposal, form, participants, kpis):
+    data = {name: form.cleaned_data[name] for name in (*services.PROPOSAL_FIELDS, "ai_areas")}
+    document = form.cleaned_data.get("document")
+    return services.proposal_save_draft(
+        proposal=proposal if proposal.pk else None, call=proposal.call, lead=proposal.lead, data=data,
+        participants=_rows(participants, services.PARTICIPANT_FIELDS), kpis=_rows(kpis, services.KPI_FIELDS),
+        # The form hands back the stored file when nothing new was chosen: the service keeps it.
+        document=document if is_new_upload(document) else None, by=request.user,
+    )
+
+
 @login_required
 def proposal_create(request, call_pk):
-    org = _organization(request)
-    membership = getattr(request.user, "membership", None)
-    if org is None or not membership.can_manage:
+    membership = Membership.objects.of(request.user)
+    if membership is None:
         raise Http404
+    require_manager(membership)
+    org = membership.organization
     call = get_object_or_404(Call.objects.open(), pk=call_pk)
-    if not Organization.objects.approved().filter(pk=org.pk).exists():
+    if not org.may_take_part():  # read in this request: the rule of approved() without another query
         messages.error(request, rules.not_approved_message(org))
         return redirect("my-proposals:list")
     return _edit(request, Proposal(call=call, lead=org, industry_id=org.industry_id))
@@ -149,7 +174,8 @@ def proposal_edit(request, pk):
 
 @login_required
 def proposal_detail(request, pk):
-    proposal = _visible_proposal(request, pk)
+    membership = Membership.objects.of(request.user)
+    proposal = _visible_proposal(membership, pk)
     participants = list(proposal.participants.select_related("organization"))
     context = {
         "proposal": proposal,
@@ -159,7 +185,7 @@ def proposal_detail(request, pk):
         "annexes": proposal.annexes.all(),
         "ai_areas": proposal.ai_areas.all(),
         "history": proposal.history.select_related("by"),
-        "can_manage": services.can_manage(request.user, proposal),
+        "can_manage": proposal.is_managed_by(membership),
         "note_form": NoteForm(),
         "annex_form": AnnexForm(),
     }

@@ -17,12 +17,8 @@ from projects.models import Proposal
 from stats import figures as figures_module
 from stats.models import Target
 
-GROUP_LABELS = {
-    "large": Organization.Tier.LARGE.label,
-    "midsize": Organization.Tier.MIDSIZE.label,
-    "sme": Organization.Tier.SME.label,
-    "institution": _("Institutions"),
-}
+Group = Organization.Group
+COMPANY_GROUPS = Organization.COMPANY_GROUPS
 
 
 @dataclass
@@ -121,16 +117,16 @@ def by_slug(slug, figures=None):
 
 
 def launch_mix(f):
-    return {tier: (f["targets"].get(Target.LAUNCH_MIX_PREFIX + tier) or {}).get("value", 0) for tier in
-            figures_module.TIERS}
+    """{company group: percent at the launch}, from the staff-edited targets in the figures."""
+    return Target.launch_mix({key: target["value"] for key, target in f["targets"].items()})
 
 
 def _tiers(f):
-    companies = sum(f["members"][t] for t in figures_module.TIERS)
+    companies = sum(f["members"][t] for t in COMPANY_GROUPS)
     mix = launch_mix(f)
     rows = [
-        Row(GROUP_LABELS[t], [f["members"][t], share(f["members"][t], companies), mix[t]], directory_url(tier=t))
-        for t in figures_module.TIERS
+        Row(t.label, [f["members"][t], share(f["members"][t], companies), mix[t]], directory_url(tier=t))
+        for t in COMPANY_GROUPS
     ]
     return Chart(
         "tiers", _("Member companies by size tier, against the launch mix"),
@@ -175,7 +171,7 @@ def _calls(f):
 
 
 def _lead_tiers(f):
-    rows = [Row(GROUP_LABELS[g], [f["selected_by_lead"][g]]) for g in figures_module.GROUPS]
+    rows = [Row(g.label, [f["selected_by_lead"][g]]) for g in Group]
     return Chart(
         "lead-tiers", _("Selected projects by the lead's size"),
         _("Selected lead projects by the size tier of the organisation that leads the consortium."),
@@ -193,8 +189,7 @@ def _areas(f):
 
 
 def _funding(f):
-    rows = [Row(GROUP_LABELS[g], [f["funding"][g]["government"], f["funding"][g]["private"]])
-            for g in figures_module.GROUPS]
+    rows = [Row(g.label, [f["funding"][g]["government"], f["funding"][g]["private"]]) for g in Group]
     return Chart(
         "funding", _("Funding of selected projects: government and private, by size tier"),
         _("Government funding committed and private contribution (cash and in kind) in the budget lines of "
@@ -253,12 +248,12 @@ def key_figures(f=None):
     """The headline figures of the home page and the dashboard, each with the page it comes from."""
     f = f or figures_module.get()
     stats = reverse("stats:dashboard")
-    companies = sum(f["members"][t] for t in figures_module.TIERS)
+    companies = sum(f["members"][t] for t in COMPANY_GROUPS)
     out = [
-        {"value": f["members"][t], "label": GROUP_LABELS[t],
+        {"value": f["members"][t], "label": t.label,
          "detail": _("%(share)s%% of member companies") % {"share": share(f["members"][t], companies)},
-         "link": directory_url(tier=t), "key": f"members-{t}"}
-        for t in figures_module.TIERS
+         "link": directory_url(tier=t), "key": f"members-{t.value}"}
+        for t in COMPANY_GROUPS
     ]
     covered = sum(1 for i in f["industries"] if i["count"])
     projects = f["targets"].get(Target.PROJECTS) or {}

@@ -16,15 +16,13 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from members.models import Industry, Organization
+from members.models import Industry, Organization, group_expression
 from portal import pagecache
 from projects.models import AIArea, Call, Participant, Proposal
 from projects.models import StatusChange as ProposalChange
 from stats.models import Target
 
 TTL = 600  # seconds: the backstop for writes that send no signal
-TIERS = ["large", "midsize", "sme"]
-GROUPS = TIERS + ["institution"]  # companies by tier, then institutions
 
 
 def get():
@@ -38,10 +36,6 @@ def get():
     return figures
 
 
-def _group(kind, tier):
-    return "institution" if kind == Organization.Kind.INSTITUTION else tier
-
-
 def _month(value):
     return value.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m")
 
@@ -49,9 +43,7 @@ def _month(value):
 def compute():
     """All figures, in thirteen queries whatever the amount of data."""
     approved = Organization.objects.approved()
-    members = dict.fromkeys(GROUPS, 0)
-    for row in approved.values("kind", "tier").annotate(n=Count("pk")).order_by():
-        members[_group(row["kind"], row["tier"])] += row["n"]
+    members = approved.count_by_group()
 
     industries = [
         {"code": i.code, "name_ko": i.name_ko, "name_en": i.name_en, "count": i.n}
@@ -75,9 +67,9 @@ def compute():
         submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
         selected=Count("pk", filter=Q(status=Proposal.Status.SELECTED)),
     )
-    by_lead = dict.fromkeys(GROUPS, 0)
-    for row in selected.values("lead__kind", "lead__tier").annotate(n=Count("pk")).order_by():
-        by_lead[_group(row["lead__kind"], row["lead__tier"])] += row["n"]
+    by_lead = dict.fromkeys(Organization.Group.values, 0)
+    for row in selected.values(g=group_expression("lead__")).annotate(n=Count("pk")).order_by():
+        by_lead[row["g"]] += row["n"]
 
     areas = [
         {"code": a.code, "name_ko": a.name_ko, "name_en": a.name_en, "count": a.n}
@@ -86,11 +78,11 @@ def compute():
     ]
 
     lines = Participant.objects.filter(proposal__status=Proposal.Status.SELECTED)
-    funding = {group: {"government": 0, "private": 0} for group in GROUPS}
-    for row in lines.values("organization__kind", "organization__tier").annotate(
+    funding = {group: {"government": 0, "private": 0} for group in Organization.Group.values}
+    for row in lines.values(g=group_expression("organization__")).annotate(
         gov=Sum("government_funding"), cash=Sum("private_cash"), kind=Sum("private_in_kind")
     ).order_by():
-        cell = funding[_group(row["organization__kind"], row["organization__tier"])]
+        cell = funding[row["g"]]
         cell["government"] += row["gov"] or 0
         cell["private"] += (row["cash"] or 0) + (row["kind"] or 0)
     # Sites: distinct organisations taking part in selected projects (each brings at least one site).

@@ -5,10 +5,17 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Organization
+
 
 class TargetQuerySet(models.QuerySet):
     def as_dict(self):
         return {target.key: target for target in self}
+
+    def launch_mix(self):
+        """{company group: percent at the launch} from the launch-mix rows (one query)."""
+        rows = self.filter(key__startswith=Target.LAUNCH_MIX_PREFIX).values_list("key", "value")
+        return Target.launch_mix(dict(rows))
 
 
 class Target(models.Model):
@@ -59,6 +66,11 @@ class Target(models.Model):
 
     def __str__(self):
         return self.label
+
+    @classmethod
+    def launch_mix(cls, values_by_key):
+        """{company group: percent at the launch} out of {target key: value}; 0 for a row staff removed."""
+        return {group: values_by_key.get(cls.LAUNCH_MIX_PREFIX + group, 0) for group in Organization.COMPANY_GROUPS}
 
     @property
     def label(self):

@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from members.models import Organization
 from projects.models import MAX_FUNDING_CAP, Call
 from stats import charts, figures
 from stats.models import Target
@@ -34,6 +35,30 @@ def targets():
         for key, target in figures.get()["targets"].items() if not key.startswith(Target.LAUNCH_MIX_PREFIX)
     ]
     return {"targets": shown, "max_funding_cap": MAX_FUNDING_CAP}
+
+
+@register.simple_tag
+def launch_mix():
+    """{company group: percent at the launch} as staff keep it in the targets (from the cached figures)."""
+    return charts.launch_mix(figures.get())
+
+
+@register.inclusion_tag("stats/includes/tier_mix.html")
+def tier_mix(listed_by_group):
+    """The directory's listed members by group (members' count_by_group()) beside the launch mix (one query)."""
+    launch = Target.objects.launch_mix()
+    companies = sum(listed_by_group[group] for group in Organization.COMPANY_GROUPS)
+    rows = [
+        {
+            "label": group.label,
+            "count": listed_by_group[group],
+            "percent": round(100 * listed_by_group[group] / companies) if companies else 0,
+            "launch_percent": launch[group],
+        }
+        for group in Organization.COMPANY_GROUPS
+    ]
+    return {"tier_mix": {"rows": rows, "companies": companies,
+                         "institutions": listed_by_group[Organization.Group.INSTITUTION]}}
 
 
 @register.inclusion_tag("admin/stats/overview.html", takes_context=True)

@@ -54,9 +54,10 @@ def test_tier_mix_of_listed_members_beside_the_launch_mix(client, members, make_
 @pytest.mark.parametrize("count", [3, 30])
 def test_query_count_does_not_grow_with_members(client, members, django_assert_num_queries, count):
     members(count)
-    # industries for the filter, the page count, the page, the tier mix; and, for the page cache, the next
-    # scheduled article and the next call opening or closing. From the cache: none at all.
-    with django_assert_num_queries(6):
+    # industries for the filter, the page count, the page, the tier mix, the launch mix (stats' targets); and,
+    # for the page cache, the next scheduled article and the next call opening or closing. From the cache:
+    # none at all.
+    with django_assert_num_queries(7):
         response = client.get(URL, {"page": 2 if count > 20 else 1})
     assert response.status_code == 200
     with django_assert_num_queries(0):

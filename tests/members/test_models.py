@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from members.models import Organization, StatusChange
+from members.models import Membership, Organization, StatusChange
 from tests.members.conftest import next_business_number
 
 
@@ -63,6 +63,11 @@ def test_only_approved_organisations_may_take_part(make_org):
     assert [s for s, org in orgs.items() if org.may_take_part()] == ["approved"]
 
 
+def test_the_loaded_row_and_the_query_agree_on_who_may_take_part(make_org):
+    orgs = [make_org(f"회사-{status}", status=status) for status in Organization.Status.values]
+    assert {o for o in orgs if o.may_take_part()} == set(Organization.objects.approved())
+
+
 def test_history_rows_cannot_be_changed_or_deleted(hanbit):
     entry = StatusChange.objects.get(organization=hanbit)
     entry.note = "고쳐 쓰기"
@@ -73,6 +78,20 @@ def test_history_rows_cannot_be_changed_or_deleted(hanbit):
     assert StatusChange.objects.get(pk=entry.pk).note == ""
 
 
+def test_certificate_querysets_and_the_state_of_a_row_agree(make_org):
+    import datetime
+
+    today = datetime.date(2027, 1, 1)
+    orgs = {
+        days: make_org(f"회사{days}", certificate_expires_on=today + datetime.timedelta(days=days))
+        for days in (-1, 0, Organization.EXPIRY_WARNING_DAYS, Organization.EXPIRY_WARNING_DAYS + 1)
+    }
+    rows = Organization.objects.filter(pk__in=[o.pk for o in orgs.values()])
+    for method, state in [("certificate_expired", "expired"), ("certificate_expiring", "expiring")]:
+        assert set(getattr(rows, method)(today=today)) == {o for o in orgs.values() if o.certificate_state(today) == state}
+    assert set(rows.certificate_needs_attention(today=today)) == {o for o in orgs.values() if o.certificate_state(today)}
+
+
 def test_certificate_state_warns_thirty_days_ahead(make_org):
     import datetime
 
@@ -81,3 +100,48 @@ def test_certificate_state_warns_thirty_days_ahead(make_org):
     for days, state in [(-1, "expired"), (0, "expiring"), (30, "expiring"), (31, "")]:
         org.certificate_expires_on = today + datetime.timedelta(days=days)
         assert org.certificate_state(today) == state
+
+
+# --- the four groups (companies by tier, then institutions) ---------------------------------------------
+
+
+def test_an_organisations_group_is_its_tier_or_institution(make_org):
+    assert make_org("대형", tier="large").group == Organization.Group.LARGE
+    assert make_org("중소", tier="sme").group == Organization.Group.SME
+    institute = make_org("연구원", kind="institution")
+    assert institute.group == Organization.Group.INSTITUTION
+    with translation.override("en"):
+        assert institute.group_label == "Institution" and institute.size_label == "Research institute"
+
+
+def test_counting_by_group_in_the_database_agrees_with_each_rows_group(make_org):
+    orgs = [make_org("대형", tier="large"), make_org("중소1"), make_org("중소2"), make_org("연구원", kind="institution")]
+    counts = Organization.objects.count_by_group()
+    assert counts == {g: sum(o.group == g for o in orgs) for g in Organization.Group.values}
+    assert counts["midsize"] == 0
+
+
+# --- memberships: who manages, and the signed-in user's own --------------------------------------------
+
+
+def test_owners_and_managers_manage_and_plain_members_do_not(hanbit, alice, bob, make_user):
+    carol = make_user("carol@hanbit.example")
+    Membership.objects.create(user=carol, organization=hanbit, role=Membership.Role.MANAGER)
+    managing = set(Membership.objects.managing().values_list("user__email", flat=True))
+    assert managing == {alice.email, carol.email}
+    assert {m.user.email for m in Membership.objects.all() if m.can_manage} == managing
+
+
+def test_of_finds_the_users_membership_with_its_organisation_in_one_query(
+    hanbit, bob, make_user, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        membership = Membership.objects.of(bob)
+        assert membership.organization.name == "한빛정밀"
+    assert Membership.objects.of(make_user("nobody@example.com")) is None
+
+
+def test_of_an_anonymous_visitor_is_none(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert Membership.objects.of(AnonymousUser()) is None

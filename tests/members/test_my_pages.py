@@ -99,6 +99,40 @@ def test_last_owner_is_told_they_cannot_leave(as_user, alice, hanbit):
     assert Membership.objects.filter(user=alice).exists()
 
 
+# --- a wrong role on one's own organisation: 403, saying which role is needed ---------------------------
+
+
+@pytest.mark.parametrize("method, name", [("get", "my:edit"), ("post", "my:resubmit"), ("post", "my:invite")])
+def test_plain_member_is_told_that_owners_and_managers_do_this(as_user, bob, hanbit, method, name):
+    response = getattr(as_user(bob), method)(reverse(name), {"email": "x@example.com", "role": "member"})
+    assert response.status_code == 403
+    assert "Only the organisation&#x27;s owners and managers may do this." in response.content.decode()
+
+
+def test_plain_member_cannot_withdraw_an_invitation_of_their_own_organisation(as_user, alice, bob, hanbit):
+    invitation, _ = services.invitation_create(organization=hanbit, email="e@x.example", by=alice, site_url="x")
+    response = as_user(bob).post(reverse("my:invitation-revoke", args=[invitation.pk]))
+    assert response.status_code == 403 and "owners and managers" in response.content.decode()
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is None
+
+
+def test_only_owners_change_roles_or_remove_colleagues(as_user, alice, bob, hanbit, make_user):
+    carol = make_user("carol@hanbit.example")
+    Membership.objects.create(user=carol, organization=hanbit, role=Membership.Role.MANAGER)
+    client = as_user(carol)
+    role = client.post(reverse("my:person-role", args=[bob.membership.pk]), {"role": "manager"})
+    assert role.status_code == 403 and "Only owners may change roles." in role.content.decode()
+    remove = client.post(reverse("my:person-remove", args=[bob.membership.pk]))
+    assert remove.status_code == 403 and "Only owners may remove people." in remove.content.decode()
+    assert Membership.objects.get(user=bob).role == "member"
+
+
+def test_a_plain_member_may_still_remove_themself(as_user, bob, hanbit):
+    response = as_user(bob).post(reverse("my:person-remove", args=[bob.membership.pk]))
+    assert response.status_code == 302
+    assert not Membership.objects.filter(user=bob).exists()
+
+
 # --- another organisation's people get 404 -----------------------------------------------------
 
 

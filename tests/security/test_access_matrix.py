@@ -44,14 +44,16 @@ EXPECTED = {
     # --- members: the invitation link (for colleague@example.com) and the private proof of tier ----------
     "members:invitation":       ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "members:tier-proof":       ("GET", L,   404, 404, 404, 200, 200, 404, 200, 404, 404, 404, 404, 200),
-    # --- company A's people and invitations: owners act, a plain member is refused (back to /my/ with a
-    #     message, nothing changed); people without an organisation are sent to register one -------------
-    "my:invitation-revoke":     ("POST", L,  302, 404, 404, DONE, 404, 302, 302, 302, 302, 302, 302, 302),
-    "my:person-role":           ("POST", L,  302, 404, 404, DONE, 302, 302, 302, 302, 302, 302, 302, 302),
-    "my:person-remove":         ("POST", L,  302, 404, 404, DONE, 302, 302, 302, 302, 302, 302, 302, 302),
-    # --- company A's proposal: the consortium reads, the lead's owner and managers write; staff use the
-    #     admin, and only staff allowed to view proposals may download its documents ------------------------
-    "my-proposals:create":      ("GET", L,   404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404),
+    # --- company A's people and invitations: owners act; another company's people get 404, a plain member
+    #     of company A 403 with the role needed (members.access); people without an organisation are sent
+    #     to register one --------------------------------------------------------------------------------
+    "my:invitation-revoke":     ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
+    "my:person-role":           ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
+    "my:person-remove":         ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
+    # --- company A's proposal: the consortium reads, the lead's owner and managers write (403 with the role
+    #     needed for the others who see it); staff use the admin, and only staff allowed to view proposals
+    #     may download its documents ---------------------------------------------------------------------
+    "my-proposals:create":      ("GET", L,   404, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:detail":      ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:edit":        ("GET", L,   404, 404, 403, 200, 403, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:submit":      ("POST", L,  404, 404, 403, DONE, 403, 404, 404, 404, 404, 404, 404, 404),

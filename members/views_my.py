@@ -1,0 +1,164 @@
+"""The organisation's own pages under /my/: its status, details, people and invitations.
+
+Every view gets the signed-in user's membership from `membership_required`, and refuses by the policy in
+members.access: another organisation's object is a 404, a role too low for the action a 403 that says so.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members import services
+from members.access import membership_required, own_or_404, require_manager, require_owner
+from members.forms import InvitationForm, OrganizationForm, RoleForm
+from members.models import Invitation, Membership, Organization
+
+NEXT_STEPS = {
+    Organization.Status.PENDING: _("The alliance secretariat reviews your registration. You will get an email "
+                                   "when they decide; until then you can still correct your details."),
+    Organization.Status.CHANGES_REQUESTED: _("The secretariat asked for changes (see their note). Edit your "
+                                             "details, then send them again for review."),
+    Organization.Status.APPROVED: _("Your organisation is a member of the alliance and may take part in "
+                                    "lead projects."),
+    Organization.Status.REJECTED: _("The registration was not accepted. Contact the secretariat if you have "
+                                    "questions."),
+    Organization.Status.SUSPENDED: _("The membership is suspended: your organisation cannot take part in lead "
+                                     "projects until the secretariat reinstates it."),
+}
+
+
+@membership_required
+def dashboard(request, membership):
+    organization = membership.organization
+    people = organization.memberships.select_related("user").order_by("joined_at", "pk")
+    # The page shows neither who sent an invitation nor who changed the status: no joins to their users.
+    invitations = organization.invitations.open() if membership.can_manage else []
+    history = list(organization.status_changes.order_by("-at", "-pk"))
+    staff_note = next(
+        (c.note for c in history if c.to_status == Organization.Status.CHANGES_REQUESTED), ""
+    ) if organization.status == Organization.Status.CHANGES_REQUESTED else ""
+    return render(request, "members/my_dashboard.html", {
+        "membership": membership,
+        "organization": organization,
+        "people": people,
+        "invitations": invitations,
+        "history": history,
+        "staff_note": staff_note,
+        "next_step": NEXT_STEPS.get(organization.status, ""),
+        "invite_form": InvitationForm(),
+        "role_choices": Membership.Role.choices,
+    })
+
+
+@membership_required
+@require_http_methods(["GET", "POST"])
+def edit(request, membership):
+    require_manager(membership)
+    organization = membership.organization
+    if not organization.is_editable_by_applicant:
+        messages.error(request, _("The details can be edited only while the application is open."))
+        return redirect("my:dashboard")
+    form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(organization=form.instance, by=request.user)
+        except services.MembershipError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your details were saved."))
+            return redirect("my:dashboard")
+    return render(request, "members/organization_edit.html", {"form": form, "organization": organization})
+
+
+@require_POST
+@membership_required
+def resubmit(request, membership):
+    require_manager(membership)
+    try:
+        services.organization_resubmit(organization=membership.organization, by=request.user)
+    except services.MembershipError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Sent again for review."))
+    return redirect("my:dashboard")
+
+
+@require_POST
+@membership_required
+def invite(request, membership):
+    require_manager(membership)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_create(
+                organization=membership.organization, email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"], by=request.user, site_url=request.build_absolute_uri("/"),
+            )
+        except services.MembershipError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    else:
+        messages.error(request, _("Enter a valid email address."))
+    return redirect("my:dashboard")
+
+
+@require_POST
+@membership_required
+def invitation_revoke(request, membership, pk):
+    require_manager(membership)
+    invitation = own_or_404(Invitation.objects.all(), membership, pk=pk)
+    services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, _("The invitation was withdrawn."))
+    return redirect("my:dashboard")
+
+
+def _person(membership, pk):
+    """A person of the user's own organisation; 404 for anyone else's."""
+    return own_or_404(Membership.objects.select_related("user"), membership, pk=pk)
+
+
+@require_POST
+@membership_required
+def person_role(request, membership, pk):
+    person = _person(membership, pk)
+    require_owner(membership, _("Only owners may change roles."))
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return redirect("my:dashboard")
+    try:
+        services.membership_change_role(membership=person, role=form.cleaned_data["role"], by=request.user)
+    except services.MembershipError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The role of %(email)s was changed.") % {"email": person.user.email})
+    return redirect("my:dashboard")
+
+
+@require_POST
+@membership_required
+def person_remove(request, membership, pk):
+    person = _person(membership, pk)
+    if person.pk != membership.pk:  # anyone may leave; removing someone else is for owners
+        require_owner(membership, _("Only owners may remove people."))
+    try:
+        services.membership_remove(membership=person, by=request.user)
+    except services.MembershipError as error:
+        messages.error(request, error.messages[0])
+        return redirect("my:dashboard")
+    messages.success(request, _("%(email)s was removed from the organisation.") % {"email": person.user.email})
+    return redirect("my:dashboard")
+
+
+@require_POST
+@membership_required
+def leave(request, membership):
+    try:
+        services.membership_leave(membership=membership)
+    except services.MembershipError as error:
+        messages.error(request, error.messages[0])
+        return redirect("my:dashboard")
+    messages.success(request, _("You left %(name)s.") % {"name": membership.organization.name})
+    return redirect("home")
