@@ -22,6 +22,8 @@ urlpatterns = [
     path("stats/", include("stats.urls")),
     path("members/", include("members.urls")),
     path("projects/", include("projects.urls")),
-    path("my/proposals/", include("projects.urls_my")),
+    # Two apps' company pages share /my/. No pattern of members' starts with "proposals/", so neither include
+    # shadows the other and their order does not matter (tests/portal/test_urls.py resolves both orders).
     path("my/", include("members.urls_my")),
+    path("my/proposals/", include("projects.urls_my")),
 ]

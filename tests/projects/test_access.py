@@ -113,3 +113,27 @@ def test_the_decision_shows_average_scores_and_comments_without_names(client, pr
     page = client.get(url_for("detail", proposal)).text
     assert "확산 계획이 구체적입니다." in page and "4.0" in page and "선정을 축하합니다." in page
     assert reviewer.email not in page and decider.email not in page
+
+
+def test_the_lead_managers_are_the_ones_who_manage_a_proposal(proposal, owner, manager, lead_member, partner_person):
+    from members.models import Membership
+
+    managing = {m.user for m in proposal.manager_memberships()}
+    assert managing == {owner, manager}
+    everyone = (owner, manager, lead_member, partner_person)
+    assert {u for u in everyone if proposal.is_managed_by(Membership.objects.of(u))} == managing
+
+
+def test_people_who_see_a_proposal_but_may_not_change_it_are_told_who_may(client, proposal, partner_person):
+    client.force_login(partner_person)
+    response = client.get(url_for("edit", proposal))
+    assert response.status_code == 403
+    assert "Only the owners and managers of the lead organisation may change this proposal." in (
+        response.content.decode()
+    )
+
+
+def test_a_plain_member_of_the_lead_cannot_start_a_proposal(client, call, lead_member):
+    client.force_login(lead_member)
+    response = client.get(reverse("my-proposals:create", args=[call.pk]))
+    assert response.status_code == 403 and "owners and managers" in response.content.decode()

@@ -269,3 +269,17 @@ def test_new_calls_get_the_five_standard_criteria():
 
 def test_status_defaults_to_draft():
     assert f.proposal(f.call(), f.organization()).status == Proposal.Status.DRAFT
+
+
+def test_the_consortium_mix_uses_the_members_groups_in_their_order(lead_org, partner_org):
+    from members.models import Organization
+    from projects import rules
+    from tests.projects import factories as f
+
+    institute = f.organization("연구원", kind=Organization.Kind.INSTITUTION)
+    lines = [rules.Line(org, "research_partner", gov, 0, 0) for org, gov in
+             ((institute, 100), (partner_org, 100), (lead_org, 200))]
+    mix = rules.tier_mix(lines)
+    assert [row["key"] for row in mix] == ["large", "sme", "institution"]
+    assert [row["label"] for row in mix] == [str(Organization.Group(row["key"]).label) for row in mix]
+    assert [row["share"] for row in mix] == [50, 25, 25]

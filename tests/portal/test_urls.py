@@ -1,0 +1,63 @@
+"""The root URLconf: /my/ holds two apps' company pages, in either order; refusals render the 403 page."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import override_settings
+from django.urls import include, path, resolve, reverse
+
+from members import urls_my as members_my
+from portal.access import Refused
+from projects import urls_my as projects_my
+
+# The same two includes as the root URLconf, in the other order.
+urlpatterns = [
+    path("my/proposals/", include("projects.urls_my")),
+    path("my/", include("members.urls_my")),
+]
+
+
+def company_pages():
+    for module in (members_my, projects_my):
+        for pattern in module.urlpatterns:
+            kwargs = dict.fromkeys(pattern.pattern.converters, 1)
+            yield f"{module.app_name}:{pattern.name}", kwargs, pattern.callback
+
+
+def test_the_my_includes_do_not_shadow_each_other_in_either_order():
+    for name, kwargs, view in company_pages():
+        url = reverse(name, kwargs=kwargs)
+        assert resolve(url).func == view, name
+        with override_settings(ROOT_URLCONF=__name__):  # the setting's change clears the URL caches
+            assert resolve(url).func == view, f"{name} in the other order"
+
+
+def refusing_view(exception):
+    def view(request):
+        raise exception
+
+    return view
+
+
+@pytest.mark.parametrize(
+    "exception, shown, hidden",
+    [
+        (Refused("Only the organisation's owners may do this."), "owners may do this", "You do not have permission"),
+        (PermissionDenied("internal detail"), "You do not have permission", "internal detail"),
+    ],
+)
+def test_the_403_page_shows_a_refusals_message_and_no_other(client, settings, exception, shown, hidden):
+    import sys
+    import types
+
+    module = types.ModuleType("refusing_urls")
+    module.urlpatterns = [path("refuse/", refusing_view(exception)), path("", include("portal.urls"))]
+    module.handler403 = "portal.views.permission_denied"
+    sys.modules["refusing_urls"] = module
+    settings.ROOT_URLCONF = "refusing_urls"
+    try:
+        response = client.get("/refuse/", HTTP_ACCEPT_LANGUAGE="en")
+    finally:
+        del sys.modules["refusing_urls"]
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 403
+    assert shown in page and hidden not in page
