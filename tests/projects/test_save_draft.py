@@ -102,3 +102,42 @@ def test_a_row_of_another_proposal_cannot_be_named(proposal, owner, call, other_
         services.proposal_save_draft(proposal=proposal, data=data(call), participants=rows, kpis=[], by=owner)
     foreign.refresh_from_db()
     assert foreign.government_funding == 0
+
+
+def pdf_upload(name="새제안서.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4 new", content_type="application/pdf")
+
+
+def rows_of(proposal):
+    fields = services.PARTICIPANT_FIELDS
+    return [{"id": p.pk, **{name: getattr(p, name) for name in fields}} for p in proposal.participants.all()]
+
+
+def test_a_new_document_replaces_the_old_one_once_the_save_commits(
+    proposal, owner, django_capture_on_commit_callbacks
+):
+    old = proposal.document.name
+    storage = proposal.document.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_save_draft(proposal=proposal, data=data(proposal.call), participants=rows_of(proposal),
+                                     kpis=[], document=pdf_upload(), by=owner)
+    proposal.refresh_from_db()
+    assert proposal.document_name == "새제안서.pdf" and proposal.document.name != old
+    assert storage.exists(proposal.document.name) and not storage.exists(old)
+
+
+def test_a_refused_save_keeps_the_old_document_and_stores_no_new_file(proposal, owner, other_org):
+    pending = f.organization("대기회사", status=Organization.Status.PENDING)
+    old = proposal.document.name
+    storage = proposal.document.storage
+    before = set(storage.listdir("private/proposals")[1])
+    with pytest.raises(ValidationError):
+        services.proposal_save_draft(
+            proposal=proposal, data=data(proposal.call), kpis=[], document=pdf_upload(), by=owner,
+            participants=[*rows_of(proposal), line(pending, "research_partner", 0, 0)],
+        )
+    proposal.refresh_from_db()
+    assert proposal.document.name == old and storage.exists(old)
+    assert set(storage.listdir("private/proposals")[1]) == before
