@@ -87,28 +87,16 @@ def _lock(organization) -> Organization:
 
 
 WORKFLOW = Organization.WORKFLOW
-# The views catch this name today; the integrator replaces it with WorkflowError once they are merged.
-TransitionError = WorkflowError
-
-
-class _RefusedStep(WorkflowError, MembershipError):
-    """A refused membership step. Transitional: members/views.py still catches MembershipError around
-    organization_resubmit; once it catches WorkflowError, raise WorkflowError itself and drop this class."""
-
-
 @transaction.atomic
 def organization_transition(*, organization, name, by, note="") -> Organization:
     """Run the membership step `name` (a row of Organization.WORKFLOW) on `organization`."""
     transition = WORKFLOW[name]
     if transition.permission and not by.has_perm(transition.permission):
-        raise _RefusedStep(_("You may not decide on memberships."), code="not_allowed")
+        raise WorkflowError(_("You may not decide on memberships."), code="not_allowed")
     if not transition.permission:
         _require_manager(organization=organization, user=by)
     org = _lock(organization)
-    try:
-        WORKFLOW.check(name, current=org.status, seen=organization.status, note=note)
-    except WorkflowError as error:
-        raise _RefusedStep(error.message, code=error.code) from None
+    WORKFLOW.check(name, current=org.status, seen=organization.status, note=note)
     note = (note or "").strip()
     from_status = org.status
     org.status = transition.target

@@ -13,6 +13,7 @@ from members import services
 from members.access import membership_required, own_or_404, require_manager, require_owner
 from members.forms import InvitationForm, OrganizationForm, RoleForm
 from members.models import Invitation, Membership, Organization
+from portal.workflow import WorkflowError
 
 NEXT_STEPS = {
     Organization.Status.PENDING: _("The alliance secretariat reviews your registration. You will get an email "
@@ -77,7 +78,7 @@ def resubmit(request, membership):
     require_manager(membership)
     try:
         services.organization_resubmit(organization=membership.organization, by=request.user)
-    except services.MembershipError as error:
+    except (WorkflowError, services.MembershipError) as error:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("Sent again for review."))

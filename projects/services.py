@@ -34,8 +34,6 @@ S = Proposal.Status
 
 
 WORKFLOW = Proposal.WORKFLOW
-# The views catch this name today; the integrator replaces it with WorkflowError once they are merged.
-TransitionError = WorkflowError
 
 
 def can_manage(user, proposal):

@@ -19,6 +19,7 @@ from members.access import require_manager
 from members.models import Membership
 from portal.access import Refused, staff_may_read_private_files
 from portal.files import is_new_upload, serve_private_file
+from portal.workflow import WorkflowError
 from projects import rules, services
 from projects.forms import (
     MAX_EXTRA_ROWS,
@@ -101,7 +102,7 @@ def _edit(request, proposal):
         if form.is_valid() and participants.is_valid() and kpis.is_valid():
             try:
                 proposal = _save_draft(request, proposal, form, participants, kpis)
-            except services.TransitionError as error:
+            except WorkflowError as error:
                 messages.error(request, error.message)
                 return redirect("my-proposals:detail", pk=proposal.pk)
             except ValidationError as error:
@@ -204,7 +205,7 @@ def _submit(request, proposal):
         for message in error.messages:
             messages.error(request, message)
         return redirect("my-proposals:detail", pk=proposal.pk)
-    except services.TransitionError as error:
+    except WorkflowError as error:
         messages.error(request, error.message)
         return redirect("my-proposals:detail", pk=proposal.pk)
     messages.success(request, _("The proposal was submitted. The alliance will review it."))
@@ -225,7 +226,7 @@ def proposal_withdraw(request, pk):
     form.is_valid()
     try:
         services.proposal_withdraw(proposal=proposal, by=request.user, note=form.cleaned_data.get("note", ""))
-    except services.TransitionError as error:
+    except WorkflowError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The proposal was withdrawn."))
@@ -255,7 +256,7 @@ def annex_add(request, pk):
     if form.is_valid():
         try:
             services.annex_add(proposal=proposal, uploaded=form.cleaned_data["file"], by=request.user)
-        except services.TransitionError as error:
+        except WorkflowError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The annex was added."))
@@ -272,7 +273,7 @@ def annex_delete(request, pk, annex_pk):
     annex = get_object_or_404(Annex.objects.select_related("proposal"), proposal=proposal, pk=annex_pk)
     try:
         services.annex_delete(annex=annex, by=request.user)
-    except services.TransitionError as error:
+    except WorkflowError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The annex was removed."))

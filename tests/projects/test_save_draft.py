@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from members.models import Organization
+from portal.workflow import WorkflowError
 from projects import services
 from projects.models import AIArea, Participant, Proposal
 from tests.projects import factories as f
@@ -78,7 +79,7 @@ def test_the_service_checks_each_line_again(call, lead_org, owner):
 
 def test_a_submitted_proposal_is_no_longer_saved(proposal, owner):
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.SUBMITTED)
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(WorkflowError):
         services.proposal_save_draft(proposal=proposal, data=data(proposal.call), participants=[], kpis=[], by=owner)
 
 
