@@ -1,12 +1,12 @@
-"""Fixtures shared by the whole suite: personas and a real browser."""
+"""Fixtures shared by the whole suite: the basic personas (built by tests.personas) and a real browser."""
 
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
+
+from tests import personas
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -14,25 +14,17 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 @pytest.fixture
 def make_user(db):
     """A verified user who can sign in with email and password 'pw-for-tests-1'."""
-
-    def make(email="person@example.com", password="pw-for-tests-1", **fields):
-        user = get_user_model().objects.create_user(email=email, password=password, **fields)
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        return user
-
-    return make
+    return personas.user
 
 
 @pytest.fixture
-def staff_user(make_user):
-    return make_user("staff@example.com", is_staff=True)
+def staff_user(db):
+    return personas.staff("staff@example.com", mfa=False)
 
 
 @pytest.fixture
 def staff_with_mfa(staff_user):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(staff_user, generate_totp_secret())
+    personas.activate_totp(staff_user)
     return staff_user
 
 

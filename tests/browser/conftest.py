@@ -10,8 +10,6 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -19,8 +17,8 @@ from members.models import Membership, Organization
 from news import services as news
 from news.models import Article, Category
 from projects.models import Proposal
+from tests import personas
 from tests.browser.helpers import DESKTOP, PASSWORD, PHONE
-from tests.projects import factories as f
 
 # The browser fixture (tests/conftest.py) runs each test at desktop and phone size; these pin one.
 desktop_only = pytest.mark.parametrize("browser", [DESKTOP], indirect=True, ids=["desktop"])
@@ -28,15 +26,12 @@ phone_only = pytest.mark.parametrize("browser", [PHONE], indirect=True, ids=["ph
 
 
 @pytest.fixture
-def staff_member(make_user):
+def staff_member(db):
     """A staff member in one staff group, with an authenticator app: returns (user, TOTP secret)."""
 
     def make(email, group):
-        user = make_user(email, password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
-        secret = generate_totp_secret()
-        TOTP.activate(user, secret)
-        return user, secret
+        user = personas.staff(email, group=group, mfa=False, password=PASSWORD)
+        return user, personas.activate_totp(user)
 
     return make
 
@@ -44,18 +39,16 @@ def staff_member(make_user):
 @pytest.fixture
 def open_call(db):
     """A call that opened ten days ago and closes in twenty, capped at 100억 원, with the five criteria."""
-    return f.call(title="2026년 AI 자율제조 선도 프로젝트 공모")
+    return personas.call(title="2026년 AI 자율제조 선도 프로젝트 공모")
 
 
 @pytest.fixture
-def company_owner(make_user):
+def company_owner(db):
     """An owner of an approved mid-sized company: returns the user."""
 
     def make(email="owner@hanbit.example", name="한빛정밀"):
-        org = f.organization(name, tier=Organization.Tier.MIDSIZE)
-        user = make_user(email, password=PASSWORD)
-        Membership.objects.create(user=user, organization=org, role=Membership.Role.OWNER)
-        return user
+        org = personas.organization(name, tier=Organization.Tier.MIDSIZE)
+        return personas.member(org, Membership.Role.OWNER, email, password=PASSWORD)
 
     return make
 
@@ -79,12 +72,12 @@ def portal_world(make_user, company_owner, open_call):
 
     owner = company_owner()
     lead = owner.membership.organization
-    partner = f.organization("새봄부품", tier=Organization.Tier.SME)
-    f.organization("한국생산기술연구소", kind=Organization.Kind.INSTITUTION)
-    draft = f.ready_proposal(open_call, lead=lead, partner=partner, title="협력사 연계 AI 불량 검출 라인")
-    closed = f.call(opens=-120, closes=-60, title="2025년 선도 프로젝트 공모")
-    f.ready_proposal(closed, lead=f.organization("대한중공업", tier=Organization.Tier.LARGE), partner=partner,
-                     status=Proposal.Status.SELECTED, title="조선 용접 공정 AI 최적화")
+    partner = personas.organization("새봄부품", tier=Organization.Tier.SME)
+    personas.organization("한국생산기술연구소", kind=Organization.Kind.INSTITUTION)
+    draft = personas.ready_proposal(open_call, lead=lead, partner=partner, title="협력사 연계 AI 불량 검출 라인")
+    closed = personas.call(opens=-120, closes=-60, title="2025년 선도 프로젝트 공모")
+    personas.ready_proposal(closed, lead=personas.organization("대한중공업", tier=Organization.Tier.LARGE),
+                            partner=partner, status=Proposal.Status.SELECTED, title="조선 용접 공정 AI 최적화")
     newcomer = make_user("newcomer@example.com", password=PASSWORD)
     return SimpleNamespace(
         articles=articles, call=open_call, closed_call=closed, owner=owner, proposal=draft, newcomer=newcomer,

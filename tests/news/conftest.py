@@ -4,23 +4,18 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from news.models import Article, Category, Status
 from news.services import article_save
+from tests import personas
 
 
 @pytest.fixture
-def editor(make_user):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    user = make_user("editor@example.com", is_staff=True)
-    user.groups.add(Group.objects.get(name="News editors"))
-    TOTP.activate(user, generate_totp_secret())
-    return user
+def editor(db):
+    return personas.staff("editor@example.com", group=personas.NEWS_EDITORS)
 
 
 @pytest.fixture

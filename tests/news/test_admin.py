@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from news import services
 from news.models import Article, Status
+from tests import personas
 
 from .test_importer import ATOM_FEED
 
@@ -24,15 +25,10 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
-def writer(make_user):
+def writer(db):
     """Staff who may write articles but not publish them."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    user = make_user("writer@example.com", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="news", codename__in=["add_article", "change_article", "view_article"]))
-    TOTP.activate(user, generate_totp_secret())
-    return user
+    return personas.staff("writer@example.com", permissions=[
+        ("news", "add_article"), ("news", "change_article"), ("news", "view_article")])
 
 
 def test_the_news_editors_group_can_write_and_publish(db):

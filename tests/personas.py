@@ -1,0 +1,225 @@
+"""The suite's people and their organisations, built in code: the one place that makes these rows.
+
+Every folder's fixtures (alice, owner, reviewer, world, ...) are thin names over these builders.
+Organisations go through `full_clean()`, so a test never meets a row the portal would refuse
+(an SME without its certificate, a number with a wrong check digit). Plain functions rather than
+factory-boy: each builder is a few lines over the models, and one way of building is easier to
+keep honest than two.
+"""
+
+import datetime
+import itertools
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from members import business_numbers
+from members.models import Industry, Membership, Organization, StatusChange
+from projects.models import KPI, AIArea, Call, Participant, Proposal
+
+PASSWORD = "pw-for-tests-1"
+PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# The staff groups the data migrations create, each with its own rights.
+MEMBERSHIP_REVIEWERS = "Membership reviewers"
+MEMBERSHIP_READERS = "Membership readers"
+PROJECT_REVIEWERS = "Project reviewers"
+PROJECT_DECIDERS = "Project deciders"
+NEWS_EDITORS = "News editors"
+STAFF_GROUPS = (MEMBERSHIP_REVIEWERS, MEMBERSHIP_READERS, PROJECT_REVIEWERS, PROJECT_DECIDERS, NEWS_EDITORS)
+
+# One counter for the whole run: numbers and addresses stay unique even across module-scoped data.
+_serial = itertools.count(100_000_001)
+
+Tier = Organization.Tier
+Kind = Organization.Kind
+Status = Organization.Status
+
+
+def serial() -> int:
+    return next(_serial)
+
+
+def business_number() -> str:
+    """A fresh, valid 사업자등록번호 (the check digit comes from members.business_numbers)."""
+    return business_numbers.make(serial())
+
+
+def pdf(name="확인서.pdf", content=PDF_BYTES):
+    """A small PDF as a browser uploads it."""
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+def user(email=None, *, password=PASSWORD, **fields):
+    """A person whose email is verified, who signs in with `password`."""
+    email = email or f"person{serial()}@example.com"
+    person = get_user_model().objects.create_user(email=email, password=password, **fields)
+    EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    return person
+
+
+def activate_totp(person) -> str:
+    """Give `person` an authenticator app; returns its secret (a browser test types codes from it)."""
+    secret = generate_totp_secret()
+    TOTP.activate(person, secret)
+    return secret
+
+
+def staff(email=None, *, group=None, mfa=True, permissions=(), **fields):
+    """Ministry staff, in `group` if given, with an authenticator unless `mfa=False`.
+
+    `permissions` are (app_label, codename) pairs given to the person directly, for staff
+    whose rights no group describes.
+    """
+    person = user(email or f"staff{serial()}@ministry.example", is_staff=True, **fields)
+    if group:
+        person.groups.add(Group.objects.get(name=group))
+    if permissions:
+        from django.contrib.auth.models import Permission
+
+        for app_label, codename in permissions:
+            person.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    if mfa:
+        activate_totp(person)
+    return person
+
+
+# --- organisations ------------------------------------------------------------------------------
+
+
+def industry(code="machinery"):
+    return Industry.objects.get(code=code)
+
+
+# The history an organisation in each status has been through, after "" -> pending.
+_PATH = {
+    Status.PENDING: [],
+    Status.APPROVED: [Status.APPROVED],
+    Status.CHANGES_REQUESTED: [Status.CHANGES_REQUESTED],
+    Status.REJECTED: [Status.REJECTED],
+    Status.SUSPENDED: [Status.APPROVED, Status.SUSPENDED],
+}
+
+
+def organization(name=None, *, kind=Kind.COMPANY, tier=Tier.SME, status=Status.APPROVED, owner=None,
+                 industry=None, certificate=None, **fields):
+    """An organisation as registration and review leave it: checked by `full_clean()`, with its history.
+
+    SMEs and mid-sized firms carry their certificate (file, number, validity) unless `fields`
+    say otherwise; others may too, with `certificate=True`. Institutions have no tier and are
+    research institutes unless told.
+    `owner`, if given, becomes its owner. Extra `fields` override any value.
+    """
+    n = serial()
+    company = kind == Kind.COMPANY
+    values = {
+        "kind": kind,
+        "name": name or f"회사{n}",
+        "business_number": business_numbers.make(n),
+        "representative": "김대표",
+        "tier": tier if company else "",
+        "institution_type": "" if company else Organization.InstitutionType.RESEARCH,
+        "industry": industry or Industry.objects.get(code="machinery"),
+        "address": "경기도 안산시 단원구 1",
+        "employees": 40,
+        "status": status,
+    }
+    needs_proof = company and tier in Organization.TIERS_NEEDING_PROOF if certificate is None else certificate
+    if needs_proof:
+        values.update(certificate_number="0001-2026-01", certificate_expires_on=datetime.date(2030, 3, 31))
+    values.update(fields)
+    org = Organization(**values)
+    if needs_proof and "tier_proof" not in fields:
+        org.tier_proof.save("확인서.pdf", ContentFile(PDF_BYTES), save=False)
+        org.tier_proof_name = "확인서.pdf"
+    org.full_clean()
+    org.save()
+    if owner is not None:
+        Membership.objects.create(user=owner, organization=org, role=Membership.Role.OWNER)
+    StatusChange.objects.create(organization=org, by=owner, from_status="", to_status=Status.PENDING)
+    previous = Status.PENDING
+    for step in _PATH.get(status, []):
+        StatusChange.objects.create(organization=org, by=None, from_status=previous, to_status=step)
+        previous = step
+    return org
+
+
+def member(org, role=Membership.Role.MEMBER, email=None, **fields):
+    """A new person with `role` in `org`."""
+    person = user(email or f"{role}-{org.pk}-{serial()}@example.com", **fields)
+    Membership.objects.create(user=person, organization=org, role=role)
+    return person
+
+
+def join(person, org, role=Membership.Role.MEMBER):
+    """An existing person joins `org` (a staff member who also works at a company, say)."""
+    return Membership.objects.create(user=person, organization=org, role=role)
+
+
+# --- calls and proposals ------------------------------------------------------------------------
+
+
+def call(*, opens=-10, closes=20, **fields):
+    """A call that opened `opens` days ago and closes in `closes` days, with the default criteria."""
+    now = timezone.now()
+    fields.setdefault("title", "2026년 AI 자율제조 선도 프로젝트")
+    obj = Call(
+        opens_at=now + datetime.timedelta(days=opens), closes_at=now + datetime.timedelta(days=closes), **fields
+    )
+    # The check constraints are left to the database, which still refuses: its refusal is tested.
+    obj.full_clean(validate_constraints=False)
+    obj.save()
+    obj.add_default_criteria()
+    return obj
+
+
+def proposal(call_obj, lead, *, status=Proposal.Status.DRAFT, title="AI 불량 검출 라인", **fields):
+    """A proposal of `lead` under `call_obj`, starting a month after the call opens, about two years long."""
+    start = timezone.localdate(call_obj.opens_at) + datetime.timedelta(days=30)
+    obj = Proposal(
+        call=call_obj, lead=lead, title=title, summary="요약", problem="문제와 목표",
+        industry=fields.pop("industry", None) or industry("semiconductors"),
+        starts_on=fields.pop("starts_on", start), ends_on=fields.pop("ends_on", start + datetime.timedelta(days=700)),
+        status=status, **fields,
+    )
+    obj.full_clean()
+    obj.save()
+    obj.ai_areas.set(AIArea.objects.filter(code="defect-detection"))
+    return obj
+
+
+def participant(prop, org, role=Participant.Role.RESEARCH_PARTNER, gov=0, cash=0, kind=0):
+    """One budget line. Not cleaned: tests build lines that break the funding rules on purpose."""
+    return Participant.objects.create(
+        proposal=prop, organization=org, role=role, government_funding=gov, private_cash=cash, private_in_kind=kind
+    )
+
+
+def ready_proposal(call_obj=None, *, lead=None, partner=None, status=Proposal.Status.DRAFT, gov=3_000_000_000,
+                   title="AI 불량 검출 라인"):
+    """A proposal that passes every submission rule: large lead, SME demand company, document, KPI.
+
+    The lead (large, ≤ 50 %) gets `gov` and the same again in private money (20 % cash);
+    the SME gets one and a half times as much (≥ 50 % to SMEs) with 75 % cover.
+    """
+    call_obj = call_obj or call()
+    lead = lead or organization("대형제조", tier=Tier.LARGE)
+    sme = partner or organization("중소부품", tier=Tier.SME)
+    prop = proposal(call_obj, lead, status=status, title=title)
+    participant(prop, lead, Participant.Role.LEAD, gov=gov, cash=gov // 5, kind=gov - gov // 5)
+    sme_gov = gov * 3 // 2
+    participant(prop, sme, Participant.Role.DEMAND_COMPANY, gov=sme_gov, cash=sme_gov // 3, kind=0)
+    KPI.objects.create(proposal=prop, indicator="생산성", baseline=100, target=120, unit="%")
+    prop.document.save("proposal.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    prop.document_name = "proposal.pdf"
+    prop.recompute_totals()
+    prop.save()
+    return prop
