@@ -1,10 +1,14 @@
 """Fixtures for the access-and-attack suite: the world, a client per persona, database snapshots."""
 
+import copy
 import hashlib
+import shutil
 
 import pytest
 from django.apps import apps
-from django.test import Client
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
 
 from tests.security.world import build_world
 
@@ -12,9 +16,50 @@ from tests.security.world import build_world
 NOT_STATE = {"sessions.session"}
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per test module inside a transaction that is rolled back when the module ends.
+
+    Each test's `db` runs in a savepoint of that transaction, so whatever a test writes is gone
+    before the next one starts. The world's files are written to a folder of the module's and
+    copied into each test's own media folder by `world`.
+    """
+    media = tmp_path_factory.mktemp("security-world") / "media"
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media, STORAGES=_storages_at(media)):
+                built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built, media
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def _storages_at(media):
+    return {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": media, "base_url": None}},
+    }
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(request, db, _media_root, _module_world):
+    """This test's own copy of the module's world: rows by savepoint, objects and files by copy."""
+    if request.node.get_closest_marker("django_db") and request.node.get_closest_marker("django_db").kwargs.get(
+        "transaction"
+    ):
+        raise RuntimeError("the security world lives in a transaction: a transactional test cannot use it")
+    built, media = _module_world
+    if media.exists():
+        shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return copy.deepcopy(built)
 
 
 @pytest.fixture

@@ -7,28 +7,21 @@ proposal. Every staff persona has an authenticator (TOTP), except `staff_no_mfa`
 
 import datetime
 import io
-import itertools
 from types import SimpleNamespace
 
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from members import business_numbers
-from members.models import Industry, Membership, Organization, StatusChange
-
-PASSWORD = "pw-for-tests-1"
-PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-_numbers = itertools.count(300_000_001)
+from members.models import Membership, Organization
+from tests import personas
+from tests.personas import PASSWORD, PDF_BYTES  # noqa: F401  (imported by the tests)
 
 STAFF_GROUPS = {
-    "membership_reviewer": "Membership reviewers",
-    "project_reviewer": "Project reviewers",
-    "project_decider": "Project deciders",
-    "news_editor": "News editors",
+    "membership_reviewer": personas.MEMBERSHIP_REVIEWERS,
+    "project_reviewer": personas.PROJECT_REVIEWERS,
+    "project_decider": personas.PROJECT_DECIDERS,
+    "news_editor": personas.NEWS_EDITORS,
     "plain_staff": None,
 }
 
@@ -47,42 +40,14 @@ PERSONAS = (
 
 
 def user(email, *, staff=False, superuser=False, group=None, mfa=False):
-    person = get_user_model().objects.create_user(
-        email=email, password=PASSWORD, is_staff=staff or superuser, is_superuser=superuser
-    )
-    EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
-    if group:
-        person.groups.add(Group.objects.get(name=group))
-    if mfa:
-        TOTP.activate(person, generate_totp_secret())
-    return person
+    if staff or superuser:
+        return personas.staff(email, group=group, mfa=mfa, is_superuser=superuser)
+    return personas.user(email)
 
 
 def organization(name, *, owner, tier=Organization.Tier.SME, status=Organization.Status.APPROVED):
-    org = Organization(
-        kind=Organization.Kind.COMPANY,
-        name=name,
-        business_number=business_numbers.make(next(_numbers)),
-        representative="김대표",
-        tier=tier,
-        industry=Industry.objects.order_by("pk").first(),
-        address="경기도 안산시 단원구 1",
-        employees=40,
-        status=status,
-        certificate_number="0001-2026-01",
-        certificate_expires_on=datetime.date(2030, 3, 31),
-    )
-    org.tier_proof.save("확인서.pdf", ContentFile(PDF_BYTES), save=False)
-    org.tier_proof_name = "확인서.pdf"
-    org.full_clean()
-    org.save()
-    Membership.objects.create(user=owner, organization=org, role=Membership.Role.OWNER)
-    StatusChange.objects.create(organization=org, by=owner, from_status="", to_status=Organization.Status.PENDING)
-    if status == Organization.Status.APPROVED:
-        StatusChange.objects.create(
-            organization=org, by=None, from_status=Organization.Status.PENDING, to_status=status
-        )
-    return org
+    # Every company here holds a certificate, so each one's private download has a file behind it.
+    return personas.organization(name, owner=owner, tier=tier, status=status, certificate=True)
 
 
 def png_bytes(size=(400, 300)):
@@ -189,14 +154,13 @@ def build_world() -> World:
 def _projects(w):
     """A call open now, and company A's draft proposal with company C as demand company."""
     from projects.models import KPI, Annex, Participant, Review
-    from tests.projects import factories
 
-    w.call = factories.call()
-    w.proposal = factories.proposal(w.call, w.org_a, title="AI 불량 검출 라인")
+    w.call = personas.call()
+    w.proposal = personas.proposal(w.call, w.org_a, title="AI 불량 검출 라인")
     w.proposal.created_by = w.owner
-    factories.participant(w.proposal, w.org_a, Participant.Role.LEAD, gov=1_000_000_000, cash=200_000_000,
+    personas.participant(w.proposal, w.org_a, Participant.Role.LEAD, gov=1_000_000_000, cash=200_000_000,
                           kind=800_000_000)
-    factories.participant(w.proposal, w.org_c, Participant.Role.DEMAND_COMPANY, gov=1_500_000_000,
+    personas.participant(w.proposal, w.org_c, Participant.Role.DEMAND_COMPANY, gov=1_500_000_000,
                           cash=500_000_000)
     KPI.objects.create(proposal=w.proposal, indicator="생산성", baseline=100, target=120, unit="%")
     w.proposal.document.save("사업계획서.pdf", ContentFile(PDF_BYTES), save=False)
@@ -207,5 +171,5 @@ def _projects(w):
     w.annex.file.save("부록.pdf", ContentFile(PDF_BYTES), save=False)
     w.annex.save()
     # Company B's own proposal, under the same call: nobody from A or C may reach it.
-    w.other_proposal = factories.proposal(w.call, w.org_b, title="다른 회사의 제안")
+    w.other_proposal = personas.proposal(w.call, w.org_b, title="다른 회사의 제안")
     w.review = Review.objects.create(proposal=w.proposal, reviewer=w.project_reviewer, comment="검토 의견")
