@@ -142,7 +142,7 @@ def test_cash_minimum_boundary_per_tier(tier, minimum):
 
 def test_institutions_have_no_cash_minimum():
     prop = f.proposal(f.call(), f.organization())
-    line(prop, org_of(INSTITUTION), 0, 0, 1_000_000).full_clean()
+    assert line(prop, org_of(INSTITUTION), 0, 0, 1_000_000).full_clean() is None  # raises when refused
 
 
 # --- consortium-wide rules ----------------------------------------------------------------------

@@ -179,6 +179,8 @@ def test_a_reviewer_from_an_unrelated_organisation_may_score(proposal, owner, re
     Membership.objects.create(user=reviewer, organization=other_org)
     services.proposal_submit(proposal=proposal, by=owner)
     services.review_save(proposal=proposal, reviewer=reviewer, scores=scores_for(proposal))
+    review = proposal.reviews.get(reviewer=reviewer)
+    assert sorted(review.scores.values_list("score", flat=True)) == [4] * proposal.call.criteria.count()
 
 
 def test_a_reviewer_may_recuse_with_a_reason_and_then_cannot_score(proposal, owner, reviewer):
