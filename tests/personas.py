@@ -74,14 +74,17 @@ def activate_totp(person) -> str:
 
 
 def staff(email=None, *, group=None, mfa=True, permissions=(), **fields):
-    """Ministry staff, in `group` if given, with an authenticator unless `mfa=False`.
+    """Ministry staff, in `group` (a name, or several) if given, with an authenticator unless `mfa=False`.
 
     `permissions` are (app_label, codename) pairs given to the person directly, for staff
     whose rights no group describes.
     """
     person = user(email or f"staff{serial()}@ministry.example", is_staff=True, **fields)
     if group:
-        person.groups.add(Group.objects.get(name=group))
+        names = [group] if isinstance(group, str) else list(group)
+        groups = list(Group.objects.filter(name__in=names))
+        assert len(groups) == len(names), f"no such staff group among {names}"
+        person.groups.add(*groups)
     if permissions:
         from django.contrib.auth.models import Permission
 

@@ -7,14 +7,13 @@ import io
 from decimal import Decimal
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Organization
 from portal.csv import cell
 from projects.models import Proposal
+from tests import personas
 from tests.projects import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +31,10 @@ def rows_of(response):
 
 
 @pytest.fixture
-def staff(client, make_user):
+def staff(client):
     """Ministry staff who may read memberships and proposals, signed in with MFA."""
-    user = make_user("reader@ministry.example", is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=["Membership readers", "Project reviewers"]))
-    TOTP.activate(user, generate_totp_secret())
-    client.force_login(user)
+    client.force_login(personas.staff(
+        "reader@ministry.example", group=[personas.MEMBERSHIP_READERS, personas.PROJECT_REVIEWERS]))
     return client
 
 
