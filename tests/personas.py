@@ -149,11 +149,10 @@ def organization(name=None, *, kind=Kind.COMPANY, tier=Tier.SME, status=Status.A
     org.save()
     if owner is not None:
         Membership.objects.create(user=owner, organization=org, role=Membership.Role.OWNER)
-    StatusChange.objects.create(organization=org, by=owner, from_status="", to_status=Status.PENDING)
-    previous = Status.PENDING
+    history = [StatusChange(organization=org, by=owner, from_status="", to_status=Status.PENDING)]
     for step in _PATH.get(status, []):
-        StatusChange.objects.create(organization=org, by=None, from_status=previous, to_status=step)
-        previous = step
+        history.append(StatusChange(organization=org, by=None, from_status=history[-1].to_status, to_status=step))
+    StatusChange.objects.bulk_create(history)  # new rows only: the history's append-only rule holds
     return org
 
 
