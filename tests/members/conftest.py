@@ -23,13 +23,18 @@ def industry(db):
 
 @pytest.fixture
 def make_org(db, industry):
-    """An organisation as registration leaves it (pending unless told), with an owner if given."""
+    """An organisation as registration leaves it (pending unless told), with an owner if given.
+
+    Its history holds the registration only, whatever `status` says: the members tests count
+    the rows their own steps add.
+    """
 
     def make(name="한빛정밀", *, owner=None, status=Organization.Status.PENDING, kind="company", tier="sme", **fields):
         if kind == "company" and tier in Organization.TIERS_NEEDING_PROOF:
             fields.setdefault("certificate_expires_on", datetime.date(2027, 3, 31))
         fields.setdefault("industry", industry)
-        return personas.organization(name, owner=owner, status=status, kind=kind, tier=tier, **fields)
+        return personas.organization(name, owner=owner, status=status, kind=kind, tier=tier, full_history=False,
+                                     **fields)
 
     return make
 
