@@ -5,7 +5,7 @@ import socket
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -227,12 +227,8 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_before_connecting(
     assert not Article.objects.exists()
 
 
-def test_import_needs_the_add_permission(client, make_user):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    viewer = make_user("viewer@example.com", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
-    TOTP.activate(viewer, generate_totp_secret())
+def test_import_needs_the_add_permission(client, db):
+    viewer = personas.staff("viewer@example.com", permissions=[("news", "view_article")])
     client.force_login(viewer)
     assert client.get(reverse("admin:news_article_import")).status_code == 403
     assert reverse("admin:news_article_import") not in client.get(CHANGELIST).content.decode()
