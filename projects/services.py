@@ -164,7 +164,7 @@ def proposal_save_draft(*, proposal=None, call=None, lead=None, data, participan
             status = Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
             if status not in Proposal.EDITABLE:
                 raise WorkflowError(_("This proposal can no longer be edited."), code="not_editable")
-        if not Membership.objects.managing().filter(user=by, organization_id=proposal.lead_id).exists():
+        if not can_manage(by, proposal):
             raise PermissionDenied
         for name in PROPOSAL_FIELDS:
             setattr(proposal, name, data[name])
