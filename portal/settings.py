@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "news",
     "stats",
@@ -118,6 +120,12 @@ elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
+
+# Background tasks: Django's Tasks API (django-tasks, the backport of Django 6's framework) on its
+# database backend, so a task is a row written in the same transaction as the change that causes it,
+# and workers on any machine share one queue (`manage.py db_worker`). Another backend (Celery, RQ)
+# can replace it here without touching the code that enqueues.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Sessions live in the database: app servers keep no state of their own.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
