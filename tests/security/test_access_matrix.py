@@ -116,13 +116,21 @@ EXPECTED = {
                       "socialaccount_socialaccount", "mfa_authenticator", "members_user", "stats_target")
         for view in ("change", "history", "delete")
     },
+    # Background task results (django-tasks-db): superusers read them; nobody edits or deletes a record.
+    "admin:django_tasks_database_dbtaskresult_change":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    "admin:django_tasks_database_dbtaskresult_history":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    "admin:django_tasks_database_dbtaskresult_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
     # admin/<app>/<model>/<id>/ redirects to .../change/ for anyone the admin lets in.
     **{
         f"admin/{model}/<path:object_id>/": ("GET", *NOT_ADMIN, 302, 302, 302, 302, 302, 302)
         for model in ("auth/group", "account/emailaddress", "socialaccount/socialapp", "socialaccount/socialtoken",
                       "socialaccount/socialaccount", "mfa/authenticator", "news/article", "members/user",
                       "members/industry", "members/organization", "projects/call", "projects/aiarea",
-                      "projects/proposal", "stats/target")
+                      "projects/proposal", "stats/target",
+                      "django_tasks_database/dbtaskresult")
     },
 }
 

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_tasks import task
 
 from members.models import Membership, Organization
 from tests import personas
@@ -78,6 +79,11 @@ class World(SimpleNamespace):
         return {"content_type_id": ContentType.objects.get_for_model(self.article).pk, "object_id": self.article.pk}
 
 
+@task
+def queued_for_the_world():
+    """Does nothing: it stands for any queued background task."""
+
+
 def build_world() -> World:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
@@ -138,6 +144,8 @@ def build_world() -> World:
     SocialToken.objects.create(app=app, account=account, token="token")
 
     _projects(w)
+    # A background task waiting in the queue, so that the admin's task pages have an object.
+    queued_for_the_world.enqueue()
 
     w.admin_objects = {
         "members.organization": w.org_a,
