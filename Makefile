@@ -6,13 +6,14 @@ HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check-deploy messages bench clean
+.PHONY: help run test lint format check-deploy messages vendor bench clean
 
 help:
 	@echo "make run    - set up the venv, migrate, load demo data and serve http://$(HOST)"
 	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL with DATABASE_URL)"
 	@echo "make lint   - ruff and the migrations check"
 	@echo "make messages - extract and compile the translation catalogs (needs gettext)"
+	@echo "make vendor - refresh static/vendor/ (KRDS, Pretendard GOV) from the npm registry (needs npm)"
 	@echo "make bench  - load benchmark on PostgreSQL + gunicorn + wrk, writes bench/results.md (minutes)"
 
 $(BIN)/python:
@@ -58,6 +59,10 @@ check-deploy: $(VENV)/.runtime
 messages: $(VENV)/.dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko --no-location --no-obsolete
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l ko
+
+# The pinned front-end packages, checked against the registry's integrity (standard library + npm).
+vendor:
+	$(PYTHON) scripts/vendor_assets.py
 
 # Not part of `make test`: seeds PostgreSQL at BENCH_SCALE (default 10000) and load-tests every page.
 bench: $(VENV)/.dev
