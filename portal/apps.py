@@ -8,6 +8,12 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
 
+    def ready(self):
+        from portal.files import upload_temp_dir
+
+        # Django streams big uploads into it and fails the request if it is missing.
+        upload_temp_dir()
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The Django admin, served by our site that insists on MFA for staff."""

@@ -8,19 +8,28 @@ Every upload (proof of tier, proposal documents, annexes, news covers) follows t
 - files are served by `serve_private_file` once the view has checked who asks: a short-lived signed
   address on object storage, otherwise the front web server sends the bytes (django-sendfile2);
 - a file leaves storage once the change that stops naming it commits, and a save that fails takes
-  its new file with it.
+  its new file with it;
+- what a killed process leaves (a stored file whose row never committed, a half-received upload in
+  FILE_UPLOAD_TEMP_DIR) is found and removed by `sweep_orphans`, once it is older than any request.
 """
 
 import contextlib
+import dataclasses
+import datetime
 import os
 import uuid
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.http import Http404, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
@@ -350,3 +359,100 @@ def new_files_discarded_on_error(*instances):
             if field_file and field_file._committed:
                 field_file.storage.delete(field_file.name)
         raise
+
+
+# --- what a killed process leaves behind ----------------------------------------------------------
+
+PRIVATE_ROOT = "private"
+# Older than any request could run (gunicorn kills a worker after 30 s, a statement times out sooner):
+# a younger file may belong to a row that is still on its way.
+ORPHAN_AGE = datetime.timedelta(hours=1)
+
+
+@dataclass
+class Sweep:
+    """What `sweep_orphans` found: stored names no row names, and stale upload temp files (paths)."""
+
+    stored: list[str] = dataclasses.field(default_factory=list)
+    temporary: list[str] = dataclasses.field(default_factory=list)
+    deleted: bool = False
+
+    def __len__(self):
+        return len(self.stored) + len(self.temporary)
+
+
+def sweep_orphans(*, older_than: datetime.timedelta = ORPHAN_AGE, delete: bool = False) -> Sweep:
+    """Find, and with `delete` remove, what no request will ever come back for.
+
+    - stored files under private/ that no row names: a row deleted in the admin or by a cascade, a
+      transaction rolled back by its caller after the upload was written, or a worker killed between
+      writing the file and committing its row;
+    - files in FILE_UPLOAD_TEMP_DIR, where Django streams uploads too big for memory: a request that
+      ends closes (and so deletes) its temp file, so one left there belongs to a killed worker (one
+      still arriving is written to, so its modification time stays young).
+
+    Only what is older than `older_than` counts. The file fields are found through the app registry,
+    so every app's uploads are covered without this module knowing the apps. The background task and
+    `manage.py orphan_files` both call this.
+    """
+    now = timezone.now()
+    cutoff = now - older_than
+    named = names_in_rows()
+    sweep = Sweep(deleted=delete)
+    sweep.stored = [
+        name for name in stored_names(default_storage, PRIVATE_ROOT)
+        if name not in named and default_storage.get_modified_time(name) <= cutoff
+    ]
+    sweep.temporary = [
+        str(path) for path in _temporary_files()
+        if datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC) <= cutoff
+    ]
+    if delete:
+        for name in sweep.stored:
+            default_storage.delete(name)
+        for path in sweep.temporary:
+            with contextlib.suppress(FileNotFoundError):  # a worker that closed it meanwhile
+                os.unlink(path)
+    return sweep
+
+
+def upload_temp_dir() -> Path | None:
+    """The portal's own folder for uploads in transit (FILE_UPLOAD_TEMP_DIR), created if missing."""
+    folder = settings.FILE_UPLOAD_TEMP_DIR
+    if not folder:
+        return None
+    folder = Path(folder)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _temporary_files():
+    # Only the portal's own folder: the system's /tmp holds other programs' files too.
+    folder = upload_temp_dir()
+    if folder is None:
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+
+
+def names_in_rows() -> set[str]:
+    """Every file name a row of any installed model stores in a file field of the default storage."""
+    named = set()
+    for model in apps.get_models():
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, models.FileField) and model_field.storage is default_storage:
+                attname = model_field.attname
+                rows = model._base_manager.exclude(**{attname: ""}).exclude(**{f"{attname}__isnull": True})
+                named.update(rows.values_list(attname, flat=True).iterator())
+    return named
+
+
+def stored_names(storage, folder):
+    """Every file's name under `folder`, walking down (works for local disk and object storage)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}"
+    for sub in sorted(folders):
+        yield from stored_names(storage, f"{folder}/{sub}")

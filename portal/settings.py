@@ -203,6 +203,11 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploads too big for memory are streamed to a temp file as they arrive: in the portal's own folder,
+# not the system's /tmp, so that the orphan sweep (portal.files.sweep_orphans) can remove what a killed
+# worker leaves there. Beside the media folder by default, so that storing an upload is a rename.
+# Created at start-up (portal.apps).
+FILE_UPLOAD_TEMP_DIR = env_str("DJANGO_FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "upload-tmp"))
 # Private files on local disk: a view checks who asks, then the web server sends the bytes
 # (nginx: an `internal` location at SENDFILE_URL, see docs/deployment.md); `simple` sends them
 # from Python, for development and tests. Object storage answers with signed addresses instead.

@@ -97,8 +97,10 @@ def browser(request, live_server):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploaded files land in a per-test folder, never in the developer's media."""
+    """Uploaded files (and uploads in transit) land in per-test folders, never in the developer's."""
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -108,6 +110,7 @@ def _media_root(settings, tmp_path):
     }
     yield
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+    shutil.rmtree(tmp_path / "upload-tmp", ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

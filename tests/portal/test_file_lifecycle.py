@@ -1,8 +1,15 @@
 """A stored file lives as long as a row names it: replaced or deleted files go once the change commits,
-a save that fails leaves no file behind, and `manage.py orphan_files` sweeps up whatever else is left."""
+a save that fails leaves no file behind, and the orphan sweep (`portal.files.sweep_orphans`, run by
+`manage.py orphan_files`) removes whatever a killed process left: stored files and upload temp files."""
 
 import datetime
 import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -11,14 +18,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from members import services as member_services
 from members.models import Organization
 from news.models import Article
 from news.services import article_save
-from portal.files import new_files_discarded_on_error
+from portal.files import new_files_discarded_on_error, sweep_orphans
 from projects import services as project_services
 from projects.models import Annex
 from tests.portal.test_files import PDF_BYTES, picture
@@ -163,6 +170,19 @@ def orphan(name="private/proposals/0123456789abcdef0123456789abcdef.pdf", *, age
     return name
 
 
+def left_in_transit(name, *, minutes):
+    """A temp file as Django's upload handler leaves it in FILE_UPLOAD_TEMP_DIR, `minutes` old."""
+    path = Path(settings.FILE_UPLOAD_TEMP_DIR) / name
+    path.write_bytes(b"x" * 1024)
+    return aged(path, minutes)
+
+
+def aged(path, minutes):
+    then = (datetime.datetime.now() - datetime.timedelta(minutes=minutes)).timestamp()
+    os.utime(path, (then, then))
+    return path
+
+
 def orphan_files(*args):
     out = StringIO()
     call_command("orphan_files", *args, stdout=out)
@@ -198,6 +218,137 @@ def test_orphan_files_looks_only_under_private(world):
     outside.parent.mkdir(parents=True)
     outside.write_bytes(b"x")
     assert "Found 0 " in orphan_files("--older-than", "0")
+
+
+def test_orphan_files_removes_stale_upload_temp_files_too(world):
+    stale = left_in_transit("tmpabc123.upload.pdf", minutes=120)
+    output = orphan_files("--delete")
+    assert str(stale) in output and "and 1 stale upload temp file(s)" in output
+    assert not stale.exists()
+
+
+# --- the sweep, as the background task calls it -------------------------------------------------------
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def temp_files():
+    return sorted(p.name for p in Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())
+
+
+def test_uploads_in_transit_go_to_the_portal_s_own_folder_not_tmp():
+    from portal import settings as portal_settings
+
+    assert Path(portal_settings.FILE_UPLOAD_TEMP_DIR) == ROOT / "var" / "upload-tmp"
+
+
+def test_the_sweep_returns_what_it_found_and_deletes_only_when_told(world):
+    left = orphan()
+    stale = left_in_transit("tmp1.upload.pdf", minutes=120)
+    found = sweep_orphans()
+    assert (found.stored, found.temporary, found.deleted) == ([left], [str(stale)], False)
+    assert exists(left) and stale.exists()
+    swept = sweep_orphans(delete=True)
+    assert len(swept) == 2 and not exists(left) and not stale.exists()
+
+
+def test_the_sweep_leaves_an_upload_still_arriving(world):
+    arriving = left_in_transit("tmp2.upload.pdf", minutes=0)  # written to a moment ago: its request is alive
+    assert sweep_orphans(delete=True).temporary == []
+    assert arriving.exists()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _environment(**extra):
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DJANGO_FILE_UPLOAD_TEMP_DIR": str(settings.FILE_UPLOAD_TEMP_DIR), **extra}
+
+
+def test_a_worker_killed_mid_upload_leaves_a_temp_file_that_the_sweep_removes(world):
+    """A real gunicorn receives half of a 20 MB upload and is killed with SIGKILL: nothing closes its temp
+    file, so it stays in the portal's folder (not /tmp) until the sweep removes it."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--timeout", "60"],
+        cwd=ROOT, env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        upload = _connect(port)
+        boundary = "portalboundary"
+        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"tier_proof\"; filename=\"big.pdf\"\r\n"
+                "Content-Type: application/pdf\r\n\r\n").encode()
+        upload.sendall(
+            b"POST /members/register/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            # A CSRF cookie, so that the CSRF check reads the body (without one it refuses before).
+            b"Cookie: csrftoken=" + b"a" * 32 + b"\r\n"
+            + f"Content-Type: multipart/form-data; boundary={boundary}\r\n".encode()
+            + f"Content-Length: {20 * 1024 * 1024}\r\n\r\n".encode() + head + PDF_BYTES
+        )
+        for _ in range(40):  # 10 MB of the 20 promised
+            upload.sendall(b"\0" * (256 * 1024))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not any(
+            p.stat().st_size > 4 * 1024 * 1024 for p in Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir()
+        ):
+            time.sleep(0.05)
+        assert temp_files(), "the upload never reached the temp folder"
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
+    left = temp_files()
+    assert len(left) == 1 and left[0].endswith(".upload.pdf")
+    live = media_files()
+    assert sweep_orphans(delete=True).temporary == []  # a minute old at most: maybe still arriving
+    aged(Path(settings.FILE_UPLOAD_TEMP_DIR) / left[0], 61)
+    assert len(sweep_orphans(delete=True).temporary) == 1
+    assert temp_files() == [] and media_files() == live
+
+
+def _connect(port):
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=5)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the killed process shares the test database")
+def test_a_process_killed_before_its_row_commits_leaves_a_file_that_the_sweep_removes(world):
+    """The service writes the cover, inserts the row, and the process dies before COMMIT: PostgreSQL
+    forgets the row, the disk keeps the file; the sweep removes it and every file a row names stays."""
+    script = textwrap.dedent("""
+        import os, signal, django
+        django.setup()
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.db import transaction
+        from news.models import Article
+        from news.services import article_save
+        from tests.security.world import png_bytes
+        with transaction.atomic():
+            article_save(article=Article(title="끝나지 않은 글", slug="unfinished", summary="요약",
+                                         cover=SimpleUploadedFile("c.png", png_bytes())))
+            os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    live = media_files()
+    died = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=_environment(DATABASE_URL=url), timeout=60)
+    assert died.returncode == -signal.SIGKILL
+    (left,) = media_files() - live
+    assert left.startswith("private/news-covers/") and not Article.objects.filter(slug="unfinished").exists()
+    aged(Path(settings.MEDIA_ROOT) / left, 61)
+    assert sweep_orphans(delete=True).stored == [left]
+    assert media_files() == live
 
 
 def _client(user):
