@@ -8,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members import services
 from members.forms import DirectoryFilterForm, OrganizationForm
 from members.models import Membership, Organization
+from portal import once
 from portal.files import serve_private_file
 from portal.pagecache import public_page
 
@@ -51,14 +53,22 @@ def register(request):
         messages.info(request, _("You already belong to an organisation."))
         return redirect("my:dashboard")
     form = OrganizationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            services.organization_register(organization=form.instance, by=request.user)
+            if form.is_valid():
+                with once.spend(request, "members:register") as spent:
+                    services.organization_register(organization=form.instance, by=request.user)
+                    spent.leads_to(reverse("my:dashboard"))
+                messages.success(request, _("Thank you. Your registration was received and waits for review."))
+                return redirect("my:dashboard")
+            once.check(request, "members:register")  # "number already registered": by this form's first POST?
+        except once.AlreadyDone as done:
+            messages.info(request, done.message)
+            return redirect(done.url or "my:dashboard")
+        except once.Expired as expired:
+            form.add_error(None, expired.message)
         except services.MembershipError as error:
             form.add_error(None, error)
-        else:
-            messages.success(request, _("Thank you. Your registration was received and waits for review."))
-            return redirect("my:dashboard")
     return render(request, "members/organization_register.html", {"form": form})
 
 

@@ -6,6 +6,7 @@ members.access: another organisation's object is a 404, a role too low for the a
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +14,7 @@ from members import services
 from members.access import membership_required, own_or_404, require_manager, require_owner
 from members.forms import InvitationForm, OrganizationForm, RoleForm
 from members.models import Invitation, Membership, Organization
+from portal import once
 from portal.workflow import WorkflowError
 
 NEXT_STEPS = {
@@ -92,10 +94,17 @@ def invite(request, membership):
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            services.invitation_create(
-                organization=membership.organization, email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"], by=request.user, site_url=request.build_absolute_uri("/"),
-            )
+            with once.spend(request, "my:invite") as spent:
+                services.invitation_create(
+                    organization=membership.organization, email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"], by=request.user, site_url=request.build_absolute_uri("/"),
+                )
+                spent.leads_to(reverse("my:dashboard"))
+        except once.AlreadyDone as done:
+            messages.info(request, done.message)
+            return redirect(done.url or "my:dashboard")
+        except once.Expired as expired:
+            messages.error(request, expired.message)
         except services.MembershipError as error:
             messages.error(request, error.messages[0])
         else:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from members.access import require_manager
 from members.models import Membership
+from portal import once
 from portal.access import Refused, staff_may_read_private_files
 from portal.files import is_new_upload, serve_private_file
 from portal.workflow import WorkflowError
@@ -102,6 +103,12 @@ def _edit(request, proposal):
         if form.is_valid() and participants.is_valid() and kpis.is_valid():
             try:
                 proposal = _save_draft(request, proposal, form, participants, kpis)
+            except once.AlreadyDone as done:
+                messages.info(request, done.message)
+                return redirect(done.url or "my-proposals:list")
+            except once.Expired as expired:
+                form.add_error(None, expired.message)
+                return _form_page(request, proposal, form, participants, kpis, is_new, rows)
             except WorkflowError as error:
                 messages.error(request, error.message)
                 return redirect("my-proposals:detail", pk=proposal.pk)
@@ -140,10 +147,20 @@ def _rows(formset, fields):
 
 
 def _save_draft(request, proposal, form, participants, kpis):
+    """Save through the service; a new draft spends the form's one-time token, so a double click makes one."""
+    if proposal.pk is not None:
+        return _saved_draft(request, proposal, form, participants, kpis)
+    with once.spend(request, "my-proposals:create") as spent:
+        proposal = _saved_draft(request, None, form, participants, kpis)
+        spent.leads_to(reverse("my-proposals:detail", args=[proposal.pk]))
+    return proposal
+
+
+def _saved_draft(request, proposal, form, participants, kpis):
     data = {name: form.cleaned_data[name] for name in (*services.PROPOSAL_FIELDS, "ai_areas")}
     document = form.cleaned_data.get("document")
     return services.proposal_save_draft(
-        proposal=proposal if proposal.pk else None, call=proposal.call, lead=proposal.lead, data=data,
+        proposal=proposal, call=form.instance.call, lead=form.instance.lead, data=data,
         participants=_rows(participants, services.PARTICIPANT_FIELDS), kpis=_rows(kpis, services.KPI_FIELDS),
         # The form hands back the stored file when nothing new was chosen: the service keeps it.
         document=document if is_new_upload(document) else None, by=request.user,

@@ -228,3 +228,17 @@ def ready_proposal(call_obj=None, *, lead=None, partner=None, status=Proposal.St
     prop.recompute_totals()
     prop.save()
     return prop
+
+
+# --- what a form page gives its visitor -----------------------------------------------------------
+
+
+def form_once(client, purpose) -> dict:
+    """The hidden one-time token (portal.once) that a create form shows `client`'s signed-in user, as POST
+    data: what the page would have given, without fetching it."""
+    from django.contrib.auth import SESSION_KEY
+
+    from portal import once
+
+    person = get_user_model().objects.get(pk=client.session[SESSION_KEY])
+    return {once.FIELD: once.issue(user=person, purpose=purpose)}

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from portal import once
 from portal.money import exact_krw, format_krw
 
 register = template.Library()
@@ -20,3 +21,10 @@ def krw_text(amount):
     if amount is None or amount == "":
         return ""
     return format_krw(amount)
+
+
+@register.simple_tag(takes_context=True)
+def form_once(context, purpose):
+    """{% form_once "my:invite" %} → the hidden one-time token of a create form (portal.once)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD,
+                       once.issue(user=context["request"].user, purpose=purpose))

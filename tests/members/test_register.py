@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from members.models import Membership, Organization, StatusChange
 from portal.files import MB
+from tests import personas
 from tests.members.conftest import PDF_BYTES, pdf
 
 URL = reverse("members:register")
@@ -32,13 +33,18 @@ def form_data(industry, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def register(client, data, **extra):
+    """POST the registration form as the page sends it, with its one-time token."""
+    return client.post(URL, {**data, **personas.form_once(client, "members:register")}, **extra)
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     response = client.get(URL)
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
 def test_registration_makes_the_user_owner_of_a_pending_organisation(client, dana, industry):
-    response = client.post(URL, form_data(industry))
+    response = register(client, form_data(industry))
     assert response.status_code == 302 and response["Location"] == reverse("my:dashboard")
     org = Organization.objects.get()
     assert (org.business_number, org.status, org.annual_revenue) == ("1208147521", "pending", 12_000_000_000)
@@ -49,31 +55,31 @@ def test_registration_makes_the_user_owner_of_a_pending_organisation(client, dan
 
 
 def test_number_without_dashes_is_accepted(client, dana, industry):
-    client.post(URL, form_data(industry, business_number="1168200276"))
+    register(client, form_data(industry, business_number="1168200276"))
     assert Organization.objects.get().business_number_display == "116-82-00276"
 
 
 def test_bad_checksum_is_explained(client, dana, industry):
-    response = client.post(URL, form_data(industry, business_number="120-81-47522"))
+    response = register(client, form_data(industry, business_number="120-81-47522"))
     assert response.status_code == 200
     assert "check digit" in response.context["form"].errors["business_number"][0]
     assert not Organization.objects.exists()
 
 
 def test_duplicate_number_points_to_an_invitation_without_revealing_who(client, dana, hanbit, industry):
-    response = client.post(URL, form_data(industry, business_number=hanbit.business_number_display))
+    response = register(client, form_data(industry, business_number=hanbit.business_number_display))
     error = response.context["form"].errors["business_number"][0]
     assert "invitation" in error
     assert hanbit.name not in response.content.decode() and "alice" not in response.content.decode()
 
 
 def test_company_without_tier_is_refused(client, dana, industry):
-    response = client.post(URL, form_data(industry, tier=""))
+    response = register(client, form_data(industry, tier=""))
     assert "tier" in response.context["form"].errors
 
 
 def test_institution_registers_without_tier_or_certificate(client, dana, industry):
-    response = client.post(URL, form_data(
+    response = register(client, form_data(
         industry, kind="institution", tier="", institution_type="university", tier_proof=None,
         certificate_number="", certificate_expires_on="",
     ))
@@ -83,23 +89,23 @@ def test_institution_registers_without_tier_or_certificate(client, dana, industr
 
 def test_a_renamed_file_that_is_not_a_pdf_is_refused(client, dana, industry):
     fake = pdf("확인서.pdf", b"<html>not a pdf</html>")
-    response = client.post(URL, form_data(industry, tier_proof=fake))
+    response = register(client, form_data(industry, tier_proof=fake))
     assert "not a valid PDF" in response.context["form"].errors["tier_proof"][0]
 
 
 def test_a_pdf_over_10_mb_is_refused(client, dana, industry):
     big = pdf("확인서.pdf", PDF_BYTES.ljust(10 * MB + 1, b" "))
-    response = client.post(URL, form_data(industry, tier_proof=big))
+    response = register(client, form_data(industry, tier_proof=big))
     assert "too large" in response.context["form"].errors["tier_proof"][0]
 
 
 def test_sme_without_certificate_is_refused(client, dana, industry):
-    response = client.post(URL, form_data(industry, tier_proof=None))
+    response = register(client, form_data(industry, tier_proof=None))
     assert "tier_proof" in response.context["form"].errors
 
 
 def test_errors_are_translated_into_korean(client, dana, industry):
-    response = client.post(URL, form_data(industry, business_number="120-81-47522"), HTTP_ACCEPT_LANGUAGE="ko")
+    response = register(client, form_data(industry, business_number="120-81-47522"), HTTP_ACCEPT_LANGUAGE="ko")
     assert "검증번호" in response.context["form"].errors["business_number"][0]
 
 

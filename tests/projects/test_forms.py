@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from members.models import Organization
 from projects.models import MAX_FUNDING_CAP, AIArea, Proposal
+from tests import personas
 from tests.projects import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,12 @@ def create_url(call):
     return reverse("my-proposals:create", args=[call.pk])
 
 
+def create(client, call, data, rows=None):
+    """POST the new-proposal form as the page sends it, with its one-time token."""
+    url = create_url(call) + (f"?rows={rows}" if rows else "")
+    return client.post(url, {**data, **personas.form_once(client, "my-proposals:create")})
+
+
 def test_the_form_starts_with_the_lead_row_filled_in(signed_in, call, lead_org):
     page = signed_in.get(create_url(call)).text
     assert f'<option value="{lead_org.pk}" selected>' in page
@@ -63,7 +70,7 @@ def test_the_form_starts_with_the_lead_row_filled_in(signed_in, call, lead_org):
 
 
 def test_exactly_the_cap_is_accepted_by_the_form(signed_in, call, lead_org, partner_org):
-    response = signed_in.post(create_url(call), form_data(call, cap_rows(lead_org, partner_org, MAX_FUNDING_CAP)))
+    response = create(signed_in, call, form_data(call, cap_rows(lead_org, partner_org, MAX_FUNDING_CAP)))
     assert response.status_code == 302
     proposal = Proposal.objects.get()
     assert proposal.government_total == MAX_FUNDING_CAP
@@ -71,7 +78,7 @@ def test_exactly_the_cap_is_accepted_by_the_form(signed_in, call, lead_org, part
 
 
 def test_one_won_above_the_cap_is_refused_by_the_form(signed_in, call, lead_org, partner_org):
-    response = signed_in.post(create_url(call), form_data(call, cap_rows(lead_org, partner_org, MAX_FUNDING_CAP + 1)))
+    response = create(signed_in, call, form_data(call, cap_rows(lead_org, partner_org, MAX_FUNDING_CAP + 1)))
     assert response.status_code == 200
     assert "allows at most" in response.text or "최대" in response.text
     assert not Proposal.objects.exists()
@@ -79,32 +86,32 @@ def test_one_won_above_the_cap_is_refused_by_the_form(signed_in, call, lead_org,
 
 def test_totals_sent_by_the_browser_are_ignored(signed_in, call, lead_org, partner_org):
     data = form_data(call, cap_rows(lead_org, partner_org, 1_000_000), government_total="1")
-    signed_in.post(create_url(call), data)
+    create(signed_in, call, data)
     assert Proposal.objects.get().government_total == 1_000_000
 
 
 @pytest.mark.parametrize("amount", ["-1", "abc", "1.5"])
 def test_negative_and_non_numeric_amounts_are_refused(signed_in, call, lead_org, amount):
-    response = signed_in.post(create_url(call), form_data(call, [(lead_org, "lead", amount, 100, 0)]))
+    response = create(signed_in, call, form_data(call, [(lead_org, "lead", amount, 100, 0)]))
     assert response.status_code == 200
     assert 'class="errorlist"' in response.text
     assert not Proposal.objects.exists()
 
 
 def test_the_tier_share_is_checked_in_the_form(signed_in, call, lead_org):
-    response = signed_in.post(create_url(call), form_data(call, [(lead_org, "lead", 51, 49, 0)]))
+    response = create(signed_in, call, form_data(call, [(lead_org, "lead", 51, 49, 0)]))
     assert response.status_code == 200 and "50%" in response.text
 
 
 def test_the_cash_minimum_is_checked_in_the_form(signed_in, call, lead_org):
-    response = signed_in.post(create_url(call), form_data(call, [(lead_org, "lead", 0, 14, 86)]))
+    response = create(signed_in, call, form_data(call, [(lead_org, "lead", 0, 14, 86)]))
     assert response.status_code == 200 and "15%" in response.text
 
 
 def test_a_duplicate_participant_is_refused(signed_in, call, lead_org, partner_org):
     rows = [(lead_org, "lead", 0, 0, 0), (partner_org, "demand_company", 0, 0, 0),
             (partner_org, "research_partner", 0, 0, 0)]
-    response = signed_in.post(create_url(call), form_data(call, rows))
+    response = create(signed_in, call, form_data(call, rows))
     assert response.status_code == 200 and "more than once" in response.text
     assert not Proposal.objects.exists()
 
@@ -112,7 +119,7 @@ def test_a_duplicate_participant_is_refused(signed_in, call, lead_org, partner_o
 def test_an_unapproved_participant_cannot_be_chosen(signed_in, call, lead_org):
     pending = f.organization(status=Organization.Status.PENDING)
     rows = [(lead_org, "lead", 0, 0, 0), (pending, "research_partner", 0, 0, 0)]
-    response = signed_in.post(create_url(call), form_data(call, rows))
+    response = create(signed_in, call, form_data(call, rows))
     assert response.status_code == 200
     assert not Proposal.objects.exists()
 
@@ -122,7 +129,7 @@ def test_an_unapproved_lead_cannot_start_a_proposal(client, call, make_user):
 
     pending = f.organization(status=Organization.Status.PENDING)
     client.force_login(f.member(make_user, pending, Membership.Role.OWNER))
-    response = client.post(create_url(call), form_data(call, [(pending, "lead", 0, 0, 0)]))
+    response = create(client, call, form_data(call, [(pending, "lead", 0, 0, 0)]))
     assert response.status_code == 302 and not Proposal.objects.exists()
 
 
@@ -133,13 +140,13 @@ def test_a_closed_call_takes_no_new_proposals(signed_in, lead_org):
 
 def test_a_project_starting_before_the_call_is_refused(signed_in, call, lead_org):
     early = (timezone.localdate(call.opens_at) - datetime.timedelta(days=1)).isoformat()
-    response = signed_in.post(create_url(call), form_data(call, [(lead_org, "lead", 0, 0, 0)], starts_on=early))
+    response = create(signed_in, call, form_data(call, [(lead_org, "lead", 0, 0, 0)], starts_on=early))
     assert response.status_code == 200 and not Proposal.objects.exists()
 
 
 def test_submitting_from_the_form_applies_every_rule(signed_in, call, lead_org, partner_org):
     rows = [(lead_org, "lead", 50, 50, 0), (partner_org, "technology_supplier", 75, 25, 0)]
-    response = signed_in.post(create_url(call), form_data(call, rows, action="submit"))
+    response = create(signed_in, call, form_data(call, rows, action="submit"))
     assert response.status_code == 200 and "demand company" in response.text
 
 
@@ -147,7 +154,7 @@ def test_save_and_submit_with_a_document(signed_in, call, lead_org, partner_org)
     rows = cap_rows(lead_org, partner_org, 2_000_000_000)
     data = form_data(call, rows, action="submit")
     data["document"] = SimpleUploadedFile("제안서.pdf", b"%PDF-1.7 proposal", content_type="application/pdf")
-    response = signed_in.post(create_url(call), data)
+    response = create(signed_in, call, data)
     proposal = Proposal.objects.get()
     assert response.status_code == 302
     assert proposal.status == Proposal.Status.SUBMITTED and proposal.document_name == "제안서.pdf"
@@ -156,13 +163,13 @@ def test_save_and_submit_with_a_document(signed_in, call, lead_org, partner_org)
 def test_a_fake_pdf_is_refused(signed_in, call, lead_org):
     data = form_data(call, [(lead_org, "lead", 0, 0, 0)])
     data["document"] = SimpleUploadedFile("제안서.pdf", b"MZ not a pdf", content_type="application/pdf")
-    response = signed_in.post(create_url(call), data)
+    response = create(signed_in, call, data)
     assert response.status_code == 200 and not Proposal.objects.exists()
 
 
 def test_add_rows_saves_and_offers_more_rows(signed_in, call, lead_org):
     data = form_data(call, [(lead_org, "lead", 0, 0, 0)], action="add-rows")
-    response = signed_in.post(create_url(call) + "?rows=2", data)
+    response = create(signed_in, call, data, rows=2)
     proposal = Proposal.objects.get()
     assert response["Location"] == reverse("my-proposals:edit", args=[proposal.pk]) + "?rows=5"
     page = signed_in.get(response["Location"]).text

@@ -23,6 +23,7 @@ from django_sendfile.utils import _get_sendfile
 
 from members import business_numbers
 from members.models import Industry
+from tests import personas
 from tests.portal.test_files import hwpx_bytes
 from tests.security.conftest import changed_tables, snapshot
 from tests.security.world import PDF_BYTES
@@ -130,6 +131,7 @@ def registration(world, client_for):
         "tier": "sme", "industry": Industry.objects.order_by("pk").first().pk, "address": "부산광역시 강서구 1",
         "employees": 30, "ai_stage": "pilot", "certificate_number": "0002-2026-01",
         "certificate_expires_on": "2030-01-01", "listed_in_directory": "on",
+        **personas.form_once(client, "members:register"),
     }
     return client, reverse("members:register"), data, "tier_proof", 10
 

@@ -19,6 +19,7 @@ from members.models import Invitation, Organization
 from members.models import StatusChange as MemberStatusChange
 from portal import pagecache
 from projects.models import StatusChange as ProposalStatusChange
+from tests import personas
 from tests.security.world import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -239,6 +240,7 @@ def test_registration_form_with_payloads_renders_them_as_text(world, client_for)
         "ai_stage": "pilot", "certificate_number": "<b>xss</b>", "certificate_expires_on": "2030-01-01",
         "listed_in_directory": "on",
         "tier_proof": SimpleUploadedFile('"><img src=x onerror=alert(1)>.pdf', PDF_BYTES, "application/pdf"),
+        **personas.form_once(client, "members:register"),
     }
     response = client.post(reverse("members:register"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -263,7 +265,7 @@ def test_an_invitation_to_a_hostile_but_valid_address_renders_as_text(world, cli
     client = client_for("owner")
     views = (("owner", "/my/"), ("superuser", f"/admin/members/organization/{world.org_a.pk}/change/"))
     baseline = {url: client_for(persona).get(url).content.decode() for persona, url in views}
-    client.post(reverse("my:invite"), {"email": address, "role": "member"})
+    client.post(reverse("my:invite"), {"email": address, "role": "member", **personas.form_once(client, "my:invite")})
     assert Invitation.objects.filter(email__startswith='"<svg').exists()
     for persona, url in views:
         html = client_for(persona).get(url).content.decode()
