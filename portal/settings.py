@@ -260,4 +260,6 @@ LOGGING = {
 }
 
 # The portal's own settings.
+# Where `manage.py backup` writes its dated folders unless told otherwise: copy them off the machine.
+PORTAL_BACKUP_DIR = Path(env_str("DJANGO_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 PORTAL_SITE_NAME = _("AI Autonomous Manufacturing Alliance")
