@@ -22,6 +22,8 @@ parameters and the data version. The version changes:
 - at midnight in Asia/Seoul, since pages count days (D-day).
 Entries also expire after `TTL` seconds, the backstop for writes that send no signal
 (`QuerySet.update()`, `bulk_create()`, SQL in psql).
+- when Redis answers again after this process dropped a write to it (portal.cache: the bump after a
+  save made during the outage may be among the lost writes).
 """
 
 import functools
@@ -37,6 +39,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
+
+from portal.cache import recovered
 
 TTL = 600  # seconds
 VERSION_KEY = "pages:version"
@@ -87,6 +91,15 @@ def _bump():
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def _redis_answers_again(sender, **kwargs):
+    # This process dropped a write while Redis was away, perhaps the bump after a save: the pages
+    # Redis still holds may predate the data.
+    _bump()
+
+
+recovered.connect(_redis_answers_again, dispatch_uid="pagecache-redis-recovered")
 
 
 def _next_change(now):
