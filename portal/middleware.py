@@ -8,8 +8,18 @@ DEFAULT_CSP = (
     "frame-ancestors 'none'"
 )
 
+# Powerful browser features the portal never uses, switched off for its pages and anything they
+# embed, so that an injected script or a frame cannot ask for them either.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "hid",
+    "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
+    "xr-spatial-tracking",
+))
+
 
 class ContentSecurityPolicyMiddleware:
+    """The Content-Security-Policy and the Permissions-Policy, on every response."""
+
     def __init__(self, get_response):
         self.get_response = get_response
         self.policy = getattr(settings, "PORTAL_CONTENT_SECURITY_POLICY", DEFAULT_CSP)
@@ -17,4 +27,5 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -108,6 +108,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down or hangs must cost a request seconds, not a worker: libpq gives up
+    # connecting after DJANGO_DB_CONNECT_TIMEOUT seconds (it covers a frozen server, whose kernel
+    # still accepts the TCP connection), and the server cancels any statement running longer than
+    # DJANGO_DB_STATEMENT_TIMEOUT (the admin's CSV exports take longer ones: portal/csv.py). TCP
+    # keepalives and tcp_user_timeout close a kept connection whose server machine has gone away.
+    # A server process that is alive but stopped (SIGSTOP) still acknowledges packets, so nothing
+    # here ends a statement already sent to it: gunicorn's timeout does (docs/deployment.md).
+    DB_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 5)
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 3))
+    _db_options["options"] = " ".join(filter(None, [
+        _db_options.get("options", ""), f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
+    ]))
+    _db_options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
+                       tcp_user_timeout=10_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, so that every app server shares counters
@@ -115,7 +131,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # uses the database cache (shared too); development uses local memory.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis failing soft (portal/cache.py): when it does not answer, pages render uncached and
+    # sign-in rate limits are not counted (docs/deployment.md, "When a part fails").
+    CACHES = {"default": {"BACKEND": "portal.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
 elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -240,6 +258,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The language switch is a form (no script reads the cookie), so the cookie stays away from scripts
+# and from other sites' requests.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# A refused CSRF check answers with the site's own 403 page, in the visitor's language.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
@@ -247,6 +271,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     if env_bool("DJANGO_BEHIND_PROXY", False):
         # The load balancer terminates TLS and says so in this header.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

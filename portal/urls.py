@@ -6,7 +6,10 @@ from news.sitemaps import SITEMAPS
 from portal import views
 from portal.pagecache import public_page
 
+# Error pages render inside the layout without touching the database or the session (templates/error.html).
+handler400 = views.bad_request
 handler403 = views.permission_denied
+handler500 = views.server_error
 
 urlpatterns = [
     path("", views.home, name="home"),

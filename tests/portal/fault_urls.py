@@ -1,0 +1,25 @@
+"""The portal's URLs plus two that exist only in tests: a statement that outlasts the statement timeout,
+and a view that fails in code. Used with `@pytest.mark.urls("tests.portal.fault_urls")`."""
+
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import path
+
+from portal.urls import handler400, handler403, handler500, urlpatterns as portal_urlpatterns  # noqa: F401
+
+
+def sleep(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [float(request.GET.get("seconds", "3"))])
+    return HttpResponse("slept")
+
+
+def fail(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [
+    path("faults/sleep", sleep),
+    path("faults/fail", fail),
+    *portal_urlpatterns,
+]
