@@ -66,11 +66,33 @@ def test_database_url_switches_to_postgresql_with_persistent_connections():
     }
 
 
+def test_postgresql_gets_connect_and_statement_timeouts_from_the_environment():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal?options=-c%20jit%3Doff",
+           "DJANGO_DB_CONNECT_TIMEOUT": "4", "DJANGO_DB_STATEMENT_TIMEOUT": "7"}
+    result = load_settings(env, "s.DATABASES['default']['OPTIONS']")
+    assert result.returncode == 0, result.stderr
+    options = eval(result.stdout)
+    assert options["connect_timeout"] == 4
+    assert options["options"] == "-c jit=off -c statement_timeout=7000"
+    assert options["tcp_user_timeout"] > 0 and options["keepalives"] == 1
+
+
+def test_postgresql_timeouts_default_to_a_few_seconds():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal"}
+    options = eval(load_settings(env, "s.DATABASES['default']['OPTIONS']").stdout)
+    assert (options["connect_timeout"], options["options"]) == (3, "-c statement_timeout=5000")
+
+
+def test_sqlite_gets_no_postgresql_options():
+    result = load_settings({"DJANGO_DEBUG": "1"}, "s.DATABASES['default'].get('OPTIONS', {})")
+    assert eval(result.stdout) == {}
+
+
 def test_redis_url_selects_the_redis_cache():
     env = {"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3"}
     result = load_settings(env, "s.CACHES['default']")
     assert eval(result.stdout) == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.FailSoftRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/3",
     }
 

@@ -21,6 +21,7 @@ PRODUCTION_SETTINGS = (
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
     "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY",
     "SECURE_CROSS_ORIGIN_OPENER_POLICY", "X_FRAME_OPTIONS", "SESSION_COOKIE_HTTPONLY", "DEBUG",
+    "LANGUAGE_COOKIE_SECURE", "LANGUAGE_COOKIE_SAMESITE", "LANGUAGE_COOKIE_HTTPONLY",
 )
 
 
@@ -88,6 +89,9 @@ def test_production_settings_switch_https_protections_on(production_settings):
     assert production_settings["SESSION_COOKIE_SECURE"] is True
     assert production_settings["CSRF_COOKIE_SECURE"] is True
     assert production_settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert production_settings["LANGUAGE_COOKIE_SECURE"] is True
+    assert production_settings["LANGUAGE_COOKIE_SAMESITE"] == "Lax"
+    assert production_settings["LANGUAGE_COOKIE_HTTPONLY"] is True
 
 
 # --- headers -----------------------------------------------------------------------------------
@@ -155,6 +159,7 @@ def assert_security_headers(response, *, https):
     assert "*" not in scripts and not any(s.startswith(("http:", "https:", "data:")) for s in scripts), where
     assert csp.get("object-src") == ["'none'"], where
     assert csp.get("frame-ancestors") == ["'none'"], where
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"], where
     if https:
         assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload", where
     if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
