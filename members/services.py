@@ -1,20 +1,21 @@
 """Writes that touch several rows or send mail: registration, decisions, people, invitations.
 
 Each function is keyword-only and atomic, locks the rows it decides on, checks the rule
-again under the lock, and sends its mail only once the transaction has committed.
+again under the lock, and queues its mail in the same transaction (jobs.services.queue_mail), so a
+decision and its mail commit together or not at all; the worker sends it.
 """
 
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from jobs.services import queue_mail
 from members.access import MANAGER_NEEDED
 from members.models import TIER_PROOF_UPLOAD, Invitation, Membership, Organization, StatusChange
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
@@ -106,7 +107,7 @@ def organization_transition(*, organization, name, by, note="") -> Organization:
     change = StatusChange.objects.create(
         organization=org, by=by, from_status=from_status, to_status=org.status, note=note
     )
-    transaction.on_commit(lambda: _mail_decision(org, change))
+    _mail_decision(org, change)
     # Keep the caller's instance in step with the database.
     organization.status, organization.approved_at = org.status, org.approved_at
     return org
@@ -160,7 +161,7 @@ def _mail_decision(organization, change):
         context = {"organization": organization, "change": change}
         subject = render_to_string("members/email/decision_subject.txt", context).strip()
         body = render_to_string("members/email/decision_message.txt", context)
-    send_mail(subject, body, None, recipients)
+    queue_mail(to=recipients, subject=subject, body=body)
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -222,7 +223,7 @@ def membership_leave(*, membership: Membership) -> None:
 
 @transaction.atomic
 def invitation_create(*, organization, email, role=Role.MEMBER, by, site_url) -> tuple[Invitation, str]:
-    """Invite `email` to join; returns the invitation and its secret token (mailed, never stored)."""
+    """Invite `email` to join; returns the invitation and its token (mailed; once sent, only its hash is kept)."""
     _require_manager(organization=organization, user=by)
     email = email.strip().lower()
     if role not in (Role.MANAGER, Role.MEMBER):
@@ -242,7 +243,7 @@ def invitation_create(*, organization, email, role=Role.MEMBER, by, site_url) ->
     invitation.full_clean()
     invitation.save()
     url = site_url.rstrip("/") + reverse("members:invitation", args=[token])
-    transaction.on_commit(lambda: _mail_invitation(invitation, url))
+    _mail_invitation(invitation, url)
     return invitation, token
 
 
@@ -251,7 +252,7 @@ def _mail_invitation(invitation, url):
         context = {"invitation": invitation, "url": url}
         subject = render_to_string("members/email/invitation_subject.txt", context).strip()
         body = render_to_string("members/email/invitation_message.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    queue_mail(to=invitation.email, subject=subject, body=body)
 
 
 @transaction.atomic

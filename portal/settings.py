@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "portal",
+    "jobs",
     "news",
     "stats",
     "members",
@@ -144,6 +145,7 @@ else:
 # and workers on any machine share one queue (`manage.py db_worker`). Another backend (Celery, RQ)
 # can replace it here without touching the code that enqueues.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Every mail goes through that queue (jobs.services.queue_mail): a request never talks to the mail server.
 
 # Sessions live in the database: app servers keep no state of their own.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -171,6 +173,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI 자율제조 얼라이언스] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Renders allauth's mails as allauth does, then queues them instead of sending them inside the request.
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 # allauth's built-in rate limits stay on (ACCOUNT_RATE_LIMITS is left at its default).
 SOCIALACCOUNT_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -248,6 +252,9 @@ if EMAIL_HOST:
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds a mail server may take to answer each step before the worker gives up and retries later:
+# without it a hanging server holds a worker for as long as the operating system lets the socket wait.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI 자율제조 얼라이언스 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Portal admins", a) for a in env_list("DJANGO_ADMINS")]
@@ -280,7 +287,18 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's own mail_admins handler would call the mail server inside the failing request; this
+        # one queues the mail like every other, and swallows its own failure (the database may be down).
+        "mail_admins": {
+            "level": "ERROR", "filters": ["require_debug_false"], "class": "jobs.errormail.QueuedAdminEmailHandler",
+        },
+    },
+    # Named here so that Django's default `django` logger, with its synchronous mail handler, is replaced;
+    # its records still reach the console through the root logger.
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 

@@ -5,15 +5,13 @@ Every function is keyword-only and atomic. Workflow transitions lock the proposa
 wins; the other gets a WorkflowError whose message says what happened.
 """
 
-from functools import partial
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from jobs.services import queue_mail
 from members.models import Membership
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
 from portal.workflow import WorkflowError
@@ -74,7 +72,7 @@ def proposal_transition(*, proposal, action, by, note="", now=None):
             proposal=locked, from_status=old, to_status=spec.target, note=note, by=by,
             by_staff=bool(spec.permission), at=now,
         )
-        transaction.on_commit(partial(_notify_lead, proposal_id=locked.pk, note=note))
+        _notify_lead(proposal=locked, note=note)  # queued in this transaction: the step and its mail commit together
     for field in ("status", "submitted_at", "decided_at", "government_total", "private_cash_total",
                   "private_in_kind_total"):
         setattr(proposal, field, getattr(locked, field))
@@ -101,9 +99,8 @@ def proposal_decide(*, proposal, by, selected, note=""):
     return proposal_transition(proposal=proposal, action="select" if selected else "reject", by=by, note=note)
 
 
-def _notify_lead(*, proposal_id, note):
+def _notify_lead(*, proposal, note):
     """Email the lead organisation's owners and managers about the proposal's new status."""
-    proposal = Proposal.objects.select_related("call").get(pk=proposal_id)
     recipients = [m.user.email for m in proposal.manager_memberships() if m.user.is_active]
     if not recipients:
         return
@@ -119,7 +116,7 @@ def _notify_lead(*, proposal_id, note):
         if note:
             lines += ["", str(_("Note from the alliance:")), note]
         lines += ["", str(_("See the proposal under “My proposals” on the portal."))]
-    send_mail(str(subject), "\n".join(lines), None, recipients)
+    queue_mail(to=recipients, subject=str(subject), body="\n".join(lines))
 
 
 # --- calls (written by staff in the admin) -------------------------------------------------------

@@ -1,0 +1,22 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from jobs.services import queue_mail
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's mails (sign-up verification, password reset, security notices) go through the mail queue."""
+
+    def send_mail(self, template_prefix, email, context):
+        # The context allauth's own send_mail gives its templates, then its rendering; only the sending differs.
+        request = allauth_context.request
+        message = self.render_mail(template_prefix, email, {
+            "request": request, "email": email, "current_site": get_current_site(request), **context,
+        })
+        html = next((content for content, kind in getattr(message, "alternatives", ()) if kind == "text/html"), None)
+        if message.content_subtype == "html":  # a mail with an HTML template only
+            html, body = message.body, ""
+        else:
+            body = message.body
+        queue_mail(to=message.to, subject=message.subject, body=body, html=html)
