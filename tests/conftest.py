@@ -146,3 +146,15 @@ def _reference_data_after_flush(request):
     request.getfixturevalue("transactional_db")
     for module, function in REFERENCE_DATA:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def smtp(settings):
+    """The portal's mail goes to a real SMTP server on loopback, which refuses until the test starts it."""
+    from tests.background import SMTPServer
+
+    server = SMTPServer()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()

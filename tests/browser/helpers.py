@@ -15,6 +15,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.background import run_tasks
+
 PASSWORD = "a-long-pass-phrase-7"
 DESKTOP = (1280, 800)
 PHONE = (390, 844)
@@ -107,7 +109,8 @@ def html_lang(driver):
 
 
 def last_link(path_prefix, to=None):
-    """The address under `path_prefix` in the newest captured email (to `to`, if given)."""
+    """The address under `path_prefix` in the newest captured email (to `to`, if given), once the worker ran."""
+    run_tasks()
     messages = [m for m in mail.outbox if to is None or to in m.to]
     assert messages, f"no email captured for {to or 'anyone'}"
     match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S+)", messages[-1].body)

@@ -14,6 +14,7 @@ from selenium.webdriver.common.by import By
 
 from members.models import Organization
 from projects.models import AIArea, Proposal
+from tests.background import run_tasks
 from tests.browser.conftest import desktop_only
 from tests.browser.helpers import (
     Sessions,
@@ -222,6 +223,7 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     assert "협력사 확산 계획이 구체적입니다." in page
     assert "reviewer@ministry.example" not in page and "decider@ministry.example" not in page
     # Every decision reached the owner and the manager who joined by invitation.
+    run_tasks()
     decided = [m for m in mail.outbox if proposal.title in m.subject]
     assert len(decided) == 5  # submitted, changes requested, submitted, under review, selected
     assert {OWNER, COLLEAGUE} <= set(decided[-1].to)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from members.admin import OrganizationAdmin
 from members.models import Membership, Organization, StatusChange
+from tests.background import run_tasks
 
 CHANGELIST = reverse("admin:members_organization_changelist")
 
@@ -24,20 +25,19 @@ def staff_client(client):
     return login
 
 
-def test_reviewer_approves_through_a_confirmation_page_with_a_note(
-    staff_client, reviewer, hanbit, alice, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_reviewer_approves_through_a_confirmation_page_with_a_note(staff_client, reviewer, hanbit, alice, mailoutbox):
     client = staff_client(reviewer)
     step1 = client.post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk]})
     assert step1.status_code == 200 and "Note to the applicant" in step1.content.decode()
     hanbit.refresh_from_db()
     assert hanbit.status == "pending"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk], "post": "yes",
-                                 "note": "환영합니다"})
+    client.post(CHANGELIST, {"action": "approve", "_selected_action": [hanbit.pk], "post": "yes",
+                             "note": "환영합니다"})
     hanbit.refresh_from_db()
     assert hanbit.status == "approved"
     assert StatusChange.objects.filter(organization=hanbit).last().note == "환영합니다"
+    assert mailoutbox == []  # queued: the worker sends it
+    run_tasks()
     assert mailoutbox[0].to == [alice.email]
 
 

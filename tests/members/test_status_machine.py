@@ -7,6 +7,7 @@ from django.utils import translation
 from members import services
 from members.models import Organization, StatusChange
 from portal.workflow import WorkflowError
+from tests.background import run_tasks
 
 S = Organization.Status
 ALL_MOVES = {
@@ -82,20 +83,20 @@ def test_approval_records_the_date_and_keeps_it_through_suspension(hanbit, revie
     assert hanbit.approved_at == first and hanbit.status == S.APPROVED
 
 
-def test_the_owner_gets_an_email_once_the_decision_is_committed(
-    hanbit, alice, bob, reviewer, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.organization_request_changes(organization=hanbit, by=reviewer, note="사업자등록증 사본이 흐립니다")
+def test_the_owner_gets_an_email_from_the_worker_once_the_decision_is_made(hanbit, alice, bob, reviewer, mailoutbox):
+    services.organization_request_changes(organization=hanbit, by=reviewer, note="사업자등록증 사본이 흐립니다")
+    assert mailoutbox == []
+    run_tasks()
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [alice.email]
     assert "사업자등록증 사본이 흐립니다" in mail.body and hanbit.name in mail.subject
 
 
-def test_no_email_when_the_decision_is_refused(hanbit, reviewer, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(WorkflowError):
+def test_no_email_when_the_decision_is_refused(hanbit, reviewer, mailoutbox):
+    with pytest.raises(WorkflowError):
         services.organization_suspend(organization=hanbit, by=reviewer, note="x")
+    assert run_tasks() == 0
     assert mailoutbox == []
 
 

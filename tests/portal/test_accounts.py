@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.background import run_tasks
+
 pytestmark = pytest.mark.django_db
 
 
@@ -22,6 +24,7 @@ def test_signup_sends_a_verification_link_and_blocks_sign_in_until_it_is_used(cl
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
+    run_tasks()
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body).group(1)
 
@@ -52,6 +55,7 @@ def test_password_reset_mails_a_link(client, make_user):
     make_user("forgetful@example.com")
     response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.com"})
     assert response.status_code == 302
+    run_tasks()
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 

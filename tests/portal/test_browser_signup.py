@@ -9,6 +9,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.background import run_tasks
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -51,6 +53,7 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     submit(browser)
     wait_for(browser, EC.url_contains("/accounts/confirm-email/"))
 
+    run_tasks()
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
     browser.get(base + link)
     submit(browser)

@@ -11,6 +11,7 @@ from django.db import connection
 from portal.workflow import WorkflowError
 from projects import services
 from projects.models import Proposal, StatusChange
+from tests.background import run_tasks
 from tests.projects import factories as f
 
 S = Proposal.Status
@@ -35,11 +36,11 @@ def actor(action, owner, decider):
 
 
 @pytest.mark.parametrize(("action", "status"), [pair for pair in ALL if pair in ALLOWED])
-def test_allowed_transition(action, status, proposal, owner, manager, decider, django_capture_on_commit_callbacks):
+def test_allowed_transition(action, status, proposal, owner, manager, decider):
     Proposal.objects.filter(pk=proposal.pk).update(status=status)
     proposal.refresh_from_db()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.proposal_transition(proposal=proposal, action=action, by=actor(action, owner, decider), note="메모")
+    services.proposal_transition(proposal=proposal, action=action, by=actor(action, owner, decider), note="메모")
+    run_tasks()
     proposal.refresh_from_db()
     assert proposal.status == ALLOWED[(action, status)]
     change = StatusChange.objects.get(proposal=proposal)

@@ -113,7 +113,8 @@ EXPECTED = {
     **{
         f"admin:{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200)
         for model in ("auth_group", "account_emailaddress", "socialaccount_socialapp", "socialaccount_socialtoken",
-                      "socialaccount_socialaccount", "mfa_authenticator", "members_user", "stats_target")
+                      "socialaccount_socialaccount", "mfa_authenticator", "members_user", "stats_target",
+                      "jobs_outgoingmail")
         for view in ("change", "history", "delete")
     },
     # Background task results (django-tasks-db): superusers read them; nobody edits or deletes a record.
@@ -129,8 +130,7 @@ EXPECTED = {
         for model in ("auth/group", "account/emailaddress", "socialaccount/socialapp", "socialaccount/socialtoken",
                       "socialaccount/socialaccount", "mfa/authenticator", "news/article", "members/user",
                       "members/industry", "members/organization", "projects/call", "projects/aiarea",
-                      "projects/proposal", "stats/target",
-                      "django_tasks_database/dbtaskresult")
+                      "projects/proposal", "stats/target", "jobs/outgoingmail", "django_tasks_database/dbtaskresult")
     },
 }
 
