@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 .PHONY: help run test lint format check-deploy messages vendor bench clean
 
 help:
-	@echo "make run    - set up the venv, migrate, load demo data and serve http://$(HOST)"
+	@echo "make run    - set up the venv, migrate, load demo data, serve http://$(HOST) with a task worker"
 	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL with DATABASE_URL)"
 	@echo "make lint   - ruff and the migrations check"
 	@echo "make messages - extract and compile the translation catalogs (needs gettext)"
@@ -31,6 +31,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_demo
+	@# The background worker beside the server, as in production: mails (printed to this terminal by the
+	@# console backend) and imports run there, never in a request. It stops when the server stops.
+	@# It does not reload on code changes (a reloading worker's child would outlive this shell).
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST)
 
 test: $(VENV)/.dev
