@@ -6,11 +6,16 @@ swallowed: the error is in the console log anyway, and a failing request must st
 """
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils.log import AdminEmailHandler
 
 
 class QueuedAdminEmailHandler(AdminEmailHandler):
     def emit(self, record):
+        if record.exc_info and isinstance(record.exc_info[1], OperationalError | InterfaceError):
+            # The database is unreachable (the 503 page): queuing needs that very database, would wait for
+            # its connect timeout on every failing request, and /healthz and the console already say it.
+            return
         try:
             super().emit(record)
         except Exception:

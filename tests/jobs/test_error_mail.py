@@ -3,7 +3,7 @@
 import logging
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 
 from jobs.errormail import QueuedAdminEmailHandler
 from jobs.models import OutgoingMail
@@ -61,4 +61,18 @@ def test_an_error_while_the_database_is_down_is_reported_without_raising(handler
     finally:
         connection.close()
         connection.settings_dict["PORT"] = port
+    assert not OutgoingMail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unreachable_database_is_not_reported_by_mail(handler, django_assert_num_queries):
+    try:
+        raise OperationalError("connection timeout expired")
+    except OperationalError:
+        import sys
+
+        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Service Unavailable: /x/", (),
+                                   sys.exc_info())
+    with django_assert_num_queries(0):  # no connect attempt that would wait for its timeout on every 503
+        handler.emit(record)
     assert not OutgoingMail.objects.exists()

@@ -17,6 +17,7 @@ from members.models import Industry, Invitation, Membership, Organization
 from portal import once
 from projects.models import Proposal
 from tests import personas
+from tests.background import run_tasks
 from tests.members.test_register import form_data as registration_data
 from tests.projects.test_forms import form_data as proposal_data
 
@@ -78,6 +79,7 @@ def test_the_same_form_sent_twice_makes_one_object(name, django_capture_on_commi
     assert second.redirect_chain[0][0] == lands()
     if name != "registration":  # a registered user is told she already belongs to an organisation
         assert ONE_FORM_TWICE in second.text
+    run_tasks()
     assert len(mail.outbox) == (1 if name == "invitation" else 0)
 
 
