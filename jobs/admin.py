@@ -18,8 +18,10 @@ class OutgoingMailAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["subject", "recipients"]
     date_hierarchy = "created_at"
+    # Not the text: a queued or failed mail may hold someone's password-reset or invitation link, which
+    # staff reading the queue must not be able to use.
     fields = ["recipient_list", "subject", "status", "attempts", "created_at", "last_attempt_at", "sent_at",
-              "last_error", "body"]
+              "last_error"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

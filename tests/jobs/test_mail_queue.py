@@ -75,7 +75,10 @@ def test_a_membership_decision_in_the_admin(smtp):
 def test_an_invitation(smtp):
     owner = personas.user("owner@hanbit.example")
     org = personas.organization("한빛정밀", owner=owner)
-    response = signed_in(owner).post(reverse("my:invite"), {"email": "erin@hanbit.example", "role": "member"})
+    client = signed_in(owner)
+    response = client.post(reverse("my:invite"), {
+        "email": "erin@hanbit.example", "role": "member", **personas.form_once(client, "my:invite"),
+    })
     assert response.status_code == 302
     assert org.invitations.filter(email="erin@hanbit.example").exists()
     assert "/invitations/" in delivered_once_after_the_outage(smtp, "erin@hanbit.example")
@@ -273,6 +276,17 @@ def test_the_mail_list_filters_by_status_and_needs_the_view_permission():
     page = reader.get(url, {"status__exact": "failed"}).content.decode()
     assert "실패한 메일" in page and "대기 중인 메일" not in page and "SMTPServerDisconnected" in page
     assert 'value="resend"' not in page  # reading is not resending
+
+
+@pytest.mark.django_db
+def test_staff_reading_a_failed_mail_do_not_see_its_link():
+    link = "https://portal.example.kr/accounts/password/reset/key/abc-set-password/"
+    failed = services.queue_mail(to="b@example.com", subject="비밀번호 재설정", body=f"다음 주소로: {link}")
+    OutgoingMail.objects.filter(pk=failed.pk).update(status=Mail.FAILED, last_error="SMTPServerDisconnected")
+    reader = signed_in(personas.staff("reader@ministry.example", permissions=[("jobs", "view_outgoingmail")]))
+    page = reader.get(reverse("admin:jobs_outgoingmail_change", args=[failed.pk]))
+    assert page.status_code == 200 and "비밀번호 재설정" in page.text and "SMTPServerDisconnected" in page.text
+    assert link not in page.text
 
 
 def _list_queries(client):

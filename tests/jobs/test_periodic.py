@@ -95,5 +95,5 @@ def test_the_orphan_sweep_job_removes_what_no_row_names(settings):
     stale = timezone.now() - datetime.timedelta(hours=2)
     path = default_storage.path(name)
     os.utime(path, (stale.timestamp(), stale.timestamp()))
-    assert tasks.sweep_orphan_files.call() == 1
+    assert tasks.sweep_orphan_files.call() == {"stored": 1, "temporary": 0}
     assert not default_storage.exists(name)
