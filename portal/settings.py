@@ -176,6 +176,14 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Renders allauth's mails as allauth does, then queues them instead of sending them inside the request.
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 # allauth's built-in rate limits stay on (ACCOUNT_RATE_LIMITS is left at its default).
+# They count per client address. Behind nginx (and any load balancer before it) REMOTE_ADDR is the
+# proxy's, so every visitor would share one count; the client is then the X-Forwarded-For entry
+# written by the outermost of the proxies we run, counted from the right. Entries further left are
+# whatever the client sent, so they are never read. With no proxy trusted (the default without
+# DJANGO_BEHIND_PROXY) the header is ignored and REMOTE_ADDR counts.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY") else 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
 SOCIALACCOUNT_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "AI Manufacturing Alliance"
