@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check-deploy messages vendor bench clean
+.PHONY: help run test lint format check-deploy messages vendor bench prod-local faults clean
 
 help:
 	@echo "make run    - set up the venv, migrate, load demo data, serve http://$(HOST) with a task worker"
@@ -15,6 +15,8 @@ help:
 	@echo "make messages - extract and compile the translation catalogs (needs gettext)"
 	@echo "make vendor - refresh static/vendor/ (KRDS, Pretendard GOV) from the npm registry (needs npm)"
 	@echo "make bench  - load benchmark on PostgreSQL + gunicorn + wrk, writes bench/results.md (minutes)"
+	@echo "make prod-local - nginx + gunicorn + task worker in production mode on https://127.0.0.1:8443 (Ctrl-C stops)"
+	@echo "make faults - break Redis, PostgreSQL, SMTP and the network in turn, writes deploy/faults-results.md (minutes)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +74,14 @@ vendor:
 # Not part of `make test`: seeds PostgreSQL at BENCH_SCALE (default 10000) and load-tests every page.
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
+
+# The production stack on loopback for a rehearsal: deploy/prod_local.py says what it runs.
+prod-local: $(VENV)/.runtime
+	$(BIN)/python deploy/prod_local.py
+
+# Not part of `make test`: the stack on throwaway servers, with one part broken at a time.
+faults: $(VENV)/.dev
+	$(BIN)/python deploy/faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
