@@ -62,9 +62,9 @@ class Command(BaseCommand):
         except TemplateDoesNotExist:
             return FALLBACK.format(
                 lang=code, css=escape(static("css/portal.css")),
-                title=escape(_("The portal is briefly unavailable")),
-                body=escape(_("We are working on it. Please try again in a few minutes.")),
-                again=escape(_("Try again")),
+                title=escape(_("Service temporarily unavailable")),
+                body=escape(_("Please try again in a few minutes.")),
+                again=escape(_("Back to the home page")),
             ), "built-in page: there is no 503.html template"
 
     @staticmethod
