@@ -9,6 +9,7 @@ their cache headers, and a missing app server gives the static outage page.
 import http.client
 import os
 import re
+import runpy
 import shutil
 import ssl
 
@@ -180,3 +181,23 @@ def test_without_an_app_server_visitors_get_the_outage_page_with_retry_after(tmp
         assert headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert b'<html lang="ko">' in korean[2]
     assert b'<html lang="en">' in english[2]
+
+
+def test_nginx_waits_longer_than_gunicorn_lets_a_request_run():
+    """A request gunicorn still allows is waited for; one it kills reaches nginx as a 502 (the outage page)."""
+    gunicorn = runpy.run_path(str(localstack.GUNICORN_CONF))
+    read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", localstack.SITE.read_text()).group(1))
+    assert gunicorn["worker_class"] == "sync"
+    assert gunicorn["timeout"] < read_timeout
+    assert gunicorn["graceful_timeout"] <= gunicorn["timeout"]
+    assert f"server {gunicorn['bind']} " in localstack.SITE.read_text()  # the upstream nginx passes to
+
+
+def test_the_outage_page_is_the_portals_503_template_when_there_is_one(tmp_path, settings):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "503.html").write_text(
+        '{% load i18n %}<html lang="{{ LANGUAGE_CODE }}">{% translate "Back to the home page" %}</html>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
+    call_command("render_outage_page", output=tmp_path / "out", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert (tmp_path / "out" / "503.ko.html").read_text() == '<html lang="ko">홈으로 돌아가기</html>'
+    assert (tmp_path / "out" / "503.en.html").read_text() == '<html lang="en">Back to the home page</html>'
