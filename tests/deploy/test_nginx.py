@@ -22,6 +22,7 @@ from django_sendfile.utils import _get_sendfile
 from deploy import localstack
 from members.models import TIER_PROOF_UPLOAD
 from news.models import COVER_UPLOAD
+from portal.middleware import DEFAULT_CSP, PERMISSIONS_POLICY
 from projects.models import ANNEX_UPLOAD, PROPOSAL_DOCUMENT_UPLOAD
 from tests import personas
 
@@ -128,6 +129,7 @@ def test_a_member_gets_a_private_file_that_nginx_sends_after_the_portals_check(f
     assert headers["Content-Disposition"].startswith("attachment;")
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Permissions-Policy"] == PERMISSIONS_POLICY
     assert "X-Accel-Redirect" not in headers
 
 
@@ -178,7 +180,10 @@ def test_without_an_app_server_visitors_get_the_outage_page_with_retry_after(tmp
         assert status == 503
         assert headers["Retry-After"] == "30"
         assert headers["Cache-Control"] == "no-store"
-        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+        # The same policies the portal's own pages carry (nginx answers this one by itself).
+        assert headers["Content-Security-Policy"] == DEFAULT_CSP
+        assert headers["Permissions-Policy"] == PERMISSIONS_POLICY
+        assert headers["X-Frame-Options"] == "DENY"
     assert b'<html lang="ko">' in korean[2]
     assert b'<html lang="en">' in english[2]
 
