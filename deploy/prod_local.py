@@ -89,8 +89,8 @@ def main():
     try:
         database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE)
         ensure_database(database_url)
-        env = stack.portal_env(database_url=database_url, redis_url=redis_url(started), media_root=STATE / "media",
-                         https_port=https_port)
+        env = stack.portal_env(database_url=database_url, redis_url=redis_url(started),
+                               media_root=STATE / "media", https_port=https_port)
         log("migrate, collectstatic, outage page")
         stack.manage(env, "migrate", "--noinput", quiet=True)
         stack.manage(env, "collectstatic", "--noinput", quiet=True)
