@@ -1,4 +1,5 @@
 import copy
+import datetime
 import sys
 import threading
 import time
@@ -10,6 +11,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -116,7 +118,14 @@ def _oldest_waiting_task(cursor, probe):
     sql, params = queryset.query.get_compiler(connection=probe).as_sql()
     cursor.execute(sql, params)
     row = cursor.fetchone()
-    return row[0] if row else None
+    if not row:
+        return None
+    due = row[0]
+    if isinstance(due, str):  # SQLite hands raw SQL its timestamps back as text (UTC, as Django stored them)
+        due = parse_datetime(due)
+        if timezone.is_naive(due):
+            due = timezone.make_aware(due, datetime.UTC)
+    return due
 
 
 @require_GET

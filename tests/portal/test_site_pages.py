@@ -11,6 +11,21 @@ def test_healthz_reports_ok_when_the_database_answers(client):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.django_db(transaction=True)  # the probe reads on a connection of its own: the task must be committed
+def test_healthz_says_how_long_the_oldest_due_task_has_waited(client):
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs.services import queue_mail
+
+    queue_mail(to="someone@example.com", subject="s", body="b")
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(minutes=2))
+    waited = client.get("/healthz").json()["oldest_task_seconds"]
+    assert 120 <= waited < 180
+
+
 @pytest.mark.django_db
 def test_home_page_is_korean_by_default(client):
     response = client.get("/")
