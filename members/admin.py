@@ -137,7 +137,7 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     # hierarchy, whose year/month/day links cost two scans of all organisations on every page.
     list_filter = [
         "status", "kind", "tier", "institution_type", "industry", "ai_stage", CertificateExpiryFilter,
-        "listed_in_directory", ("created_at", admin.DateFieldListFilter),
+        "listed_in_directory", "public_page", ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["industry"]
     search_fields = ["name", "name_en", "business_number"]
@@ -151,12 +151,13 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
         (None, {"fields": ["status", "approved_at", "kind", "name", "name_en", "business_number",
                            "representative", "tier", "institution_type", "industry"]}),
         (_("Profile"), {"fields": ["address", "website", "employees", "annual_revenue", "ai_stage",
-                                    "listed_in_directory"]}),
+                                    "listed_in_directory", "public_page"]}),
         (_("Proof of tier"), {"fields": ["tier_proof_link", "certificate_number", "certificate_expires_on"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
-    # Status only moves through the workflow actions, so the history stays complete.
-    readonly_fields = ["status", "approved_at", "tier_proof_link", "created_at", "updated_at"]
+    # Status only moves through the workflow actions, so the history stays complete. The public page is
+    # the company's own choice (its owners make it on /my/): staff see it and do not make it for them.
+    readonly_fields = ["status", "approved_at", "public_page", "tier_proof_link", "created_at", "updated_at"]
 
     def get_queryset(self, request):
         # A subquery per shown row, not a join grouped over every organisation: the page's LIMIT then

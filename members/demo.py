@@ -100,6 +100,9 @@ def _build(n, rng, industries, today):
         ),
         ai_stage=rng.choice(list(Organization.AIStage.values)),
         listed_in_directory=rng.random() < 0.9,
+        # A few members chose a public page of their own: the large enterprises, which lead most demo projects,
+        # and every seventh other one. (Not from the rng: the rest of the demo data stays as it was.)
+        public_page=tier == Organization.Tier.LARGE or n % 7 == 3,
         status=_STATUS_CYCLE[n % len(_STATUS_CYCLE)],
     )
     if org.needs_tier_proof:

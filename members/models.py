@@ -19,6 +19,29 @@ from portal.workflow import Transition, Workflow
 TIER_PROOF_UPLOAD = UploadPolicy(prefix="tier-proofs", kinds=(PDF,), max_bytes=10 * MB)
 
 
+# The 17 provinces and metropolitan cities (시·도), by the ways an address may start: official and short names
+# ("광주시" is left out: it is also a city in Gyeonggi).
+REGIONS = [
+    ({"서울특별시", "서울시", "서울"}, _("Seoul")),
+    ({"부산광역시", "부산시", "부산"}, _("Busan")),
+    ({"대구광역시", "대구시", "대구"}, _("Daegu")),
+    ({"인천광역시", "인천시", "인천"}, _("Incheon")),
+    ({"광주광역시", "광주"}, _("Gwangju")),
+    ({"대전광역시", "대전시", "대전"}, _("Daejeon")),
+    ({"울산광역시", "울산시", "울산"}, _("Ulsan")),
+    ({"세종특별자치시", "세종시", "세종"}, _("Sejong")),
+    ({"경기도", "경기"}, _("Gyeonggi")),
+    ({"강원특별자치도", "강원도", "강원"}, _("Gangwon")),
+    ({"충청북도", "충북"}, _("North Chungcheong")),
+    ({"충청남도", "충남"}, _("South Chungcheong")),
+    ({"전북특별자치도", "전라북도", "전북"}, _("North Jeolla")),
+    ({"전라남도", "전남"}, _("South Jeolla")),
+    ({"경상북도", "경북"}, _("North Gyeongsang")),
+    ({"경상남도", "경남"}, _("South Gyeongsang")),
+    ({"제주특별자치도", "제주도", "제주"}, _("Jeju")),
+]
+
+
 def choice_label(choices, value) -> str:
     """The label of `value` in a TextChoices class, or the value itself: what get_FOO_display() gives.
 
@@ -126,6 +149,12 @@ class OrganizationQuerySet(models.QuerySet):
     def listed(self):
         """What the public directory shows: approved members that chose to be listed."""
         return self.approved().filter(listed_in_directory=True)
+
+    def with_public_page(self):
+        """Members with a public page of their own: listed in the directory, and opted in to the page.
+
+        The rule of `Organization.has_public_page`, for the page itself, the directory's links and the sitemap."""
+        return self.listed().filter(public_page=True)
 
     def certificate_expired(self, *, today=None):
         """Certificates whose last valid day is past."""
@@ -282,6 +311,13 @@ class Organization(models.Model):
         _("listed in the public directory"), default=True,
         help_text=_("Once approved, show the organisation in the public member directory."),
     )
+    # A page of its own is a step beyond a line in the directory (search engines find it through the
+    # sitemap), so it is the company's choice to make: off until one of its owners turns it on from /my/.
+    public_page = models.BooleanField(
+        _("public page"), default=False,
+        help_text=_("Chosen by the organisation's owners: a public page with its name, kind, size, industry, "
+                    "region and the selected lead projects it takes part in. Needs a listing in the directory."),
+    )
     status = models.CharField(
         _("membership status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -347,6 +383,22 @@ class Organization(models.Model):
                 errors["certificate_expires_on"] = _("Enter the date until which the certificate is valid.")
         if errors:
             raise ValidationError(errors)
+
+    def has_public_page(self) -> bool:
+        """Whether the public may open this organisation's page: the rule of `with_public_page()`, for a
+        loaded row (a directory or a consortium shows the link without another query)."""
+        return self.may_take_part() and self.listed_in_directory and self.public_page
+
+    @property
+    def region(self) -> str:
+        """The province or metropolitan city (시·도) the address starts with, or "" if it names none.
+
+        The public page shows this much of the address and no more."""
+        first = self.address.split(maxsplit=1)[0] if self.address.strip() else ""
+        for names, label in REGIONS:
+            if first in names:
+                return str(label)
+        return ""
 
     def may_take_part(self) -> bool:
         """Whether this organisation may take part in lead projects: the rule of `approved()`, for a loaded row."""

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jobs.services import queue_mail
-from members.access import MANAGER_NEEDED
+from members.access import MANAGER_NEEDED, OWNER_NEEDED
 from members.models import TIER_PROOF_UPLOAD, Invitation, Membership, Organization, StatusChange
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
 from portal.workflow import WorkflowError
@@ -81,6 +81,18 @@ def organization_staff_edit(*, organization: Organization, by) -> Organization:
     organization.full_clean()
     organization.save()
     return organization
+
+
+@transaction.atomic
+def organization_set_public_page(*, organization: Organization, public: bool, by) -> Organization:
+    """An owner turns the organisation's public page on or off: the company's choice, so owners only."""
+    current = _lock(organization)
+    if not Membership.objects.filter(organization=current, user=by, role=Role.OWNER).exists():
+        raise MembershipError(OWNER_NEEDED, code="not_allowed")
+    current.public_page = bool(public)
+    current.save(update_fields=["public_page", "updated_at"])
+    organization.public_page = current.public_page
+    return current
 
 
 def _lock(organization) -> Organization:

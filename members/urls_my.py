@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("edit/", views.edit, name="edit"),
     path("resubmit/", views.resubmit, name="resubmit"),
+    path("public-page/", views.public_page, name="public-page"),
     path("invitations/", views.invite, name="invite"),
     path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation-revoke"),
     path("people/<int:pk>/role/", views.person_role, name="person-role"),

@@ -89,6 +89,22 @@ def resubmit(request, membership):
 
 @require_POST
 @membership_required
+def public_page(request, membership):
+    """An owner turns the organisation's public page on or off (the form on /my/ sends "1" or "0")."""
+    require_owner(membership, _("Only owners may choose whether the organisation has a public page."))
+    public = request.POST.get("public") == "1"
+    try:
+        services.organization_set_public_page(organization=membership.organization, public=public, by=request.user)
+    except services.MembershipError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The organisation's public page is on.") if public
+                         else _("The organisation's public page is off."))
+    return redirect("my:dashboard")
+
+
+@require_POST
+@membership_required
 def invite(request, membership):
     require_manager(membership)
     form = InvitationForm(request.POST)

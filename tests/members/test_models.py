@@ -147,3 +147,25 @@ def test_of_an_anonymous_visitor_is_none(db):
     from django.contrib.auth.models import AnonymousUser
 
     assert Membership.objects.of(AnonymousUser()) is None
+
+
+@pytest.mark.parametrize("address, region", [
+    ("경기도 안산시 단원구 1", "Gyeonggi"), ("서울 강남구 테헤란로 1", "Seoul"), ("울산광역시 남구", "Ulsan"),
+    ("광주시 오포읍 1", ""),  # 경기도 광주시 or 광주광역시: not guessed
+    ("Seoul, Korea", ""), ("", ""),
+])
+def test_the_region_is_the_province_the_address_starts_with(address, region):
+    with translation.override("en"):
+        assert Organization(address=address).region == region
+
+
+def test_has_public_page_is_the_rule_of_with_public_page(make_org):
+    cases = [
+        make_org("공개", status="approved", public_page=True),
+        make_org("선택안함", status="approved"),
+        make_org("목록제외", status="approved", public_page=True, listed_in_directory=False),
+        make_org("대기중", public_page=True),
+        make_org("정지", status="suspended", public_page=True),
+    ]
+    shown = set(Organization.objects.with_public_page().values_list("name", flat=True))
+    assert shown == {"공개"} == {org.name for org in cases if org.has_public_page()}

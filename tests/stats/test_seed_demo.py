@@ -24,7 +24,7 @@ FROZEN = datetime.datetime(2026, 5, 4, 10, 30, tzinfo=datetime.UTC)
 STABLE = {
     Organization: ["business_number", "name", "kind", "tier", "institution_type", "industry__code", "status",
                    "ai_stage", "employees", "annual_revenue", "approved_at", "certificate_expires_on",
-                   "listed_in_directory", "representative", "address"],
+                   "listed_in_directory", "public_page", "representative", "address"],
     User: ["email", "is_staff", "first_name", "last_name"],
     Membership: ["user__email", "organization__business_number", "role"],
     MembershipChange: ["organization__business_number", "from_status", "to_status", "at", "by__email", "note"],
@@ -110,3 +110,21 @@ def test_large_scales_spread_proposals_over_earlier_calls():
 
     assert demo.proposal_count(10_000) == 5_000
     assert demo.proposal_count(1) == 30
+
+
+def test_the_small_demo_shows_project_pages_with_kpis_and_member_pages_with_projects(client):
+    from django.urls import reverse
+
+    with time_machine.travel(FROZEN, tick=False):
+        call_command("seed_demo", seed=2024, allow_production=True, stdout=io.StringIO())
+    selected = Proposal.objects.shown_publicly()
+    assert selected and all(p.kpis.exists() for p in selected)
+    project = selected.first()
+    assert project.kpis.first().indicator in client.get(reverse("projects:project-detail", args=[project.pk])).text
+    pages = Organization.objects.with_public_page()
+    assert 2 <= pages.count() < Organization.objects.listed().count()  # a few members chose a page, not all
+    in_projects = pages.filter(participations__proposal__in=selected).distinct()
+    assert in_projects
+    page = client.get(reverse("organizations:detail", args=[in_projects.first().pk])).text
+    assert reverse("projects:project-detail", args=[in_projects.first().participations.filter(
+        proposal__in=selected).first().proposal_id]) in page
