@@ -1,4 +1,6 @@
-"""Sitemap sections for /sitemap.xml: the public list pages and the published articles."""
+"""Sitemap sections for /sitemap.xml: the public list pages and the published articles.
+
+The other apps' sections (calls, projects, member pages) are theirs; portal/urls.py gathers them all."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import NoReverseMatch, reverse
@@ -36,5 +38,3 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
-
-SITEMAPS = {"pages": PublicPagesSitemap, "news": ArticleSitemap}

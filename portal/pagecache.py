@@ -1,8 +1,8 @@
 """Public pages served from the cache, with each visitor's own parts rendered fresh.
 
-A public page (home, news, directory, calls, figures, feeds, sitemap) is the same for every visitor
-except for the header (who is signed in, the language form with its CSRF token and the current
-address) and the flash messages. `public_page` stores the rest of the rendered page in the cache and
+A public page (home, news, directory, members' and projects' pages, calls, figures, feeds, sitemap) is
+the same for every visitor except for the header (who is signed in, the language form with its CSRF token
+and the current address) and the flash messages. `public_page` stores the rest of the rendered page in the cache and
 leaves two holes in it, which are rendered for every request. So a cached page costs about what the
 bare layout costs, whatever the amount of data behind it.
 
@@ -14,7 +14,7 @@ parameters and the data version. The version changes:
 - at once, and again when the transaction commits, whenever a model that a public page shows is saved
   or deleted, however the save is made (a service, an admin change form, an inline): each app names
   those models with `watch(Model, ...)` in its `ready()`. Models no public page shows (accounts,
-  memberships, invitations, reviews, scores, KPIs, annexes) are not watched, so signing in or scoring
+  memberships, invitations, reviews, scores, annexes) are not watched, so signing in or scoring
   a proposal leaves the cache alone;
 - when code that writes in bulk (seed_demo) calls `invalidate()`;
 - when the next scheduled change comes due: an article's publication time, a call opening or closing

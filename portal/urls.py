@@ -2,14 +2,23 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from news.sitemaps import SITEMAPS
+from members.sitemaps import MemberPageSitemap
+from news.sitemaps import ArticleSitemap, PublicPagesSitemap
 from portal import views
 from portal.pagecache import public_page
+from projects.sitemaps import CallSitemap, ProjectSitemap
 
 # Error pages render inside the layout without touching the database or the session (templates/error.html).
 handler400 = views.bad_request
 handler403 = views.permission_denied
 handler500 = views.server_error
+
+# /sitemap.xml: each app's public pages, gathered here since news, which serves the fixed pages and the
+# articles, may not import the apps whose pages it would list.
+SITEMAPS = {
+    "pages": PublicPagesSitemap, "news": ArticleSitemap, "calls": CallSitemap, "projects": ProjectSitemap,
+    "members": MemberPageSitemap,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +33,7 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("stats/", include("stats.urls")),
     path("members/", include("members.urls")),
+    path("members/", include("projects.urls_organizations")),
     path("projects/", include("projects.urls")),
     # Two apps' company pages share /my/. No pattern of members' starts with "proposals/", so neither include
     # shadows the other and their order does not matter (tests/portal/test_urls.py resolves both orders).

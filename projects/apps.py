@@ -8,10 +8,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from portal import pagecache
-        from projects.models import AIArea, Call, Criterion, Participant, Proposal, StatusChange
+        from projects.models import KPI, AIArea, Call, Criterion, Participant, Proposal, StatusChange
 
-        # The public models: calls with their criteria, the selected projects and their AI areas, and
-        # what the figures count (proposals, participants' funding, the month each project was selected).
-        # Reviews, scores, KPIs and annexes stay with the applicants and the ministry.
-        pagecache.watch(Call, Criterion, AIArea, Proposal, Participant, StatusChange)
+        # The public models: calls with their criteria, the selected projects with their consortia, AI areas
+        # and KPIs (each project's page), and what the figures count (proposals, participants' funding, the
+        # month each project was selected). Reviews, scores and annexes stay with the applicants and the ministry.
+        pagecache.watch(Call, Criterion, AIArea, Proposal, Participant, KPI, StatusChange)
         pagecache.schedule(Call.objects.next_change)  # calls open and close by themselves

@@ -230,6 +230,12 @@ class ProposalQuerySet(models.QuerySet):
     def selected(self):
         return self.filter(status=Proposal.Status.SELECTED)
 
+    def shown_publicly(self):
+        """The lead projects the public sees (the call pages, each project's page, member pages, the sitemap):
+        proposals decided and selected. A draft, a proposal under review or a rejected one stays with its
+        consortium and the ministry."""
+        return self.filter(status__in=Proposal.SHOWN_PUBLICLY)
+
     def with_average_score(self):
         """Each proposal's mean score over the reviews that were not recused (None before any)."""
         # A subquery per proposal rather than a join grouped over all of them: a page of the admin
@@ -253,6 +259,8 @@ class Proposal(models.Model):
 
     EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
     DECIDED = (Status.SELECTED, Status.REJECTED)
+    # What the public sees of the lead projects (ProposalQuerySet.shown_publicly): the selected ones only.
+    SHOWN_PUBLICLY = (Status.SELECTED,)
     # The review workflow: the lead's owners and managers submit and withdraw, deciders do the rest.
     WORKFLOW = Workflow(
         subject=pgettext_lazy("workflow subject", "This proposal"),
@@ -368,6 +376,10 @@ class Proposal(models.Model):
     def is_decided(self):
         return self.status in self.DECIDED
 
+    @property
+    def is_shown_publicly(self):
+        """The rule of `shown_publicly()`, for a loaded row."""
+        return self.status in self.SHOWN_PUBLICLY
     @property
     def private_total(self):
         return self.private_cash_total + self.private_in_kind_total

@@ -7,4 +7,5 @@ app_name = "projects"
 urlpatterns = [
     path("", views.call_list, name="call-list"),
     path("calls/<int:pk>/", views.call_detail, name="call-detail"),
+    path("<int:pk>/", views.project_detail, name="project-detail"),
 ]

@@ -1,4 +1,8 @@
-"""Public pages: calls for proposals and the projects they selected."""
+"""Public pages: calls for proposals, the projects they selected, and the members' own public pages.
+
+A member's page lives here rather than in members because it lists the lead projects the member takes
+part in, and members may not import projects (tests/portal/test_layers.py); its URL is under /members/.
+"""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -6,8 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from members.models import Organization
 from portal.pagecache import public_page
-from projects.models import Call, Proposal
+from projects.models import Call, Participant, Proposal
 
 PAST_CALLS_PER_PAGE = 5
 # The list shows a call's first selected projects; the call's own page lists them all, paginated,
@@ -18,7 +23,7 @@ SELECTED_PER_PAGE = 25
 
 def _selected_projects_queryset():
     return (
-        Proposal.objects.selected().select_related("lead", "industry").prefetch_related("ai_areas")
+        Proposal.objects.shown_publicly().select_related("lead", "industry").prefetch_related("ai_areas")
         .order_by("title", "pk")
     )
 
@@ -33,7 +38,7 @@ def call_list(request):
         call.d_day = call.days_left(now)
     past = (
         Call.objects.past(now)
-        .annotate(selected_count=Count("proposals", filter=Q(proposals__status=Proposal.Status.SELECTED)))
+        .annotate(selected_count=Count("proposals", filter=Q(proposals__status__in=Proposal.SHOWN_PUBLICLY)))
         .order_by("-closes_at", "-pk")
         .prefetch_related(
             Prefetch(
@@ -60,3 +65,40 @@ def call_detail(request, pk):
         "projects/call_detail.html",
         {"call": call, "now": now, "selected_page": selected.get_page(request.GET.get("page"))},
     )
+
+
+@public_page
+@require_GET
+def project_detail(request, pk):
+    """A selected lead project: summary, consortium with roles, AI areas, KPIs, its call, government funding.
+
+    Budget lines per participant, documents, reviews and history stay private; any proposal that is not
+    shown publicly is a 404, so the public cannot tell a draft from a number never used."""
+    project = get_object_or_404(
+        Proposal.objects.shown_publicly().select_related("call", "industry").prefetch_related(
+            "ai_areas", "kpis",
+            Prefetch("participants", queryset=Participant.objects.select_related("organization__industry")
+                     .order_by("pk")),
+        ),
+        pk=pk,
+    )
+    # The lead first, then the others in the order they joined: the consortium as the lead presented it.
+    consortium = sorted(project.participants.all(), key=lambda p: p.role != Participant.Role.LEAD)
+    return render(request, "projects/project_detail.html", {"project": project, "consortium": consortium})
+
+
+@public_page
+@require_GET
+def organization_detail(request, pk):
+    """A member's public page, for those that chose to have one: public facts and the projects they take part
+    in, never people or documents. Not approved, not listed or not opted in: 404."""
+    organization = get_object_or_404(Organization.objects.with_public_page().select_related("industry"), pk=pk)
+    roles = dict(
+        Participant.objects.filter(organization=organization, proposal__in=Proposal.objects.shown_publicly())
+        .values_list("proposal_id", "role")
+    )
+    projects = list(_selected_projects_queryset().select_related("call").filter(pk__in=roles))
+    for project in projects:
+        project.role_label = Participant.Role(roles[project.pk]).label
+    return render(request, "members/organization_detail.html", {"organization": organization,
+                                                                "projects": projects})

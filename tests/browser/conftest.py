@@ -76,18 +76,23 @@ def portal_world(make_user, company_owner, open_call):
     personas.organization("한국생산기술연구소", kind=Organization.Kind.INSTITUTION)
     draft = personas.ready_proposal(open_call, lead=lead, partner=partner, title="협력사 연계 AI 불량 검출 라인")
     closed = personas.call(opens=-120, closes=-60, title="2025년 선도 프로젝트 공모")
-    personas.ready_proposal(closed, lead=personas.organization("대한중공업", tier=Organization.Tier.LARGE),
-                            partner=partner, status=Proposal.Status.SELECTED, title="조선 용접 공정 AI 최적화")
+    # The selected project's lead chose a public page of its own.
+    selected = personas.ready_proposal(
+        closed, lead=personas.organization("대한중공업", tier=Organization.Tier.LARGE, public_page=True),
+        partner=partner, status=Proposal.Status.SELECTED, title="조선 용접 공정 AI 최적화",
+    )
     newcomer = make_user("newcomer@example.com", password=PASSWORD)
     return SimpleNamespace(
         articles=articles, call=open_call, closed_call=closed, owner=owner, proposal=draft, newcomer=newcomer,
+        selected=selected,
     )
 
 
 def public_paths(world):
     """Every public page, in the order of the menu; /stats/ joins once the figures page exists."""
     paths = ["/", "/news/", world.articles[0].get_absolute_url(), "/projects/",
-             f"/projects/calls/{world.call.pk}/", "/members/"]
+             f"/projects/calls/{world.call.pk}/", reverse("projects:project-detail", args=[world.selected.pk]),
+             "/members/", reverse("organizations:detail", args=[world.selected.lead_id])]
     with contextlib.suppress(NoReverseMatch):
         paths.append(reverse("stats:dashboard"))
     return paths + ["/accounts/login/", "/accounts/signup/"]

@@ -19,7 +19,7 @@ from members.models import StatusChange as MemberChange
 from news.models import Article, Category, Status
 from news.services import article_save
 from portal import pagecache
-from projects.models import KPI, AIArea, Annex, Review, ReviewScore
+from projects.models import AIArea, Annex, Review, ReviewScore
 from projects.models import StatusChange as ProposalChange
 from stats.models import Target
 from tests.projects import factories
@@ -188,7 +188,6 @@ NOT_PUBLIC = {
     "invitation": lambda make_user: Invitation(
         organization=factories.organization(), email="invited@example.com", token_hash="0" * 64,
         expires_at=timezone.now() + datetime.timedelta(days=7)),
-    "kpi": lambda make_user: KPI(proposal=factories.ready_proposal(), indicator="불량률", baseline=5, target=1),
     "annex": lambda make_user: Annex(proposal=factories.ready_proposal(), file="proposal-annexes/annex.pdf",
                                      original_name="annex.pdf"),
     "review": _review,
@@ -204,6 +203,7 @@ PUBLIC = {
     "ai area": lambda make_user: AIArea.objects.first(),
     "proposal": lambda make_user: factories.ready_proposal(),
     "participant": lambda make_user: factories.ready_proposal().participants.first(),
+    "kpi": lambda make_user: factories.ready_proposal().kpis.first(),  # a selected project's page shows its KPIs
     "proposal status change": lambda make_user: ProposalChange.objects.create(
         proposal=factories.ready_proposal(), from_status="under_review", to_status="selected",
         by=make_user("decider@example.com")),

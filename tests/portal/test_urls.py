@@ -1,30 +1,37 @@
-"""The root URLconf: /my/ holds two apps' company pages, in either order; refusals render the 403 page."""
+"""The root URLconf: /my/ holds two apps' company pages and /members/ two apps' public pages, in either order;
+refusals render the 403 page."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import include, path, resolve, reverse
 
+from members import urls as members_urls
 from members import urls_my as members_my
 from portal.access import Refused
 from projects import urls_my as projects_my
+from projects import urls_organizations
 
-# The same two includes as the root URLconf, in the other order.
+# The same shared prefixes as the root URLconf, each pair of includes in the other order.
 urlpatterns = [
     path("my/proposals/", include("projects.urls_my")),
     path("my/", include("members.urls_my")),
+    path("members/", include("projects.urls_organizations")),
+    path("members/", include("members.urls")),
 ]
 
 
-def company_pages():
-    for module in (members_my, projects_my):
+def pages_of(modules):
+    for module in modules:
         for pattern in module.urlpatterns:
-            kwargs = dict.fromkeys(pattern.pattern.converters, 1)
+            kwargs = {name: "abc" if name == "token" else 1 for name in pattern.pattern.converters}
             yield f"{module.app_name}:{pattern.name}", kwargs, pattern.callback
 
 
-def test_the_my_includes_do_not_shadow_each_other_in_either_order():
-    for name, kwargs, view in company_pages():
+@pytest.mark.parametrize("modules", [(members_my, projects_my), (members_urls, urls_organizations)],
+                         ids=["my", "members"])
+def test_the_shared_prefixes_do_not_shadow_each_other_in_either_order(modules):
+    for name, kwargs, view in pages_of(modules):
         url = reverse(name, kwargs=kwargs)
         assert resolve(url).func == view, name
         with override_settings(ROOT_URLCONF=__name__):  # the setting's change clears the URL caches

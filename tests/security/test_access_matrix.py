@@ -36,6 +36,9 @@ EXPECTED = {
     "news:detail":              ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "news:cover":               ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "projects:call-detail":     ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # a selected project (B's, with C), and C's public page: the same for everybody
+    "projects:project-detail":  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "organizations:detail":     ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "stats:chart-csv":          ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     # --- allauth's keyed links (the key is the secret; the page only asks to confirm) --------------------
     "account_confirm_email":    ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -224,6 +227,18 @@ def test_the_matrix_can_fail(world, client_for):
     client = client_for("owner")
     assert try_cell(client, "GET", reverse("my-proposals:detail", args=[world.other_proposal.pk])) == 404
     assert try_cell(client, "GET", reverse("members:tier-proof", args=[world.org_b.pk])) == 404
+
+
+def test_proposals_not_selected_and_members_without_a_page_are_404_for_everybody(world, client_for):
+    """The public pages show what the public may see, whoever asks: the consortium and staff use /my/ and
+    the admin for the rest."""
+    hidden = [
+        reverse("projects:project-detail", args=[world.proposal.pk]),  # A's draft
+        reverse("organizations:detail", args=[world.org_a.pk]),  # listed, but without a page of its own
+    ]
+    for persona in ("anonymous", "owner", "participant", "superuser"):
+        client = client_for(persona)
+        assert [try_cell(client, "GET", url) for url in hidden] == [404, 404], persona
 
 
 def test_a_draft_articles_cover_needs_an_editor_with_mfa(world, client_for):

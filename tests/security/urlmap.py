@@ -88,6 +88,8 @@ KWARGS = {
     "members:invitation": lambda w: {"token": w.invitation_token},
     "members:tier-proof": lambda w: {"pk": w.org_a.pk},
     "projects:call-detail": lambda w: {"pk": w.call.pk},
+    "projects:project-detail": lambda w: {"pk": w.selected_proposal.pk},
+    "organizations:detail": lambda w: {"pk": w.org_c.pk},
     "my-proposals:create": lambda w: {"call_pk": w.call.pk},
     "my-proposals:detail": lambda w: {"pk": w.proposal.pk},
     "my-proposals:edit": lambda w: {"pk": w.proposal.pk},

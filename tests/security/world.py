@@ -161,7 +161,7 @@ def build_world() -> World:
 
 def _projects(w):
     """A call open now, and company A's draft proposal with company C as demand company."""
-    from projects.models import KPI, Annex, Participant, Review
+    from projects.models import KPI, Annex, Participant, Proposal, Review
 
     w.call = personas.call()
     w.proposal = personas.proposal(w.call, w.org_a, title="AI 불량 검출 라인")
@@ -181,3 +181,10 @@ def _projects(w):
     # Company B's own proposal, under the same call: nobody from A or C may reach it.
     w.other_proposal = personas.proposal(w.call, w.org_b, title="다른 회사의 제안")
     w.review = Review.objects.create(proposal=w.proposal, reviewer=w.project_reviewer, comment="검토 의견")
+    # A past call that selected company B's project, with company C as demand company; C chose a public page.
+    w.past_call = personas.call(opens=-90, closes=-30, title="지난 공모")
+    w.selected_proposal = personas.ready_proposal(
+        w.past_call, lead=w.org_b, partner=w.org_c, status=Proposal.Status.SELECTED, title="선정된 과제",
+    )
+    Organization.objects.filter(pk=w.org_c.pk).update(public_page=True)
+    w.org_c.public_page = True
