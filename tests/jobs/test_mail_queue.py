@@ -34,15 +34,20 @@ def signed_in(person, **headers):
     return client
 
 
+def to(address):
+    """The mails to `address` (in Python: SQLite has no JSON containment lookup)."""
+    return OutgoingMail.objects.filter(pk__in=[m.pk for m in OutgoingMail.objects.all() if address in m.recipients])
+
+
 def queued_to(address):
-    return OutgoingMail.objects.filter(recipients__contains=[address], status=Mail.QUEUED)
+    return to(address).filter(status=Mail.QUEUED)
 
 
 def delivered_once_after_the_outage(smtp, address):
     """The worker's first attempt meets the refusing server; its retry, once SMTP answers, delivers; no more follow."""
     assert queued_to(address).count() == 1
     run_tasks()
-    mail = OutgoingMail.objects.get(recipients__contains=[address])
+    mail = to(address).get()
     assert (mail.status, mail.attempts) == (Mail.QUEUED, 1) and "Connection refused" in mail.last_error
     smtp.start()
     run_tasks(later=RETRY)

@@ -24,7 +24,7 @@ def test_an_owner_turns_the_page_on_and_the_public_sees_it_at_once(client, alice
     assert client.get(page_of(hanbit)).status_code == 404
     client.force_login(alice)
     response = client.post(URL, {"public": "1"}, follow=True)
-    assert "The organisation&#x27;s public page is on." in response.text
+    assert "기관의 공개 소개 페이지를 켰습니다." in response.text
     assert f'href="{page_of(hanbit)}"' in response.text  # /my/ links to it
     client.logout()
     assert client.get(page_of(hanbit)).status_code == 200
@@ -37,7 +37,7 @@ def test_an_owner_turns_the_page_on_and_the_public_sees_it_at_once(client, alice
 def test_my_page_says_the_page_waits_for_approval(client, alice, hanbit):
     client.force_login(alice)
     response = client.post(URL, {"public": "1"}, follow=True)
-    assert "The page appears once the organisation is an approved member listed in the directory." in response.text
+    assert "회원 가입이 승인되고 회원 명단에 공개되면 페이지가 나타납니다." in response.text
     assert f'href="{page_of(hanbit)}"' not in response.text
 
 
@@ -67,6 +67,6 @@ def test_the_service_refuses_anyone_but_an_owner(hanbit, carol, mallory):
 def test_staff_see_the_choice_in_the_admin_and_do_not_make_it(client, reviewer, hanbit):
     client.force_login(reviewer)
     change = client.get(reverse("admin:members_organization_change", args=[hanbit.pk])).text
-    assert "Public page" in change and 'name="public_page"' not in change
+    assert "공개 소개 페이지" in change and 'name="public_page"' not in change
     listing = client.get(reverse("admin:members_organization_changelist"), {"public_page__exact": "1"})
     assert listing.status_code == 200
