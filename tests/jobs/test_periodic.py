@@ -41,7 +41,7 @@ def test_the_command_enqueues_and_the_worker_runs_the_jobs(capsys):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="machines share a PostgreSQL server; SQLite's in-memory test database refuses a second writer")
+                    reason="machines share a PostgreSQL server; SQLite's test database refuses a second writer")
 @pytest.mark.django_db(transaction=True)
 def test_two_machines_running_the_command_at_once_enqueue_each_job_once():
     barrier = threading.Barrier(2)
