@@ -290,10 +290,10 @@ class Visitors:
         parts = []
         for name, _ in PAGES:
             counts = collections.Counter(str(status) for _, page, status, _ in window if page == name)
-            parts.append(f"{name} " + ", ".join(f"{k}×{v}" for k, v in sorted(counts.items())) if counts
-                         else f"{name} no answer")
-        longest = max((s[3] for s in window), default=0)
-        return "; ".join(parts) + f"; longest {longest:.2f} s"
+            longest = max((s[3] for s in window if s[1] == name), default=0)
+            parts.append(f"{name} " + ", ".join(f"{k}×{v}" for k, v in sorted(counts.items())) + f" (≤ {longest:.2f} s)"
+                         if counts else f"{name} no answer")
+        return "; ".join(parts)
 
 
 class Newcomers:
@@ -497,7 +497,7 @@ def write_results(rows, seconds):
         f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')} at commit {commit.stdout.strip()}, in {seconds:.0f} s "
         f"({os.cpu_count()} CPUs). Production settings behind nginx, gunicorn with 3 sync workers, one task",
         "worker, throwaway PostgreSQL / Redis / SMTP sink. Visitors: two clients fetching home, news and sign-in",
-        "in turn through nginx (answers counted per page over the window, with the longest wait); newcomers sign",
+        "in turn through nginx (answers counted per page over the window, with each page's longest wait); newcomers sign",
         "up every 3 s during the window. Regenerate with `make faults`.",
         "",
         "| fault | what visitors got | what was lost |",
