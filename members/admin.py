@@ -1,6 +1,10 @@
 
+from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -26,6 +30,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["form_class"] = GroupChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Industry)
@@ -253,3 +262,62 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
 def _attribute(obj, attr):
     value = getattr(obj, attr)
     return value() if callable(value) else value
+
+
+# --- staff accounts' groups and authenticators, in the staff's language-----------------------------------
+
+# The staff groups are rows that the apps' data migrations create; code and tests look them up by these
+# English names, so the rows keep them and staff read a translation.
+STAFF_GROUP_LABELS = {
+    "Membership reviewers": _("Membership reviewers"),
+    "Membership readers": _("Membership readers"),
+    "Project reviewers": _("Project reviewers"),
+    "Project deciders": _("Project deciders"),
+    "News editors": _("News editors"),
+}
+
+
+def group_label(group) -> str:
+    """A group's name as staff read it: the translation of a staff group, any other name as it is."""
+    return str(STAFF_GROUP_LABELS.get(group.name, group.name))
+
+
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return group_label(obj)
+
+
+admin.site.unregister(Group)  # django.contrib.auth's, replaced by one that shows the translated name
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    list_display = ["label", "name"]
+    readonly_fields = ["label"]
+    fields = ["label", "name", "permissions"]
+
+    @admin.display(description=_("group"), ordering="name")
+    def label(self, obj):
+        return group_label(obj) if obj and obj.pk else "—"
+
+
+admin.site.unregister(Authenticator)  # allauth's
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """allauth's authenticators. Staff remove one (a colleague lost their phone); nobody needs to read or
+    edit its secret, so `data` is not shown and nothing is editable."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

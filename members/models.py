@@ -472,7 +472,9 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status history")
 
     def __str__(self):
-        return f"{self.organization}: {self.from_status or '-'} -> {self.to_status}"
+        # Shown above each row of the history in the admin: the statuses' labels, as the columns show them.
+        before = choice_label(Organization.Status, self.from_status) if self.from_status else "–"
+        return f"{self.organization}: {before} → {choice_label(Organization.Status, self.to_status)}"
 
     def save(self, *args, **kwargs):
         # The history is a record: a row, once written, is never rewritten.

@@ -196,3 +196,4 @@ class WorkflowAdminMixin:
         for obj, reason in refused:
             self.message_user(request, gettext("“%(object)s” was not changed: %(reason)s")
                               % {"object": obj, "reason": reason}, messages.ERROR)
+

@@ -236,9 +236,8 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
             # The list's own queryset has one row per proposal (the average score is a subquery, and the
             # changelist removes duplicates that filters may cause), and the paginator has counted it.
             government = changelist.queryset.aggregate(government=Sum("government_total"))["government"] or 0
-            response.context_data["proposal_totals"] = {
-                "count": changelist.result_count, "government": format_krw(government), "exact": government,
-            }
+            # The template reads the sum as 억/조 (|krw), with the exact figure in its title.
+            response.context_data["proposal_totals"] = {"count": changelist.result_count, "exact": government}
         return response
 
     # --- workflow actions (WorkflowAdminMixin) ----------------------------------------------------
