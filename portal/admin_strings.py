@@ -17,11 +17,9 @@ string cannot pick the right one for every name, so the titles read "제안서 �
 from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 DJANGO_ADMIN = [
-    gettext_noop("Select %s"),
     gettext_noop("Select %s to change"),
     gettext_noop("Select %s to view"),
     gettext_noop("Add %s"),
-    gettext_noop("Change %s"),
     gettext_noop("View %s"),
     gettext_noop("Add %(name)s"),
     gettext_noop("Change history: %s"),
@@ -95,7 +93,6 @@ DJANGO_ADMIN = [
     gettext_noop("Change selected %(model)s"),
     gettext_noop("View selected %(model)s"),
     gettext_noop("Delete selected %(model)s"),
-    gettext_noop("Add another %(model)s"),
     gettext_noop("Change or view list link"),
     gettext_noop("Toggle theme (current theme: auto)"),
     gettext_noop("Toggle theme (current theme: light)"),
