@@ -167,6 +167,7 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     # Status only moves through the workflow actions, so the history stays complete. The public page is
     # the company's own choice (its owners make it on /my/): staff see it and do not make it for them.
     readonly_fields = ["status", "approved_at", "public_page", "tier_proof_link", "created_at", "updated_at"]
+    workflow_history = "status_changes"
 
     def get_queryset(self, request):
         # A subquery per shown row, not a join grouped over every organisation: the page's LIMIT then

@@ -128,6 +128,11 @@ class WorkflowAdminMixin:
     """
 
     workflow_confirm_template = "admin/workflow_confirm.html"
+    # The related name of the model's status history (rows with at, from_status, to_status, by, note), if
+    # it keeps one: the admin's history page lists only the admin's own log, in which workflow steps (run
+    # through the services, from the admin and from the company pages alike) do not appear.
+    workflow_history = ""
+    object_history_template = "admin/workflow_history.html"
 
     def workflow_run(self, request, obj, transition, note):
         """Carry out `transition` on `obj` through the app's service."""
@@ -136,6 +141,14 @@ class WorkflowAdminMixin:
     def workflow_object_detail(self, obj) -> str:
         """A few words after the object's name on the confirmation page."""
         return ""
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id) if self.workflow_history else None
+        if obj is not None:
+            extra_context["show_workflow_history"] = True
+            extra_context["workflow_history"] = getattr(obj, self.workflow_history).select_related("by")
+        return super().history_view(request, object_id, extra_context=extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -175,6 +175,7 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
         (_("Funding and documents"), {"fields": ["funding_totals", "document_link", "submitted_at", "decided_at"]}),
     ]
     # The actions are the staff steps of Proposal.WORKFLOW (WorkflowAdminMixin).
+    workflow_history = "history"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_average_score()

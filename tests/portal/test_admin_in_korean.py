@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from members.models import Organization
+from members.models import Membership, Organization
 from portal import admin_strings
+from projects import services
 from projects.models import Proposal
 from tests import personas
 
@@ -115,6 +116,26 @@ def test_proposal_history_page_is_in_korean(client, decider, proposal):
     page = client.get(reverse("admin:projects_proposal_history", args=[proposal.pk]), headers=KO)
     assert title_and_heading(page)[1] == [f"변경 이력: {proposal.title}"]
     assert_no_broken_phrases(page)
+
+
+def test_history_page_lists_the_workflow_steps_with_status_labels(client, decider):
+    """Workflow steps go through the services, not the admin's own log: the history page shows them too."""
+    owner = personas.member(personas.organization("대형제조", tier=Organization.Tier.LARGE), Membership.Role.OWNER)
+    proposal = personas.ready_proposal(lead=owner.membership.organization)
+    services.proposal_submit(proposal=proposal, by=owner)
+    client.force_login(decider)
+    html = client.get(reverse("admin:projects_proposal_history", args=[proposal.pk]), headers=KO).content.decode()
+    history = re.search(r'<div class="module" id="status-history">(.*?)</div>', html, re.S).group(1)
+    assert "<caption>상태 이력</caption>" in history
+    assert "초안 → <strong>제출됨</strong>" in history
+    assert "draft" not in history and "submitted" not in history
+
+
+def test_membership_history_page_lists_the_decisions(client, superuser):
+    org = personas.organization("승인된회사")
+    client.force_login(superuser)
+    html = client.get(reverse("admin:members_organization_history", args=[org.pk]), headers=KO).content.decode()
+    assert "<strong>검토 대기</strong>" in html and "검토 대기 → <strong>승인</strong>" in html
 
 
 def test_proposal_totals_read_in_eok_without_the_raw_figure(client, decider, proposal):
