@@ -291,8 +291,8 @@ class Visitors:
         for name, _ in PAGES:
             counts = collections.Counter(str(status) for _, page, status, _ in window if page == name)
             longest = max((s[3] for s in window if s[1] == name), default=0)
-            parts.append(f"{name} " + ", ".join(f"{k}×{v}" for k, v in sorted(counts.items())) + f" (≤ {longest:.2f} s)"
-                         if counts else f"{name} no answer")
+            answers = ", ".join(f"{k}×{v}" for k, v in sorted(counts.items()))
+            parts.append(f"{name} {answers} (≤ {longest:.2f} s)" if counts else f"{name} no answer")
         return "; ".join(parts)
 
 
@@ -497,7 +497,7 @@ def write_results(rows, seconds):
         f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')} at commit {commit.stdout.strip()}, in {seconds:.0f} s "
         f"({os.cpu_count()} CPUs). Production settings behind nginx, gunicorn with 3 sync workers, one task",
         "worker, throwaway PostgreSQL / Redis / SMTP sink. Visitors: two clients fetching home, news and sign-in",
-        "in turn through nginx (answers counted per page over the window, with each page's longest wait); newcomers sign",
+        "in turn through nginx (answers counted per page over the window, each with its longest wait); newcomers sign",
         "up every 3 s during the window. Regenerate with `make faults`.",
         "",
         "| fault | what visitors got | what was lost |",
