@@ -6,6 +6,10 @@ and the current address) and the flash messages. `public_page` stores the rest o
 leaves two holes in it, which are rendered for every request. So a cached page costs about what the
 bare layout costs, whatever the amount of data behind it.
 
+A page may name further parts of its own that depend on the visitor (`parts=`: a call's "what you
+do next" box): the template writes `{{ page_parts.NAME }}`, which is a hole while the page is rendered
+for the cache and the part itself otherwise; each request then renders the part into its hole.
+
 Freshness has one mechanism: the data version below. The page keys hold it, and so does every other
 cache of public data (stats.figures): whatever makes a page stale makes the data behind it stale too.
 
@@ -135,19 +139,28 @@ def _holes():
     return {"header": _marker("header"), "messages": _marker("messages")}
 
 
+def _part_marker(name):
+    return _marker(f"part-{name}")
+
+
 def holes(request):
     """Context processor: while a page is rendered for the cache, base.html writes markers instead of
-    the header and the messages."""
-    return {"page_holes": getattr(request, "_page_holes", None)}
+    the header and the messages, and the page writes markers instead of its own visitor parts."""
+    return {"page_holes": getattr(request, "_page_holes", None), "page_parts": getattr(request, "_page_parts", {})}
 
 
-def _fill(request, content):
+def _fill(request, content, parts):
     """Render the visitor's own parts and put them into the holes."""
     marks = _holes()
     separator = _marker("separator")
-    parts = render_to_string("includes/page_holes.html", {"separator": separator}, request=request)
-    header, messages = parts.split(separator)
-    return content.replace(marks["header"], header, 1).replace(marks["messages"], messages, 1)
+    rendered = render_to_string("includes/page_holes.html", {"separator": separator}, request=request)
+    header, messages = rendered.split(separator)
+    content = content.replace(marks["header"], header, 1).replace(marks["messages"], messages, 1)
+    for name, render in parts.items():
+        marker = _part_marker(name)
+        if marker in content:  # the page may leave a part out (a closed call has no next step)
+            content = content.replace(marker, render(), 1)
+    return content
 
 
 def _key(request, params):
@@ -169,35 +182,44 @@ def _cacheable(request, allowed):
     return params
 
 
-def public_page(view=None, *, params=()):
+def public_page(view=None, *, params=(), parts=None):
     """Serve a public GET view from the cache. `params` names the query parameters the page varies on;
     a request with any other parameter (or an odd value) is rendered as usual, without the cache.
 
-    Only 200 responses are kept. The view must not depend on the visitor beyond being signed in or not."""
+    `parts` maps a name to `render(request, *args, **kwargs) -> str` (the view's own arguments): a piece
+    of the page that depends on the visitor, rendered for every request where the template writes
+    `{{ page_parts.NAME }}`.
+
+    Only 200 responses are kept. Beyond its `parts`, the view must not depend on the visitor beyond
+    being signed in or not."""
+    parts = dict(parts or {})
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
+            own = {name: functools.partial(render, request, *args, **kwargs) for name, render in parts.items()}
             varies = _cacheable(request, params)
             if varies is None:
+                request._page_parts = own  # rendered in place (a template calls the callable)
                 return view(request, *args, **kwargs)
             key = _key(request, varies)
             hit = cache.get(key)
             if hit is not None:
                 content_type, content = hit
-                return _response(request, content_type, content)
+                return _response(request, content_type, content, own)
             request._page_holes = _holes()
+            request._page_parts = {name: _part_marker(name) for name in parts}
             try:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):  # a TemplateResponse renders late: render it with the holes
                     response.render()
             finally:
-                del request._page_holes
+                del request._page_holes, request._page_parts
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             content = response.content.decode(response.charset)
             cache.set(key, (response["Content-Type"], content), TTL)
-            filled = _response(request, response["Content-Type"], content)
+            filled = _response(request, response["Content-Type"], content, own)
             for header, value in response.items():
                 if header.lower() != "content-length":
                     filled.headers.setdefault(header, value)
@@ -208,7 +230,7 @@ def public_page(view=None, *, params=()):
     return decorator(view) if view is not None else decorator
 
 
-def _response(request, content_type, content):
+def _response(request, content_type, content, parts):
     if content_type.startswith("text/html"):
-        content = _fill(request, content)
+        content = _fill(request, content, parts)
     return HttpResponse(content, content_type=content_type)

@@ -7,12 +7,14 @@ part in, and members may not import projects (tests/portal/test_layers.py); its 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from members.models import Organization
 from portal.pagecache import public_page
 from projects.models import Call, Participant, Proposal
+from projects.steps import next_step
 
 PAST_CALLS_PER_PAGE = 5
 # The list shows a call's first selected projects; the call's own page lists them all, paginated,
@@ -52,7 +54,15 @@ def call_list(request):
     return render(request, "projects/call_list.html", {"current_calls": current, "page": page})
 
 
-@public_page(params=("page",))
+def _call_step(request, pk):
+    # Rendered per request into the cached page (the page writes it only while the call is open): the
+    # cached part stays the same for every visitor.
+    return render_to_string(
+        "projects/includes/call_step.html", {"step": next_step(request.user, pk)}, request=request
+    )
+
+
+@public_page(params=("page",), parts={"call_step": _call_step})
 @require_GET
 def call_detail(request, pk):
     now = timezone.now()
