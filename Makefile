@@ -61,7 +61,7 @@ format: $(VENV)/.dev
 check-deploy: $(VENV)/.runtime
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	DJANGO_ALLOWED_HOSTS=portal.example.kr DJANGO_CSRF_TRUSTED_ORIGINS=https://portal.example.kr \
-	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	PORTAL_SITE_URL=https://portal.example.kr $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: $(VENV)/.dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko --no-location --no-obsolete

@@ -181,6 +181,7 @@ def django_env(database_url, redis_db):
         DJANGO_SETTINGS_MODULE="bench.settings",  # the site plus the two floor pages
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=HOST,
+        PORTAL_SITE_URL=f"https://{HOST}",
         DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=database_url,

@@ -3,10 +3,24 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
 from jobs.services import queue_mail
+from members import journey
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth's mails (sign-up verification, password reset, security notices) go through the mail queue."""
+    """allauth's mails (sign-up verification, password reset, security notices) go through the mail queue;
+    after signing up, confirming an address or signing in, a person goes to the step that fits them."""
+
+    def get_login_redirect_url(self, request):
+        return journey.next_url(request)
+
+    def get_signup_redirect_url(self, request):
+        return journey.next_url(request)
+
+    def get_email_verification_redirect_url(self, email_address):
+        if self.request.user.is_authenticated:
+            return journey.next_url(self.request)
+        # Confirmed in another browser than the one that signed up: sign in there (then the step follows).
+        return super().get_email_verification_redirect_url(email_address)
 
     def send_mail(self, template_prefix, email, context):
         # The context allauth's own send_mail gives its templates, then its rendering; only the sending differs.

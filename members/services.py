@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +18,7 @@ from jobs.services import queue_mail
 from members.access import MANAGER_NEEDED, OWNER_NEEDED
 from members.models import TIER_PROOF_UPLOAD, Invitation, Membership, Organization, StatusChange
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
+from portal.links import absolute_reverse
 from portal.workflow import WorkflowError
 
 Status = Organization.Status
@@ -170,7 +170,7 @@ def _mail_decision(organization, change):
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"organization": organization, "change": change}
+        context = {"organization": organization, "change": change, "url": absolute_reverse("my:dashboard")}
         subject = render_to_string("members/email/decision_subject.txt", context).strip()
         body = render_to_string("members/email/decision_message.txt", context)
     queue_mail(to=recipients, subject=subject, body=body)
@@ -234,7 +234,7 @@ def membership_leave(*, membership: Membership) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, organization, email, role=Role.MEMBER, by, site_url) -> tuple[Invitation, str]:
+def invitation_create(*, organization, email, role=Role.MEMBER, by) -> tuple[Invitation, str]:
     """Invite `email` to join; returns the invitation and its token (mailed; once sent, only its hash is kept)."""
     _require_manager(organization=organization, user=by)
     email = email.strip().lower()
@@ -254,8 +254,7 @@ def invitation_create(*, organization, email, role=Role.MEMBER, by, site_url) ->
     )
     invitation.full_clean()
     invitation.save()
-    url = site_url.rstrip("/") + reverse("members:invitation", args=[token])
-    _mail_invitation(invitation, url)
+    _mail_invitation(invitation, absolute_reverse("members:invitation", token))
     return invitation, token
 
 
@@ -284,7 +283,8 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 def invitation_problem(invitation: Invitation | None, user) -> MembershipError | None:
-    """Why `user` cannot accept `invitation` now, or None if they can."""
+    """Why `user` cannot accept `invitation` now, or None if they can (with `user` None: whether
+    anyone still could)."""
     if invitation is None:
         return MembershipError(_("This invitation link is not valid."), code="unknown")
     if invitation.accepted_at is not None:
@@ -295,6 +295,8 @@ def invitation_problem(invitation: Invitation | None, user) -> MembershipError |
         return MembershipError(
             _("This invitation has expired. Ask for a new one: invitations are valid for 7 days."), code="expired"
         )
+    if user is None:
+        return None
     if user.email.lower() != invitation.email.lower():
         return MembershipError(
             _("This invitation was sent to %(email)s, but you are signed in as %(you)s. "

@@ -5,14 +5,16 @@ The organisation's own pages (/my/) are in views_my.py.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members import services
+from members import journey, services
 from members.forms import DirectoryFilterForm, OrganizationForm
 from members.models import Membership, Organization
 from portal import once
@@ -75,10 +77,12 @@ def register(request):
 # --- invitations ------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
+    if not request.user.is_authenticated:
+        return _invitation_for_visitor(request, token)
     invitation = services.invitation_for_token(token)
+    journey.forget_invitation(request)  # arrived: later sign-ins go where they usually go
     if request.method == "POST":
         try:
             services.invitation_accept(token=token, user=request.user)
@@ -91,6 +95,24 @@ def invitation(request, token):
     return render(request, "members/invitation.html", {
         "invitation": invitation if problem is None or problem.code != "unknown" else None,
         "problem": problem.messages[0] if problem else "",
+    }, status=404 if invitation is None else 200)
+
+
+def _invitation_for_visitor(request, token):
+    """Someone not signed in opened an invitation: say what it is and how to get in (sign up or sign in,
+    then back here); the session remembers it through sign-up and the email confirmation."""
+    if request.method == "POST":
+        return redirect_to_login(request.get_full_path())
+    invitation = services.invitation_for_token(token)
+    problem = services.invitation_problem(invitation, None)
+    if problem is None:
+        journey.remember_invitation(request, token)
+    back = urlencode({"next": request.path})
+    return render(request, "members/invitation.html", {
+        "invitation": invitation if problem is None or problem.code != "unknown" else None,
+        "problem": problem.messages[0] if problem else "",
+        "signup_url": f"{reverse('account_signup')}?{back}",
+        "login_url": f"{reverse('account_login')}?{back}",
     }, status=404 if invitation is None else 200)
 
 

@@ -113,7 +113,7 @@ def invite(request, membership):
             with once.spend(request, "my:invite") as spent:
                 services.invitation_create(
                     organization=membership.organization, email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"], by=request.user, site_url=request.build_absolute_uri("/"),
+                    role=form.cleaned_data["role"], by=request.user,
                 )
                 spent.leads_to(reverse("my:dashboard"))
         except once.AlreadyDone as done:

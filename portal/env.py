@@ -5,6 +5,7 @@ stops the process at start-up instead of silently picking a default.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,3 +52,19 @@ def env_choice(name: str, choices: dict, default: str):
     if raw not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, not {raw!r}")
     return choices[raw]
+
+
+def env_site_url(name: str, default: str, *, https: bool) -> str:
+    """A site's public address such as https://portal.example.kr (no path, no trailing slash).
+
+    Required: an empty value stops the process, and so does anything but http(s)://host[:port],
+    or plain http where `https` is asked for (production)."""
+    raw = os.environ.get(name, "").strip() or default
+    if not raw:
+        raise ImproperlyConfigured(f"{name} is not set: the site's public address, e.g. https://portal.example.kr")
+    parts = urlsplit(raw)
+    schemes = ("https",) if https else ("http", "https")
+    if parts.scheme not in schemes or not parts.hostname or parts.path.strip("/") or parts.query or parts.fragment:
+        wanted = "https://host" if https else "http(s)://host"
+        raise ImproperlyConfigured(f"{name} must be {wanted}[:port] without a path, not {raw!r}")
+    return f"{parts.scheme}://{parts.netloc}"

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_choice, env_int, env_list, env_str
+from portal.env import env_bool, env_choice, env_int, env_list, env_site_url, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -170,6 +170,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up signs the person in (allauth only does it for the
+# person in the middle of signing up in that session) and sends them on: members.journey.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI 자율제조 얼라이언스] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
@@ -314,3 +317,6 @@ LOGGING = {
 # Where `manage.py backup` writes its dated folders unless told otherwise: copy them off the machine.
 PORTAL_BACKUP_DIR = Path(env_str("DJANGO_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 PORTAL_SITE_NAME = _("AI Autonomous Manufacturing Alliance")
+# The site's public address, for links in mails. Mails are rendered in services and sent by the worker,
+# far from any request, so the address comes from here (portal.links.absolute_url), never from a Host header.
+PORTAL_SITE_URL = env_site_url("PORTAL_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "", https=not DEBUG)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from jobs.services import queue_mail
 from members.models import Membership
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
+from portal.links import absolute_reverse
 from portal.workflow import WorkflowError
 from projects import rules
 from projects.models import (
@@ -115,7 +116,8 @@ def _notify_lead(*, proposal, note):
         ]
         if note:
             lines += ["", str(_("Note from the alliance:")), note]
-        lines += ["", str(_("See the proposal under “My proposals” on the portal."))]
+        lines += ["", str(_("See the proposal on the portal:")),
+                  absolute_reverse("my-proposals:detail", proposal.pk)]
     queue_mail(to=recipients, subject=str(subject), body="\n".join(lines))
 
 

@@ -7,6 +7,7 @@ runs on SQLite and on PostgreSQL.
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-test-suite-only-" + "x" * 20)
+os.environ.setdefault("PORTAL_SITE_URL", "https://testserver")  # production asks for one (set again below)
 
 from portal.settings import *  # noqa: E402,F403
 
@@ -24,3 +25,5 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Serve static files from the app folders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Links in mails point here (the test client's host), so a test can follow them.
+PORTAL_SITE_URL = "http://testserver"

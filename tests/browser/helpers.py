@@ -129,7 +129,8 @@ def on_site_without_cookies(driver):
 
 
 def sign_up_and_verify(driver, email, password=PASSWORD):
-    """Sign up on the real form, open the verification link from the email, confirm it."""
+    """Sign up on the real form, open the verification link from the email, confirm it: the person is
+    then signed in, on the page for registering a company (the step for someone new)."""
     on_site_without_cookies(driver)  # a new visitor, whoever used this browser before
     go(driver, "/accounts/signup/")
     fill(driver, "email", email)
@@ -139,7 +140,7 @@ def sign_up_and_verify(driver, email, password=PASSWORD):
     wait_for(driver, EC.url_contains("/accounts/confirm-email/"))
     go(driver, last_link("/accounts/confirm-email/", to=email))
     press(driver, "main form button[type=submit]")
-    wait_for(driver, EC.url_contains("/accounts/login/"))
+    wait_for(driver, EC.url_contains("/members/register/"))
 
 
 def totp_code(secret):

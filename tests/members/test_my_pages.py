@@ -29,7 +29,7 @@ def test_without_an_organisation_my_page_leads_to_registration(as_user, make_use
 
 
 def test_owner_sees_status_next_step_people_and_invitations(as_user, alice, bob, hanbit):
-    services.invitation_create(organization=hanbit, email="erin@hanbit.example", by=alice, site_url="http://x/")
+    services.invitation_create(organization=hanbit, email="erin@hanbit.example", by=alice)
     page = as_user(alice).get(DASHBOARD).content.decode()
     assert "Pending review" in page and "reviews your registration" in page
     assert bob.email in page and "erin@hanbit.example" in page
@@ -110,7 +110,7 @@ def test_plain_member_is_told_that_owners_and_managers_do_this(as_user, bob, han
 
 
 def test_plain_member_cannot_withdraw_an_invitation_of_their_own_organisation(as_user, alice, bob, hanbit):
-    invitation, _ = services.invitation_create(organization=hanbit, email="e@x.example", by=alice, site_url="x")
+    invitation, _ = services.invitation_create(organization=hanbit, email="e@x.example", by=alice)
     response = as_user(bob).post(reverse("my:invitation-revoke", args=[invitation.pk]))
     assert response.status_code == 403 and "owners and managers" in response.content.decode()
     assert Invitation.objects.get(pk=invitation.pk).revoked_at is None
@@ -144,7 +144,7 @@ def test_outsider_cannot_touch_another_organisations_people(as_user, mallory, bo
 
 
 def test_outsider_cannot_withdraw_another_organisations_invitation(as_user, mallory, alice, hanbit):
-    invitation, _ = services.invitation_create(organization=hanbit, email="e@x.example", by=alice, site_url="x")
+    invitation, _ = services.invitation_create(organization=hanbit, email="e@x.example", by=alice)
     assert as_user(mallory).post(reverse("my:invitation-revoke", args=[invitation.pk])).status_code == 404
     assert Invitation.objects.get(pk=invitation.pk).revoked_at is None
 
@@ -200,7 +200,6 @@ def test_my_page_runs_the_same_queries_however_many_people_invitations_and_chang
     few = queries()
     for i in range(4):
         Membership.objects.create(user=make_user(f"colleague{i}@hanbit.example"), organization=hanbit)
-        services.invitation_create(organization=hanbit, email=f"guest{i}@hanbit.example", by=alice,
-                                   site_url="http://x/")
+        services.invitation_create(organization=hanbit, email=f"guest{i}@hanbit.example", by=alice)
         hanbit.status_changes.create(from_status="pending", to_status="pending", note=f"메모 {i}")
     assert queries() == few

@@ -5,16 +5,15 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from members import services
 from members.models import Invitation, Membership
 from tests.background import run_tasks
 
-SITE = "http://testserver/"
-
 
 def invite(org, by, email="erin@hanbit.example", role="member"):
-    return services.invitation_create(organization=org, email=email, role=role, by=by, site_url=SITE)
+    return services.invitation_create(organization=org, email=email, role=role, by=by)
 
 
 @pytest.fixture
@@ -102,10 +101,21 @@ def test_the_invitation_page_explains_the_problem(client, hanbit, alice, make_us
     assert not Membership.objects.filter(user__email="someone@else.example").exists()
 
 
-def test_the_invitation_page_sends_strangers_to_sign_in_first(client, hanbit, alice):
+def test_the_invitation_page_asks_strangers_to_sign_up_or_sign_in_and_come_back(client, hanbit, alice):
     _, token = invite(hanbit, alice)
-    response = client.get(reverse("members:invitation", args=[token]))
+    url = reverse("members:invitation", args=[token])
+    response = client.get(url)
+    assert response.status_code == 200 and hanbit.name in response.text
+    back = urlencode({"next": url})
+    assert f"{reverse('account_signup')}?{back}" in response.text
+    assert f"{reverse('account_login')}?{back}" in response.text
+
+
+def test_a_stranger_cannot_accept_without_signing_in(client, hanbit, alice):
+    _, token = invite(hanbit, alice)
+    response = client.post(reverse("members:invitation", args=[token]))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    assert not Membership.objects.filter(organization=hanbit, user__email="erin@hanbit.example").exists()
 
 
 def test_an_unknown_token_is_404(client, erin):

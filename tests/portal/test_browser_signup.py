@@ -57,11 +57,17 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
     browser.get(base + link)
     submit(browser)
-    wait_for(browser, EC.url_contains("/accounts/login/"))
+    # Confirmed in the browser that signed up: signed in, and on to the step for someone new.
+    wait_for(browser, EC.url_contains("/members/register/"))
+    open_menu(browser)
+    assert email in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
+    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, ".account-menu button[type=submit]"))
 
+    browser.get(base + "/accounts/login/")
     browser.find_element(By.NAME, "login").send_keys(email)
     browser.find_element(By.NAME, "password").send_keys(password)
     submit(browser)
+    wait_for(browser, EC.url_contains("/members/register/"))  # no company yet: that is the next step
     wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".account-menu form")))
     open_menu(browser)
     assert email in browser.find_element(By.CSS_SELECTOR, ".account-menu").text

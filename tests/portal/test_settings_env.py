@@ -13,7 +13,7 @@ PRODUCTION_KEY = "k" * 20 + "-a-long-random-looking-production-secret-key-012345
 
 def load_settings(env, expr):
     """Import portal.settings in a fresh interpreter with exactly `env` and print `expr`."""
-    base = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+    base = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "PORTAL_SITE_URL": "https://portal.example.kr"}
     code = f"import portal.settings as s; print(repr({expr}))"
     return subprocess.run(
         [sys.executable, "-c", code], env={**base, **env}, cwd=ROOT, capture_output=True, text=True, timeout=60
@@ -152,3 +152,26 @@ def test_uploads_go_to_object_storage_when_a_bucket_is_configured():
 def test_social_logins_are_offered_only_when_their_credentials_are_set(env, offered):
     result = load_settings({"DJANGO_DEBUG": "1", **env}, "sorted(s.SOCIALACCOUNT_PROVIDERS)")
     assert eval(result.stdout) == offered
+
+
+def test_production_refuses_to_start_without_the_site_address():
+    result = load_settings({"DJANGO_SECRET_KEY": PRODUCTION_KEY, "PORTAL_SITE_URL": ""}, "s.PORTAL_SITE_URL")
+    assert result.returncode != 0
+    assert "PORTAL_SITE_URL is not set" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["http://portal.example.kr", "https://portal.example.kr/alliance", "portal.kr"])
+def test_production_refuses_a_site_address_that_is_not_https_host(address):
+    result = load_settings({"DJANGO_SECRET_KEY": PRODUCTION_KEY, "PORTAL_SITE_URL": address}, "s.PORTAL_SITE_URL")
+    assert result.returncode != 0
+    assert "PORTAL_SITE_URL must be https://host" in result.stderr
+
+
+def test_the_site_address_is_kept_without_its_trailing_slash():
+    env = {"DJANGO_SECRET_KEY": PRODUCTION_KEY, "PORTAL_SITE_URL": "https://portal.example.kr/"}
+    assert load_settings(env, "s.PORTAL_SITE_URL").stdout.strip() == "'https://portal.example.kr'"
+
+
+def test_debug_links_mails_to_the_development_server():
+    result = load_settings({"DJANGO_DEBUG": "1", "PORTAL_SITE_URL": ""}, "s.PORTAL_SITE_URL")
+    assert result.stdout.strip() == "'http://127.0.0.1:8000'"

@@ -32,6 +32,7 @@ def production_env(**extra):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="portal.example.kr",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://portal.example.kr",
+        PORTAL_SITE_URL="https://portal.example.kr",
         **extra,
     )
     assert "DJANGO_DEBUG" not in env

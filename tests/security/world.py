@@ -117,7 +117,7 @@ def build_world() -> World:
     w.org_c = organization("대한부품", owner=w.participant)
 
     w.invitation, w.invitation_token = member_services.invitation_create(
-        organization=w.org_a, email="colleague@example.com", by=w.owner, site_url="http://testserver"
+        organization=w.org_a, email="colleague@example.com", by=w.owner
     )
 
     article = Article(
