@@ -6,9 +6,10 @@ so the three can never disagree.
 
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
@@ -21,11 +22,28 @@ Group = Organization.Group
 COMPANY_GROUPS = Organization.COMPANY_GROUPS
 
 
+# A count reads with its counter word in Korean (12곳, 5건, 8개); English shows the figure beside its label.
+ORGANISATIONS, CASES, ITEMS, PERCENT = "organisations", "cases", "items", "percent"
+_UNITS = {
+    ORGANISATIONS: pgettext_lazy("count of organisations", "%(count)s"),
+    CASES: pgettext_lazy("count of proposals or projects", "%(count)s"),
+    ITEMS: pgettext_lazy("count of things", "%(count)s"),
+    PERCENT: "%(count)s%%",
+}
+
+
+def with_unit(value, unit):
+    """`value` with thousands separators and its unit (one of the constants above, or '' for none)."""
+    number = intcomma(value)
+    return _UNITS[unit] % {"count": number} if unit else number
+
+
 @dataclass
 class Series:
     label: str
     column: int  # index into Row.values
     css: str = "series-a"
+    unit: str = ""  # how its values read on the bars: a unit of with_unit()
 
 
 @dataclass
@@ -132,7 +150,7 @@ def _tiers(f):
         "tiers", _("Member companies by size tier, against the launch mix"),
         _("Share of approved member companies in each size tier, beside the mix announced at the launch."),
         _("Size tier"), [_("Members"), _("Share of companies (%)"), _("Launch mix (%)")], rows,
-        [Series(_("Now"), 1, "series-a"), Series(_("At launch"), 2, "series-b")], maximum=100,
+        [Series(_("Now"), 1, "series-a", PERCENT), Series(_("At launch"), 2, "series-b", PERCENT)], maximum=100,
     )
 
 
@@ -140,7 +158,7 @@ def _industries(f):
     rows = [Row(_name(i), [i["count"]], directory_url(industry=i["code"])) for i in f["industries"]]
     return Chart(
         "industries", _("Members by industry"), _("Approved members in each industry working group."),
-        _("Industry"), [_("Members")], rows, [Series(_("Members"), 0)],
+        _("Industry"), [_("Members")], rows, [Series(_("Members"), 0, unit=ORGANISATIONS)],
     )
 
 
@@ -151,7 +169,7 @@ def _stages(f):
     return Chart(
         "ai-stages", _("Members by AI adoption stage"),
         _("Approved members by how far they have brought AI into production, in their own assessment."),
-        _("AI adoption stage"), [_("Members"), _("Share (%)")], rows, [Series(_("Members"), 0)],
+        _("AI adoption stage"), [_("Members"), _("Share (%)")], rows, [Series(_("Members"), 0, unit=ORGANISATIONS)],
     )
 
 
@@ -162,7 +180,7 @@ def _calls(f):
         counts = [call["statuses"][s.value] for s in statuses]
         rows.append(Row(call["title"], [*counts, sum(counts)],
                         reverse("projects:call-detail", args=[call["id"]])))
-    series = [Series(s.label, index, f"status-{s.value}") for index, s in enumerate(statuses)]
+    series = [Series(s.label, index, f"status-{s.value}", CASES) for index, s in enumerate(statuses)]
     return Chart(
         "calls", _("Proposals per call, by status"),
         _("Every proposal in each call for proposals, drafts included, by where it stands."),
@@ -175,7 +193,7 @@ def _lead_tiers(f):
     return Chart(
         "lead-tiers", _("Selected projects by the lead's size"),
         _("Selected lead projects by the size tier of the organisation that leads the consortium."),
-        _("Lead organisation"), [_("Selected projects")], rows, [Series(_("Selected projects"), 0)],
+        _("Lead organisation"), [_("Selected projects")], rows, [Series(_("Selected projects"), 0, unit=CASES)],
     )
 
 
@@ -184,7 +202,7 @@ def _areas(f):
     return Chart(
         "ai-areas", _("Selected projects by AI application area"),
         _("A project may work in more than one area, so the areas add up to more than the projects."),
-        _("AI application area"), [_("Selected projects")], rows, [Series(_("Selected projects"), 0)],
+        _("AI application area"), [_("Selected projects")], rows, [Series(_("Selected projects"), 0, unit=CASES)],
     )
 
 
@@ -230,7 +248,7 @@ def _targets(f):
         _("Projects: selected lead projects. Sites: organisations taking part in selected projects. "
           "Investment: government and private money in selected projects. Other rows are entered by staff."),
         _("Target"), [_("Now"), _("Target"), _("Progress (%)"), _("Year")], rows,
-        [Series(_("Progress (%)"), 2)], maximum=100,
+        [Series(_("Progress (%)"), 2, unit=PERCENT)], maximum=100,
     )
 
 
@@ -240,7 +258,8 @@ def _timeline(f):
         "timeline", _("Members joined and projects selected, by month"),
         _("Approved members by the month of their approval; selected projects by the month of the decision."),
         _("Month"), [_("Members joined"), _("Projects selected")], rows,
-        [Series(_("Members joined"), 0, "series-a"), Series(_("Projects selected"), 1, "series-b")],
+        [Series(_("Members joined"), 0, "series-a", ORGANISATIONS),
+         Series(_("Projects selected"), 1, "series-b", CASES)],
     )
 
 
@@ -252,7 +271,7 @@ def key_figures(f=None):
     out = [
         {"value": f["members"][t], "label": t.label,
          "detail": _("%(share)s%% of member companies") % {"share": share(f["members"][t], companies)},
-         "link": directory_url(tier=t), "key": f"members-{t.value}"}
+         "link": directory_url(tier=t), "key": f"members-{t.value}", "unit": ORGANISATIONS}
         for t in COMPANY_GROUPS
     ]
     covered = sum(1 for i in f["industries"] if i["count"])
@@ -260,13 +279,13 @@ def key_figures(f=None):
     out += [
         {"value": covered, "label": _("industries covered"),
          "detail": _("of %(total)s working groups") % {"total": len(f["industries"])},
-         "link": f"{stats}#industries", "key": "industries"},
+         "link": f"{stats}#industries", "key": "industries", "unit": ITEMS},
         {"value": f["submitted"], "label": _("proposals submitted"), "detail": _("in all calls"),
-         "link": f"{stats}#calls", "key": "submitted"},
+         "link": f"{stats}#calls", "key": "submitted", "unit": CASES},
         {"value": f["selected"], "label": _("lead projects selected"),
          "detail": _("target: %(value)s by %(year)s") % {"value": projects.get("value", "–"),
                                                            "year": projects.get("year") or "–"},
-         "link": reverse("projects:call-list"), "key": "selected"},
+         "link": reverse("projects:call-list"), "key": "selected", "unit": CASES},
         {"value": f["government"], "money": True, "label": _("government funding committed"),
          "detail": _("to selected projects"), "link": f"{stats}#funding", "key": "government"},
         {"value": f["private"], "money": True, "label": _("private contribution mobilised"),

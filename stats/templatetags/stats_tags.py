@@ -10,6 +10,16 @@ from stats.models import Target
 register = template.Library()
 
 
+@register.filter
+def with_unit(value, unit):
+    """`{{ value|with_unit:"cases" }}`: 1,234건 (stats.charts.with_unit)."""
+    return charts.with_unit(value, unit)
+
+
+# The counter word for a counted target (stats.models.Target.Unit.COUNT), by what it counts.
+_TARGET_UNITS = {Target.PROJECTS: charts.CASES, Target.SITES: charts.ORGANISATIONS}
+
+
 @register.inclusion_tag("stats/includes/key_figures.html")
 def key_figures():
     """The headline figures, from the cached figures (no query when the cache is warm)."""
@@ -31,7 +41,8 @@ def targets():
     """The public targets as staff keep them in the admin, beside the cap per project."""
     english = (get_language() or "ko").startswith("en")
     shown = [
-        {**target, "label": target["label_en"] if english else target["label_ko"]}
+        {**target, "label": target["label_en"] if english else target["label_ko"],
+         "counter": _TARGET_UNITS.get(key, charts.ITEMS)}
         for key, target in figures.get()["targets"].items() if not key.startswith(Target.LAUNCH_MIX_PREFIX)
     ]
     return {"targets": shown, "max_funding_cap": MAX_FUNDING_CAP}

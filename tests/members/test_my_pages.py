@@ -1,10 +1,13 @@
 """/my/: an organisation's own page, and the private proof document."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from members import services
 from members.models import Invitation, Membership, Organization
@@ -203,3 +206,15 @@ def test_my_page_runs_the_same_queries_however_many_people_invitations_and_chang
         services.invitation_create(organization=hanbit, email=f"guest{i}@hanbit.example", by=alice)
         hanbit.status_changes.create(from_status="pending", to_status="pending", note=f"메모 {i}")
     assert queries() == few
+
+
+@pytest.mark.parametrize("days, state", [(-1, "expired"), (10, "expiring"), (200, "valid")])
+def test_my_page_says_whether_the_certificate_is_valid_expiring_or_expired(as_user, alice, hanbit, days, state):
+    Organization.objects.filter(pk=hanbit.pk).update(
+        certificate_expires_on=timezone.localdate() + datetime.timedelta(days=days)
+    )
+    html = as_user(alice).get(DASHBOARD).text
+    assert f'data-certificate="{state}"' in html
+    assert ("has expired" in html) == (state == "expired")
+    if state == "expired":
+        assert "valid until" not in html
