@@ -1,5 +1,7 @@
 """/members/register/: a signed-in person without an organisation registers one."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -112,3 +114,33 @@ def test_errors_are_translated_into_korean(client, dana, industry):
 def test_someone_already_in_an_organisation_goes_to_their_page(client, alice, hanbit):
     client.force_login(alice)
     assert client.get(URL)["Location"] == reverse("my:dashboard")
+
+
+# --- errors at the top of the form --------------------------------------------------------------
+DROPPED = "Choose the file again"
+
+
+def summary(html):
+    found = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_errors_are_listed_at_the_top_with_links_to_their_fields(client, dana, industry):
+    html = register(client, form_data(industry, name="", employees="many", tier_proof=None)).text
+    box = summary(html)
+    assert box and html.index(box) < html.index('name="name"')
+    assert 'tabindex="-1"' in box and "autofocus" in box and 'role="alert"' in box
+    assert '<a href="#id_name">' in box and '<a href="#id_employees">' in box
+    assert "3 problems" in box  # name, employees, and the SME's missing certificate
+
+
+def test_a_document_dropped_by_an_error_is_said_at_the_top_and_beside_its_field(client, dana, industry):
+    html = register(client, form_data(industry, name="")).text  # the PDF was sent, the name was not
+    assert DROPPED in summary(html) and '<a href="#id_tier_proof">' in summary(html)
+    field = html[html.index('name="tier_proof"'):]
+    assert field.index(DROPPED) < field.index("</div>")
+
+
+def test_a_form_without_errors_shows_no_summary(client, dana):
+    html = client.get("/members/register/").text
+    assert 'class="error-summary"' not in html and DROPPED not in html

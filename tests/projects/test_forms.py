@@ -218,3 +218,27 @@ def test_edit_page_names_the_document_by_its_original_name_never_its_storage_pat
     page = client.get(reverse("my-proposals:edit", args=[prop.pk])).text
     assert "proposal.pdf" in page
     assert "private/proposals/" not in page
+
+
+# --- errors at the top of the form --------------------------------------------------------------
+
+
+def error_summary(html):
+    start = html.find('<div class="error-summary"')
+    assert start != -1, "no error summary"
+    return html[start:html.index("</div>", start)]
+
+
+def test_a_budget_line_error_is_listed_at_the_top_with_a_link_to_its_cell(signed_in, call, lead_org):
+    response = create(signed_in, call, form_data(call, [(lead_org, "lead", "abc", 100, 0)], title=""))
+    box = error_summary(response.text)
+    assert '<a href="#id_title">' in box
+    assert '<a href="#id_participants-0-government_funding">' in box and " 1: " in box  # the row's number
+
+
+def test_a_document_dropped_by_an_error_is_said_on_the_proposal_form(signed_in, call, lead_org):
+    pdf = SimpleUploadedFile("제안서.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = create(signed_in, call, form_data(call, [(lead_org, "lead", 0, 0, 0)], title="", document=pdf))
+    assert "Choose the file again" in error_summary(response.text)
+    field = response.text[response.text.index('name="document"'):]
+    assert field.index("Choose the file again") < field.index("</div>")
