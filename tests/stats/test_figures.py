@@ -25,9 +25,9 @@ def approved_by_tier():
 
 
 def figure(html, key):
-    """The number shown in the key figure `key` (digits only)."""
+    """The number shown in the key figure `key` (digits only: without separators and its unit, 1,234곳)."""
     match = re.search(rf'data-figure="{key}">.*?figure-value">(.*?)</span>', html, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+    return re.sub(r"\D", "", re.sub(r"<[^>]+>", "", match.group(1)))
 
 
 def csv_of(client, slug):
