@@ -4,7 +4,7 @@ Money in the portal is always an integer number of won; a float here is a bug
 upstream, so it is refused rather than rounded.
 """
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language
 
@@ -58,3 +58,24 @@ def _format_en(amount: int) -> str:
             value = f"{value:,}".rstrip("0").rstrip(".")
             return f"KRW {value} {unit}"
     return f"KRW {amount:,}"
+
+
+def rounded_krw(amount, language: str | None = None) -> str:
+    """A headline figure, rounded for reading: 13_835_238_100 → '138억 원' / 'KRW 13.8 billion'.
+
+    Korean rounds to 억 from 1억 up (1조 2,346억 원, 138억 원) and to 만 from 100만 up (3,524만 원);
+    smaller amounts stay exact. The exact figure belongs next to it (a title, the table view)."""
+    amount = _as_int(amount)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if (language or get_language() or "ko").startswith("en"):
+        for size, unit in _EN_UNITS:
+            if amount >= size:
+                value = (Decimal(amount) / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                value = f"{value:,}".removesuffix(".0")
+                return f"{sign}KRW {value} {unit}"
+        return sign + f"KRW {amount:,}"
+    # From 100만 up, round to the nearest 억 (amounts of 1억 or more) or 만 (below); smaller sums stay exact.
+    step = 10**8 if amount >= 10**8 else 10**4 if amount >= 10**6 else 1
+    amount = int((Decimal(amount) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * step
+    return sign + _format_ko(amount)

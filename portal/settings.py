@@ -197,6 +197,8 @@ LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
+# Korean dates as Korean public services write them (portal/formats/ko/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 
 # Static files: whitenoise serves them; production uses a hashed, compressed manifest.

@@ -22,6 +22,9 @@ SITEMAPS = {
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
+    path("contact/", views.contact, name="contact"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # Browsers ask for /favicon.ico on their own; answering it keeps that request off the 404 page.

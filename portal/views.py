@@ -27,6 +27,11 @@ class HomeView(TemplateView):
 
 home = public_page(HomeView.as_view())
 
+# The pages the footer links to on every page (KRDS: privacy policy, terms, contact). Fixed text, so cached.
+privacy = public_page(TemplateView.as_view(template_name="portal/privacy.html"))
+terms = public_page(TemplateView.as_view(template_name="portal/terms.html"))
+contact = public_page(TemplateView.as_view(template_name="portal/contact.html"))
+
 
 # /healthz answers within this many seconds whatever the database does.
 HEALTHZ_DEADLINE = 1.5

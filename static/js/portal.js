@@ -7,7 +7,7 @@
   var toggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("site-nav");
   if (toggle && nav) {
-    var narrow = window.matchMedia("(max-width: 720px)");
+    var narrow = window.matchMedia("(max-width: 767px)");
     var sync = function () {
       if (narrow.matches) {
         toggle.hidden = false;

@@ -100,6 +100,14 @@ def text_of(driver, selector="main"):
     return driver.find_element(By.CSS_SELECTOR, selector).text
 
 
+def language_button(driver, code):
+    """The header's button for language `code`, its KRDS drop-down (a <details>) opened first, as a person would."""
+    switcher = driver.find_element(By.CSS_SELECTOR, "#krds-header details.krds-language")
+    if switcher.get_attribute("open") is None:
+        switcher.find_element(By.TAG_NAME, "summary").click()
+    return switcher.find_element(By.CSS_SELECTOR, f".language-switch button[value={code}]")
+
+
 def html_lang(driver):
     # Through script rather than an element handle, which dies if a navigation is still finishing.
     return driver.execute_script("return document.documentElement.lang")

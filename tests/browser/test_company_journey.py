@@ -213,7 +213,7 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     sessions.become("owner")
     go(browser, f"/my/proposals/{proposal.pk}/")
     page = text_of(browser)
-    assert "선정" in text_of(browser, "main .badge")
+    assert "선정" in text_of(browser, "main .status-badge")
     timeline = text_of(browser, "ol.timeline")
     for step in ("제출", "보완 요청", "검토 중", "선정"):
         assert step in timeline, (step, timeline)

@@ -10,6 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.background import run_tasks
+from tests.browser.helpers import language_button
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,18 +69,18 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     browser.find_element(By.NAME, "password").send_keys(password)
     submit(browser)
     wait_for(browser, EC.url_contains("/members/register/"))  # no company yet: that is the next step
-    wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".account-menu form")))
+    wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#krds-header button.sign-out")))
     open_menu(browser)
-    assert email in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
+    assert email in browser.find_element(By.CSS_SELECTOR, "#krds-header").text
 
-    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, ".language-switch button[value=en]"))
+    click_and_wait_for_next_page(browser, language_button(browser, "en"))
     wait_for(browser, lambda d: page_lang(d) == "en")
     open_menu(browser)
-    assert "Sign out" in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
-    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, ".account-menu button[type=submit]"))
-    wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".account-menu a[href='/accounts/login/']")))
+    assert "Sign out" in browser.find_element(By.CSS_SELECTOR, "#krds-header").text
+    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "#krds-header button.sign-out"))
+    wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#krds-header a[href='/accounts/login/']")))
     open_menu(browser)
-    assert "Sign in" in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
+    assert "Sign in" in browser.find_element(By.CSS_SELECTOR, "#krds-header").text
     # The viewport the page asked for: under phone emulation innerWidth grows with content that is too wide.
     root = "document.documentElement"
     assert browser.execute_script(f"return {root}.scrollWidth <= {root}.clientWidth")

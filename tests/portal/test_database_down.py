@@ -54,7 +54,7 @@ def test_pages_answer_503_with_retry_after_when_the_database_is_down(database_do
     assert seen["status"] == 503
     assert seen["retry_after"] == "30"
     assert "일시적으로 서비스를 이용할 수 없습니다" in seen["body"]
-    assert 'class="site-header"' in seen["body"] and "<footer" in seen["body"]
+    assert '<header id="krds-header">' in seen["body"] and "<footer" in seen["body"]
     assert seen["seconds"] < 5
 
 
@@ -68,7 +68,7 @@ def test_a_bug_while_the_database_is_down_is_still_the_500_page_in_the_layout(da
     for language, words in (("ko", "서버 오류"), ("en", "Server error")):
         seen = database_down[f"{language} /faults/fail"]
         assert seen["status"] == 500
-        assert words in seen["body"] and 'class="site-header"' in seen["body"]
+        assert words in seen["body"] and '<header id="krds-header">' in seen["body"]
 
 
 def test_the_404_page_renders_while_the_database_is_down(database_down):

@@ -47,7 +47,8 @@ def test_error_pages_render_the_layout_in_the_visitors_language(kind, language, 
     heading = PAGES[kind][0 if language == "ko" else 1]
     assert f"<h1>{heading}</h1>" in body
     assert f'<html lang="{language}">' in body
-    for part in ('class="site-header"', 'class="language-switch"', "<footer", 'href="/news/"'):
+    for part in ('<header id="krds-header">', 'class="language-switch"', '<footer id="krds-footer">', 'href="/news/"',
+                 'href="/privacy/"'):
         assert part in body, part
 
 
@@ -58,7 +59,8 @@ def test_error_pages_do_not_read_the_session_or_the_user(client, make_user, djan
     with django_assert_num_queries(0):
         response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert "account-menu" not in response.content.decode()
+    body = response.content.decode()
+    assert 'action="/accounts/logout/"' not in body and 'href="/my/"' not in body  # no account, no company area
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from portal.money import exact_krw, format_krw
+from portal.money import exact_krw, format_krw, rounded_krw
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,33 @@ def test_template_filter_shows_the_readable_amount_with_the_exact_figure_in_a_ti
 def test_template_filter_leaves_missing_amounts_empty():
     template = Template("{% load portal_tags %}[{{ amount|krw }}]")
     assert template.render(Context({"amount": None})) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("amount", "korean", "english"),
+    [
+        (13_835_238_100, "138억 원", "KRW 13.8 billion"),
+        (13_850_000_000, "139억 원", "KRW 13.9 billion"),
+        (1_234_567_890_123, "1조 2,346억 원", "KRW 1.2 trillion"),
+        (9_999_000_000, "100억 원", "KRW 10 billion"),
+        (35_238_100, "3,524만 원", "KRW 35.2 million"),
+        (15_000, "1만 5,000원", "KRW 15,000"),
+        (0, "0원", "KRW 0"),
+        (-13_835_238_100, "-138억 원", "-KRW 13.8 billion"),
+    ],
+)
+def test_headline_amounts_are_rounded_for_reading(amount, korean, english):
+    assert rounded_krw(amount, "ko") == korean
+    assert rounded_krw(amount, "en") == english
+
+
+def test_rounded_filter_keeps_the_exact_figure_in_a_title():
+    template = Template("{% load portal_tags %}{{ amount|krw_rounded }}")
+    with translation.override("ko"):
+        html = template.render(Context({"amount": 13_835_238_100}))
+    assert html == '<data value="13835238100" title="13,835,238,100원">138억 원</data>'
+
+
+def test_rounding_refuses_anything_but_an_integer():
+    with pytest.raises(TypeError, match="whole numbers of won"):
+        rounded_krw(1.5)

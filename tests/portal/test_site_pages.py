@@ -58,7 +58,7 @@ def test_unknown_page_renders_the_404_inside_the_layout(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "페이지를 찾을 수 없습니다" in response.content.decode()
-    assert 'class="site-header"' in response.content.decode()
+    assert '<header id="krds-header">' in response.content.decode()
 
 
 def test_500_page_renders_without_a_request_context():
@@ -82,7 +82,8 @@ def test_robots_txt_hides_private_areas_and_points_to_the_sitemap(client):
 @pytest.mark.django_db
 def test_layout_has_landmarks_skip_link_and_language_switch(client):
     content = client.get("/").content.decode()
-    for fragment in ('<header class="site-header">', '<main id="main"', "<footer", 'class="skip-link" href="#main"',
+    for fragment in ('<header id="krds-header">', '<main id="main"', '<footer id="krds-footer">',
+                     '<div id="krds-skip-link"><a href="#main">',
                      'action="/i18n/setlang/"', 'aria-label="주 메뉴"', 'name="language" value="en"'):
         assert fragment in content
 

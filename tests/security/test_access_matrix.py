@@ -148,6 +148,15 @@ DOWNLOADS = {
 }
 
 
+# The pages every footer links to (privacy policy, terms, contact): public, without arguments, open to all.
+SITE_PAGES = {
+    #                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
+    "privacy":                  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "terms":                    ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "contact":                  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+}
+
+
 def post_data(key, world):
     if key == "my:person-role":
         return {"role": "manager"}
@@ -205,6 +214,17 @@ def test_every_export_has_a_row_in_the_downloads_table():
 def test_download_matrix(world, client_for):
     differences = []
     for key, (method, *expected) in DOWNLOADS.items():
+        url = reverse(key)
+        for persona, want in zip(PERSONAS, expected, strict=True):
+            got = run_cell(client_for(persona), method, url, {})
+            if got != want:
+                differences.append(f"{method} {url} as {persona}: expected {want}, got {got}")
+    assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
+
+
+def test_site_pages_matrix(world, client_for):
+    differences = []
+    for key, (method, *expected) in SITE_PAGES.items():
         url = reverse(key)
         for persona, want in zip(PERSONAS, expected, strict=True):
             got = run_cell(client_for(persona), method, url, {})
