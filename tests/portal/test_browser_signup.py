@@ -61,8 +61,8 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     # Confirmed in the browser that signed up: signed in, and on to the step for someone new.
     wait_for(browser, EC.url_contains("/members/register/"))
     open_menu(browser)
-    assert email in browser.find_element(By.CSS_SELECTOR, ".account-menu").text
-    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, ".account-menu button[type=submit]"))
+    assert email in browser.find_element(By.CSS_SELECTOR, "#krds-header").text
+    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "#krds-header button.sign-out"))
 
     browser.get(base + "/accounts/login/")
     browser.find_element(By.NAME, "login").send_keys(email)
