@@ -21,15 +21,18 @@ from django.conf import settings
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
-from django.db import connections, transaction
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from portal.db.deadline import long_statements
+
 BOM = "\ufeff"
 # An export reads a whole list, which may take longer than the statement timeout every other request
-# lives with (DJANGO_DB_STATEMENT_TIMEOUT): it gets this many seconds, still under gunicorn's 30 s
-# timeout, so the database gives up before the worker is killed and no query is left running.
+# lives with (DJANGO_DB_STATEMENT_TIMEOUT): it gets this many seconds (and the client's deadline as
+# many plus its margin), still under gunicorn's 30 s timeout, so the database gives up before the
+# worker is killed and no query is left running.
 EXPORT_STATEMENT_TIMEOUT = 25
 TIMESTAMP = "%Y-%m-%d %H:%M"
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
@@ -104,17 +107,10 @@ class ChangelistExportMixin:
             return HttpResponseRedirect(
                 f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_changelist')}?{ERROR_FLAG}=1")
         queryset = self.csv_queryset(changelist.get_queryset(request))
-        with transaction.atomic(using=queryset.db):
-            _allow_long_statements(queryset.db)
+        with transaction.atomic(using=queryset.db), long_statements(seconds=EXPORT_STATEMENT_TIMEOUT,
+                                                                    using=queryset.db):
             return csv_response(
                 filename=stamped_filename(self.csv_filename), header=self.csv_header(),
                 rows=(self.csv_row(obj) for obj in queryset.iterator(chunk_size=500)),
             )
 
-
-def _allow_long_statements(using):
-    """For the rest of this transaction only (SET LOCAL), on PostgreSQL."""
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = '{EXPORT_STATEMENT_TIMEOUT}s'")

@@ -115,9 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # still accepts the TCP connection), and the server cancels any statement running longer than
     # DJANGO_DB_STATEMENT_TIMEOUT (the admin's CSV exports take longer ones: portal/csv.py). TCP
     # keepalives and tcp_user_timeout close a kept connection whose server machine has gone away.
-    # A server process that is alive but stopped (SIGSTOP) still acknowledges packets, so nothing
-    # here ends a statement already sent to it: gunicorn's timeout does (docs/deployment.md).
+    # A server that is alive but frozen (SIGSTOP, a stalled disk) still acknowledges packets and never
+    # runs its statement timeout: the portal's backend (portal/db/postgresql) gives up waiting for any
+    # answer after DJANGO_DB_CLIENT_DEADLINE seconds. Its default leaves the server's own timeout 2 s
+    # to fire first (portal.db.deadline.MARGIN); 0 turns the deadline off.
     DB_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 5)
+    DATABASES["default"]["ENGINE"] = "portal.db.postgresql"
+    DATABASES["default"]["CLIENT_DEADLINE"] = env_int("DJANGO_DB_CLIENT_DEADLINE", DB_STATEMENT_TIMEOUT + 2)
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 3))
     _db_options["options"] = " ".join(filter(None, [

@@ -55,7 +55,7 @@ def test_database_url_switches_to_postgresql_with_persistent_connections():
     result = load_settings(env, f"{{k: s.DATABASES['default'][k] for k in {keys!r}}}")
     assert result.returncode == 0, result.stderr
     assert eval(result.stdout) == {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "portal.db.postgresql",  # Django's, with a client-side deadline (portal/db/postgresql)
         "NAME": "portal",
         "USER": "alliance",
         "PASSWORD": "s3cret",
@@ -81,6 +81,21 @@ def test_postgresql_timeouts_default_to_a_few_seconds():
     env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal"}
     options = eval(load_settings(env, "s.DATABASES['default']['OPTIONS']").stdout)
     assert (options["connect_timeout"], options["options"]) == (3, "-c statement_timeout=5000")
+
+
+def test_the_client_deadline_leaves_the_server_timeout_two_seconds_to_fire_first():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal", "DJANGO_DB_STATEMENT_TIMEOUT": "8"}
+    assert load_settings(env, "s.DATABASES['default']['CLIENT_DEADLINE']").stdout.strip() == "10"
+
+
+def test_the_client_deadline_comes_from_the_environment_and_0_turns_it_off():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal", "DJANGO_DB_CLIENT_DEADLINE": "0"}
+    assert load_settings(env, "s.DATABASES['default']['CLIENT_DEADLINE']").stdout.strip() == "0"
+
+
+def test_sqlite_keeps_django_s_backend_and_no_deadline():
+    result = load_settings({"DJANGO_DEBUG": "1"}, "s.DATABASES['default'].get('CLIENT_DEADLINE')")
+    assert result.stdout.strip() == "None"
 
 
 def test_sqlite_gets_no_postgresql_options():
