@@ -64,6 +64,30 @@ def log(message):
     print(f"[faults {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+class Supervised:
+    """A process started again when it exits, as systemd's Restart=always (RestartSec=5) does for the task
+    worker in production (deploy/systemd/portal-worker.service): a worker whose database stops answering
+    gives up with an error and exits."""
+
+    def __init__(self, process, *, delay=5):
+        self.process, self.delay, self.stopping = process, delay, threading.Event()
+
+    def start(self):
+        self.process.start()
+        threading.Thread(target=self._watch, daemon=True).start()
+        return self
+
+    def _watch(self):
+        while not self.stopping.wait(1):
+            if self.process.proc.poll() is not None and not self.stopping.wait(self.delay):
+                log(f"{self.process.name} exited ({self.process.proc.returncode}); started again")
+                self.process.start()
+
+    def stop(self):
+        self.stopping.set()
+        self.process.stop()
+
+
 # --- throwaway servers --------------------------------------------------------------------------
 
 
@@ -465,7 +489,7 @@ def main():
         web = stack.gunicorn(env, app_port, workers=3, log=folder / "gunicorn.log").start()
         started.append(web)
         stack.wait_until(lambda: stack.http_answers(app_port), timeout=60, what="gunicorn", process=web.proc)
-        started.append(stack.task_worker(env, log=folder / "worker.log").start())
+        started.append(Supervised(stack.task_worker(env, log=folder / "worker.log")).start())
         nginx.start(https_port)
         started.append(nginx)
 
