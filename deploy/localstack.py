@@ -165,6 +165,7 @@ def portal_env(*, database_url, redis_url, media_root, https_port, extra=None):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_CSRF_TRUSTED_ORIGINS=f"https://{HOST}:{https_port}",
+        PORTAL_SITE_URL=f"https://{HOST}:{https_port}",  # production requires it (links in mails)
         DJANGO_BEHIND_PROXY="1",
         DJANGO_SENDFILE_BACKEND="nginx",
         DJANGO_MEDIA_ROOT=str(media_root),
