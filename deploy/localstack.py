@@ -206,8 +206,9 @@ def gunicorn(env, port, *, workers=2, log=None):
 
 
 def task_worker(env, *, log=None):
+    # As deploy/systemd/portal-worker.service: the worker waits for the database, no client deadline.
     return Process("task worker", [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
-                   env, log)
+                   {**env, "DJANGO_DB_CLIENT_DEADLINE": "0"}, log)
 
 
 def stop_process(proc, sig, timeout=35):
