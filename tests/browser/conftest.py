@@ -103,3 +103,46 @@ def company_paths(world):
     pk = world.proposal.pk
     return ["/my/", "/my/proposals/", f"/my/proposals/new/{world.call.pk}/", f"/my/proposals/{pk}/",
             f"/my/proposals/{pk}/edit/"]
+
+
+@pytest.fixture
+def audit_world(portal_world):
+    """portal_world plus what the admin's pages show: a superuser with an authenticator, a submitted
+    proposal (the workflow's confirmation page, the score page) and a mail that failed."""
+    from jobs.models import OutgoingMail
+
+    world = portal_world
+    world.staff = personas.staff("audit-staff@ministry.example", is_superuser=True)
+    world.submitted = personas.ready_proposal(
+        world.call, lead=personas.organization("가온로보틱스", tier=Organization.Tier.LARGE),
+        status=Proposal.Status.SUBMITTED, title="물류 로봇 군집 제어 AI",
+    )
+    world.mail = OutgoingMail.objects.create(
+        recipients=["owner@hanbit.example"], subject="[AI 자율제조 얼라이언스] 제안서가 접수되었습니다", body="",
+        status=OutgoingMail.Status.FAILED, attempts=3, last_error="SMTP 421",
+    )
+    return world
+
+
+# The error pages, reached as a visitor reaches them (tests/portal/fault_urls.py adds the failing views).
+ERROR_PATHS = ["/faults/bad-request", "/faults/forbidden", "/no-such-page/", "/faults/fail", "/faults/database-gone"]
+ERROR_STATUS = dict(zip(ERROR_PATHS, (400, 403, 404, 500, 503), strict=True))
+
+
+def audited_pages(world):
+    """Every page the HTML checker and the accessibility audit look at, as (who, path): who is None for an
+    anonymous visitor, else the name of a person in `world` (audit_world). Forms showing their errors are
+    reached by posting, in each audit."""
+    pk, submitted = world.proposal.pk, world.submitted.pk
+    public = public_paths(world) + ["/privacy/", "/terms/", "/contact/", "/accounts/password/reset/"]
+    owner = company_paths(world) + [
+        "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/2fa/totp/activate/",
+        "/accounts/reauthenticate/",
+    ]
+    staff = ["/admin/"]
+    for changelist, obj in (("members/organization", world.proposal.lead_id), ("projects/proposal", pk),
+                            ("news/article", world.articles[0].pk), ("jobs/outgoingmail", world.mail.pk)):
+        staff += [f"/admin/{changelist}/", f"/admin/{changelist}/{obj}/change/"]
+    staff.append(reverse("admin:projects_proposal_score", args=[submitted]))
+    return ([(None, path) for path in public + ERROR_PATHS] + [("newcomer", "/members/register/")]
+            + [("owner", path) for path in owner] + [("staff", path) for path in staff])

@@ -1,8 +1,9 @@
-"""The portal's URLs plus two that exist only in tests: a statement that outlasts the statement timeout,
-a view that fails in code and one that refuses. Used with `@pytest.mark.urls("tests.portal.fault_urls")`."""
+"""The portal's URLs plus some that exist only in tests: a statement that outlasts the statement timeout,
+a view that fails in code, one that refuses, one that gets a bad request and one that loses the database
+(each error page, reached the way a visitor reaches it). Used with `@pytest.mark.urls("tests.portal.fault_urls")`."""
 
-from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.urls import path
 
@@ -24,7 +25,17 @@ def forbidden(request):
     raise PermissionDenied
 
 
+def bad_request(request):
+    raise SuspiciousOperation("a forged request")
+
+
+def database_gone(request):
+    raise OperationalError("the database went away")
+
+
 urlpatterns = [
+    path("faults/bad-request", bad_request),
+    path("faults/database-gone", database_gone),
     path("faults/sleep", sleep),
     path("faults/fail", fail),
     path("faults/forbidden", forbidden),
