@@ -24,6 +24,16 @@ class ArticleAdminForm(forms.ModelForm):
             "source_name", "source_url", "source_published_on", "status", "published_at",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin's date-and-time widget prints "Date:" and "Time:" as bare text beside its two inputs,
+        # and the field's <label> points at neither: each input gets its name for screen readers here.
+        field = self.fields.get("published_at")
+        if field is not None and isinstance(field.widget, forms.MultiWidget):
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = _("%(field)s, date") % {"field": field.label}
+            time.attrs["aria-label"] = _("%(field)s, time") % {"field": field.label}
+
     def clean(self):
         cleaned = super().clean()
         # An empty slug is made from the title here, so the model's checks see the final value.

@@ -110,7 +110,7 @@ def collect_pages(world):
         "participants-0-government_funding": 10_000_000_001, "kpis-0-target": "", "action": "save"}))
     pages[f"owner {edit} (errors)"] = response.content.decode()
 
-    response = people[None].post("/accounts/signup/", {"email": "not-an-address", "password1": "short"})
+    response = people[None].post("/accounts/signup/", {"email": "new-person@example.com", "password1": "short"})
     pages["visitor /accounts/signup/ (errors)"] = response.content.decode()
 
     changelist = "/admin/projects/proposal/"
