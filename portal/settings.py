@@ -121,7 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # to fire first (portal.db.deadline.MARGIN); 0 turns the deadline off.
     DB_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 5)
     DATABASES["default"]["ENGINE"] = "portal.db.postgresql"
-    DATABASES["default"]["CLIENT_DEADLINE"] = env_int("DJANGO_DB_CLIENT_DEADLINE", DB_STATEMENT_TIMEOUT + 2)
+    # No statement timeout (0, for `migrate` on a large table) means no default client deadline either.
+    DATABASES["default"]["CLIENT_DEADLINE"] = env_int(
+        "DJANGO_DB_CLIENT_DEADLINE", DB_STATEMENT_TIMEOUT + 2 if DB_STATEMENT_TIMEOUT else 0)
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 3))
     _db_options["options"] = " ".join(filter(None, [

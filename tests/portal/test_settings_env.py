@@ -93,6 +93,13 @@ def test_the_client_deadline_comes_from_the_environment_and_0_turns_it_off():
     assert load_settings(env, "s.DATABASES['default']['CLIENT_DEADLINE']").stdout.strip() == "0"
 
 
+def test_no_statement_timeout_for_a_migration_means_no_client_deadline_either():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal", "DJANGO_DB_STATEMENT_TIMEOUT": "0"}
+    assert load_settings(env, "s.DATABASES['default']['CLIENT_DEADLINE']").stdout.strip() == "0"
+    options = load_settings(env, "s.DATABASES['default']['OPTIONS']['options']").stdout.strip()
+    assert options == "'-c statement_timeout=0'"
+
+
 def test_sqlite_keeps_django_s_backend_and_no_deadline():
     result = load_settings({"DJANGO_DEBUG": "1"}, "s.DATABASES['default'].get('CLIENT_DEADLINE')")
     assert result.stdout.strip() == "None"
