@@ -125,8 +125,9 @@ def audit_world(portal_world):
 
 
 # The error pages, reached as a visitor reaches them (tests/portal/fault_urls.py adds the failing views).
-ERROR_PATHS = ["/faults/bad-request", "/faults/forbidden", "/no-such-page/", "/faults/fail", "/faults/database-gone"]
-ERROR_STATUS = dict(zip(ERROR_PATHS, (400, 403, 404, 500, 503), strict=True))
+ERROR_PATHS = ["/faults/bad-request", "/faults/forbidden", "/faults/csrf", "/no-such-page/", "/faults/rate-limited",
+               "/faults/fail", "/faults/database-gone"]
+ERROR_STATUS = dict(zip(ERROR_PATHS, (400, 403, 403, 404, 429, 500, 503), strict=True))
 
 
 def audited_pages(world):
