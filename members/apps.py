@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +15,11 @@ class MembersConfig(AppConfig):
         # The public models: the directory, the figures and the selected projects' leads show them.
         # Accounts (a sign-in saves last_login), memberships, invitations and the status history never appear.
         pagecache.watch(Organization, Industry)
+
+        # Certificate reminders (members.reminders): once a day is enough, since a certificate's stage changes
+        # at most once a day and a late run still sends the stage it is in.
+        from jobs import periodic
+        from members import tasks
+
+        periodic.register(name="certificate-reminders", task=tasks.send_certificate_reminders,
+                          every=datetime.timedelta(hours=24))

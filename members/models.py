@@ -157,15 +157,21 @@ class OrganizationQuerySet(models.QuerySet):
         return self.listed().filter(public_page=True)
 
     def certificate_expired(self, *, today=None):
-        """Certificates whose last valid day is past."""
-        return self.filter(certificate_expires_on__lt=today or timezone.localdate())
+        """Certificates whose last valid day is past: lapsed (see `Organization.certificate_lapses_on`)."""
+        return self.filter(Organization.certificate_expired_q(today or timezone.localdate()))
 
     def certificate_expiring(self, *, today=None):
         """Certificates still valid today that expire within `Organization.EXPIRY_WARNING_DAYS` days."""
-        today = today or timezone.localdate()
-        return self.filter(
-            certificate_expires_on__gte=today, certificate_expires_on__lte=Organization.expiry_warning_until(today)
-        )
+        return self.filter(Organization.certificate_expiring_q(today or timezone.localdate()))
+
+    def needing_tier_proof(self):
+        """Companies whose size tier rests on a certificate: the rule of `Organization.needs_tier_proof`."""
+        return self.filter(kind=Organization.Kind.COMPANY, tier__in=Organization.TIERS_NEEDING_PROOF)
+
+    def tier_proof_lapsed(self, *, today=None):
+        """Organisations whose size tier rests on a certificate that has lapsed: none of them can be named in a new
+        proposal submission until a renewed certificate is on file. The rule of `Organization.tier_proof_lapsed()`."""
+        return self.needing_tier_proof().certificate_expired(today=today)
 
     def certificate_needs_attention(self, *, today=None):
         """Expired or expiring certificates: the ones staff should chase."""
@@ -263,8 +269,14 @@ class Organization(models.Model):
     # Tiers whose proof (중소기업확인서 / 중견기업확인서) must be uploaded.
     TIERS_NEEDING_PROOF = {Tier.SME, Tier.MIDSIZE}
     COMPANY_GROUPS = (Group.LARGE, Group.MIDSIZE, Group.SME)
-    # Certificates are flagged this many days before their last valid day.
-    EXPIRY_WARNING_DAYS = 30
+    # What each certificate is called, by the tier it proves.
+    TIER_PROOF_LABELS = {
+        Tier.SME: _("SME certificate (중소기업확인서)"),
+        Tier.MIDSIZE: _("mid-sized enterprise certificate (중견기업확인서)"),
+    }
+    # Certificates are flagged (on /my/, in the admin, by the first reminder) this many days before their last
+    # valid day.
+    EXPIRY_WARNING_DAYS = 60
     # Only approved members take part in lead projects (a suspended one does not).
     MAY_TAKE_PART = (Status.APPROVED,)
 
@@ -438,13 +450,48 @@ class Organization(models.Model):
         """The last expiry date that is flagged on `today`."""
         return today + datetime.timedelta(days=cls.EXPIRY_WARNING_DAYS)
 
+    # When a certificate lapses, in one place. `certificate_expires_on` stores the certificate's last valid
+    # day (유효기간 만료일, as printed on it): it is valid through that whole day in Korea and lapses on the day
+    # after. Every rule below (the admin filter, the banner on /my/, the reminders, the submission rule) asks
+    # these, never compares the date itself.
+    @staticmethod
+    def certificate_lapses_on(expires_on) -> datetime.date:
+        """The first day on which a certificate valid until `expires_on` no longer counts."""
+        return expires_on + datetime.timedelta(days=1)
+
+    @classmethod
+    def certificate_expired_q(cls, today) -> Q:
+        """The condition of a lapsed certificate on `today` (its lapse day is today or earlier)."""
+        return Q(certificate_expires_on__lt=today)
+
+    @classmethod
+    def certificate_expiring_q(cls, today) -> Q:
+        """The condition of a certificate still valid on `today` whose last valid day is within the warning."""
+        return Q(certificate_expires_on__gte=today, certificate_expires_on__lte=cls.expiry_warning_until(today))
+
+    @property
+    def tier_proof_label(self) -> str:
+        """"SME certificate (중소기업확인서)" or the mid-sized one's name; a generic word for other tiers."""
+        return str(self.TIER_PROOF_LABELS.get(self.tier, _("certificate")))
+
+    def certificate_days_left(self, today=None) -> int | None:
+        """Days from `today` to the certificate's last valid day (0 on that day, negative once lapsed)."""
+        if not self.certificate_expires_on:
+            return None
+        return (self.certificate_expires_on - (today or timezone.localdate())).days
+
+    def tier_proof_lapsed(self, today=None) -> bool:
+        """Whether this organisation's size tier rests on a certificate that has lapsed: the rule of
+        `OrganizationQuerySet.tier_proof_lapsed()`, for a loaded row."""
+        return self.needs_tier_proof and self.certificate_state(today) == "expired"
+
     def certificate_state(self, today=None):
         """'expired', 'expiring' or '' (fine or absent): the rule of `certificate_expired()` and
         `certificate_expiring()`, for a loaded row."""
         if not self.certificate_expires_on:
             return ""
         today = today or timezone.localdate()
-        if self.certificate_expires_on < today:
+        if today >= self.certificate_lapses_on(self.certificate_expires_on):
             return "expired"
         if self.certificate_expires_on <= self.expiry_warning_until(today):
             return "expiring"
@@ -603,3 +650,72 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired()
+
+
+# --- certificate reminders ----------------------------------------------------------------------------
+
+
+class CertificateReminder(models.Model):
+    """One reminder mailed about one certificate (an organisation's expiry date) at one stage.
+
+    The unique (organisation, expiry date, stage) makes every reminder go out once per certificate however
+    often the job runs; a renewed certificate has a new expiry date and so its own reminders. Written by
+    members.reminders only. `run` names the run that wrote the row: of two runs at once, each mails exactly
+    the rows it wrote.
+    """
+
+    class Stage(models.TextChoices):
+        DAYS_60 = "60", _("60 days before expiry")
+        DAYS_30 = "30", _("30 days before expiry")
+        DAYS_7 = "7", _("7 days before expiry")
+        LAPSED = "lapsed", _("on the day it lapsed")
+
+    # (days before the last valid day, stage), widest first. A certificate is in the first stage whose window
+    # holds its last valid day, from that many days before it through the day before the next stage begins:
+    # a run that comes late (a missed day, a clock set forward) still sends the stage the certificate is in.
+    BEFORE_EXPIRY = (
+        (Organization.EXPIRY_WARNING_DAYS, Stage.DAYS_60),
+        (30, Stage.DAYS_30),
+        (7, Stage.DAYS_7),
+    )
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="certificate_reminders", verbose_name=_("organisation")
+    )
+    expires_on = models.DateField(_("certificate valid until"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    sent_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    run = models.UUIDField(editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("certificate reminder")
+        verbose_name_plural = _("certificate reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "expires_on", "stage"], name="certificate_reminder_once_per_stage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.expires_on} {self.stage}"
+
+    @classmethod
+    def stage_on(cls, expires_on, today) -> str | None:
+        """The stage a certificate valid until `expires_on` is in on `today`, or None (far from expiry)."""
+        if today >= Organization.certificate_lapses_on(expires_on):
+            return cls.Stage.LAPSED
+        days_left = (expires_on - today).days
+        stage = None
+        for days, candidate in cls.BEFORE_EXPIRY:
+            if days_left <= days:
+                stage = candidate
+        return stage
+
+    @classmethod
+    def stage_expression(cls, today):
+        """`stage_on` as a database expression over organisations, for choosing due certificates in one query."""
+        whens = [When(Organization.certificate_expired_q(today), then=Value(cls.Stage.LAPSED))]
+        for days, stage in reversed(cls.BEFORE_EXPIRY):  # narrowest first: the first match wins
+            whens.append(When(certificate_expires_on__lte=today + datetime.timedelta(days=days), then=Value(stage)))
+        return Case(*whens, default=None, output_field=CharField())

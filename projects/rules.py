@@ -78,6 +78,19 @@ def not_approved_message(organization):
     }
 
 
+def lapsed_proof_message(organization):
+    """Why `organization` cannot be named in a submission: its tier proof lapsed (members' `tier_proof_lapsed`)."""
+    return _(
+        "%(org)s: the %(certificate)s expired on %(date)s (its last valid day). An organisation whose proof of "
+        "tier has lapsed cannot be named in a proposal submission: its owners or managers upload the renewed "
+        "certificate on the portal first."
+    ) % {
+        "org": organization,
+        "certificate": organization.tier_proof_label,
+        "date": formats.date_format(organization.certificate_expires_on),
+    }
+
+
 def max_government_for(limit, private):
     """The largest government amount allowed with `private` KRW of own money at `limit` percent."""
     if limit >= 100:
@@ -218,6 +231,10 @@ def submission_problems(proposal, now=None):
         problems.append(not_approved_message(proposal.lead))
     problems.extend(message for _field, message in period_errors(call, proposal.starts_on, proposal.ends_on))
     lines = [Line.of(p) for p in proposal.participants.select_related("organization")]
+    # A lapsed certificate, read from the rows just loaded (no query): the lead, then each partner once.
+    today = timezone.localdate(now) if now else timezone.localdate()
+    named = {proposal.lead.pk: proposal.lead} | {line.organization.pk: line.organization for line in lines}
+    problems.extend(lapsed_proof_message(org) for org in named.values() if org.tier_proof_lapsed(today))
     for line in lines:
         for messages in line_errors(call, proposal.lead_id, line).values():
             problems.extend(f"{line.organization}: {message}" for message in messages)

@@ -26,8 +26,25 @@ def overview(user, now=None):
     now = now or timezone.now()
     out = {}
     if user.has_perm("members.view_organization"):
-        out["pending_members"] = Organization.objects.filter(status=Organization.Status.PENDING).count()
+        # Certificates of approved members, counted as the organisation list's certificate filter selects them
+        # (the same conditions), and linked to that list filtered the same way.
+        today = timezone.localdate(now)
+        approved = Q(status=Organization.Status.APPROVED)
+        counts = Organization.objects.aggregate(
+            pending=Count("pk", filter=Q(status=Organization.Status.PENDING)),
+            expiring=Count("pk", filter=approved & Organization.certificate_expiring_q(today)),
+            expired=Count("pk", filter=approved & Organization.certificate_expired_q(today)),
+        )
+        out["pending_members"] = counts["pending"]
         out["pending_members_url"] = _changelist("members_organization", status__exact="pending")
+        out.update(
+            certificates_expiring=counts["expiring"], certificates_expired=counts["expired"],
+            certificate_warning_days=Organization.EXPIRY_WARNING_DAYS,
+            certificates_expiring_url=_changelist("members_organization", certificate="expiring",
+                                                  status__exact=Organization.Status.APPROVED),
+            certificates_expired_url=_changelist("members_organization", certificate="expired",
+                                                 status__exact=Organization.Status.APPROVED),
+        )
         out["membership_decisions"] = list(
             MembershipChange.objects.exclude(to_status__in=["", Organization.Status.PENDING])
             .select_related("organization").order_by("-at", "-pk")[:LATEST]

@@ -108,7 +108,8 @@ def company_paths(world):
 @pytest.fixture
 def audit_world(portal_world):
     """portal_world plus what the admin's pages show: a superuser with an authenticator, a submitted
-    proposal (the workflow's confirmation page, the score page) and a mail that failed."""
+    proposal (the workflow's confirmation page, the score page) and a mail that failed; and both certificate
+    banners on /my/ (the owner's expiring, the partner's owner's lapsed)."""
     from jobs.models import OutgoingMail
 
     world = portal_world
@@ -117,6 +118,14 @@ def audit_world(portal_world):
         world.call, lead=personas.organization("가온로보틱스", tier=Organization.Tier.LARGE),
         status=Proposal.Status.SUBMITTED, title="물류 로봇 군집 제어 AI",
     )
+    # /my/ with each certificate banner: the owner's certificate runs out in 20 days (a warning); the partner's
+    # lapsed last week (an error, and a problem on the draft proposal it is named in).
+    today = timezone.localdate()
+    Organization.objects.filter(pk=world.owner.membership.organization_id).update(
+        certificate_expires_on=today + datetime.timedelta(days=20))
+    partner = world.proposal.participants.exclude(organization=world.proposal.lead_id).get().organization
+    Organization.objects.filter(pk=partner.pk).update(certificate_expires_on=today - datetime.timedelta(days=7))
+    world.partner_owner = personas.member(partner, Membership.Role.OWNER, "owner@saebom.example", password=PASSWORD)
     world.mail = OutgoingMail.objects.create(
         recipients=["owner@hanbit.example"], subject="[AI 자율제조 얼라이언스] 제안서가 접수되었습니다", body="",
         status=OutgoingMail.Status.FAILED, attempts=3, last_error="SMTP 421",
@@ -146,4 +155,4 @@ def audited_pages(world):
         staff += [f"/admin/{changelist}/", f"/admin/{changelist}/{obj}/change/"]
     staff.append(reverse("admin:projects_proposal_score", args=[submitted]))
     return ([(None, path) for path in public + ERROR_PATHS] + [("newcomer", "/members/register/")]
-            + [("owner", path) for path in owner] + [("staff", path) for path in staff])
+            + [("owner", path) for path in owner] + [("partner_owner", "/my/")] + [("staff", path) for path in staff])

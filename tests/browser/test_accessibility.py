@@ -90,6 +90,8 @@ def test_company_pages_have_no_serious_accessibility_violations(browser, audit_w
     fill(browser, "password", PASSWORD)
     press(browser, "main form button[type=submit]")
     audit(browser, paths_of(audit_world, "owner"), problems, "owner")
+    sign_in_with_session(browser, audit_world.partner_owner)
+    audit(browser, paths_of(audit_world, "partner_owner"), problems, "partner owner")
     assert not problems, report(problems)
 
 

@@ -82,7 +82,7 @@ def form_data(html, **changes):
 
 def clients(world):
     people = {None: Client(HTTP_ACCEPT_LANGUAGE="ko", raise_request_exception=False)}
-    for who in ("newcomer", "owner", "staff"):
+    for who in ("newcomer", "owner", "partner_owner", "staff"):
         people[who] = Client(HTTP_ACCEPT_LANGUAGE="ko", raise_request_exception=False)
         people[who].force_login(getattr(world, who))
     # Activating an authenticator asks for the password again first.

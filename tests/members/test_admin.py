@@ -93,10 +93,14 @@ def test_certificate_filter_lists_expired_and_expiring(staff_client, reviewer, m
 
     today = timezone.localdate()
     make_org("만료", certificate_expires_on=today - datetime.timedelta(days=1))
-    make_org("곧만료", certificate_expires_on=today + datetime.timedelta(days=30))
-    make_org("여유", certificate_expires_on=today + datetime.timedelta(days=31))
-    response = staff_client(reviewer).get(CHANGELIST, {"certificate": "attention"})
+    make_org("곧만료", certificate_expires_on=today + datetime.timedelta(days=60))
+    make_org("여유", certificate_expires_on=today + datetime.timedelta(days=61))
+    client = staff_client(reviewer)
+    response = client.get(CHANGELIST, {"certificate": "attention"})
     assert {o.name for o in response.context["cl"].result_list} == {"만료", "곧만료"}
+    for state, names in (("expired", {"만료"}), ("expiring", {"곧만료"})):
+        assert {o.name for o in client.get(CHANGELIST, {"certificate": state}).context["cl"].result_list} == names
+    assert "Expiring within 60 days" in client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_registration_date_filter_offers_the_past_week(staff_client, reviewer, hanbit, make_org):

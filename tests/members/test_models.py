@@ -93,12 +93,12 @@ def test_certificate_querysets_and_the_state_of_a_row_agree(make_org):
     assert set(rows.certificate_needs_attention(today=today)) == {o for o, s in state.items() if s}
 
 
-def test_certificate_state_warns_thirty_days_ahead(make_org):
+def test_certificate_state_warns_sixty_days_ahead(make_org):
     import datetime
 
     org = make_org()
     today = datetime.date(2027, 1, 1)
-    for days, state in [(-1, "expired"), (0, "expiring"), (30, "expiring"), (31, "")]:
+    for days, state in [(-1, "expired"), (0, "expiring"), (60, "expiring"), (61, "")]:
         org.certificate_expires_on = today + datetime.timedelta(days=days)
         assert org.certificate_state(today) == state
 

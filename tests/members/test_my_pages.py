@@ -215,6 +215,6 @@ def test_my_page_says_whether_the_certificate_is_valid_expiring_or_expired(as_us
     )
     html = as_user(alice).get(DASHBOARD).text
     assert f'data-certificate="{state}"' in html
-    assert ("has expired" in html) == (state == "expired")
+    assert ('data-certificate-banner="expired"' in html) == (state == "expired")
     if state == "expired":
         assert "valid until" not in html

@@ -170,3 +170,49 @@ def test_renaming_a_call_in_the_admin_shows_the_new_title_on_the_cached_dashboar
     cached = visitor.get("/stats/").content.decode()
     for html in (rendered, cached):
         assert "새 공모 제목" in html and "옛 공모 제목" not in html
+
+
+def test_staff_overview_counts_members_certificates_expiring_and_lapsed_linked_to_the_filtered_list(
+        client, staff_with_mfa):
+    from members.models import Organization as Org
+    from tests import personas
+
+    staff_with_mfa.is_superuser = True
+    staff_with_mfa.save()
+    today = timezone.localdate()
+
+    def member_with_certificate(days, **fields):
+        return personas.organization(certificate_expires_on=today + datetime.timedelta(days=days), **fields)
+
+    def page():
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(reverse("admin:index")).content.decode()
+        return html, len(captured)
+
+    client.force_login(staff_with_mfa)
+    page()  # the first sign-in creates the session
+    _html, few = page()
+    expiring = {member_with_certificate(days).pk for days in (0, 30, 60)}
+    member_with_certificate(61)
+    expired = {member_with_certificate(days).pk for days in (-1, -300)}
+    member_with_certificate(-5, status=Org.Status.SUSPENDED)  # not a member taking part: not chased here
+    member_with_certificate(10, status=Org.Status.PENDING)
+    html, many = page()
+    assert many == few
+    assert '<td data-count="certificates-expiring">3</td>' in html
+    assert '<td data-count="certificates-expired">2</td>' in html
+    for state, pks in (("expiring", expiring), ("expired", expired)):
+        url = f"/admin/members/organization/?certificate={state}&amp;status__exact=approved"
+        assert f'href="{url}"' in html
+        listed = client.get(url.replace("&amp;", "&")).context["cl"].result_list
+        assert {o.pk for o in listed} == pks
+
+
+def test_staff_who_may_not_view_organisations_see_no_certificate_counts(client):
+    from tests import personas
+
+    editor = personas.staff("editor@ministry.example", group=personas.NEWS_EDITORS, mfa=True)
+    client.force_login(editor)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200 and 'id="staff-overview"' in response.content.decode()
+    assert "certificates-expiring" not in response.content.decode()
