@@ -266,7 +266,7 @@ def test_choosing_and_recording_the_reminders_takes_the_same_queries_for_one_or_
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="two runs at once need two connections; SQLite's test database refuses a second writer")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_record_and_queue_each_reminder_once():
     orgs = [personas.organization(certificate_expires_on=LAST_VALID_DAY) for _ in range(5)]
     for org in orgs:
