@@ -8,12 +8,25 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from members import business_numbers, services
-from members.models import Industry, Invitation, Membership, Organization, StatusChange, User, choice_label
+from members import business_numbers, certificate_dates, changes, services
+from members.models import (
+    TIER_PROOF_UPLOAD,
+    ChangeRequest,
+    Industry,
+    Invitation,
+    Membership,
+    Organization,
+    TierCertificate,
+    User,
+    choice_label,
+)
+from members.timeline import organization_timeline
 from portal.admin import LongListMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 
@@ -79,30 +92,6 @@ class CertificateExpiryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StatusChangeInline(admin.TabularInline):
-    """The membership history: readable, never editable."""
-
-    model = StatusChange
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-    ordering = ["at", "pk"]
-    verbose_name_plural = _("status history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class MembershipInline(admin.TabularInline):
     """People of the organisation; their roles are managed by the organisation's owners on /my/."""
 
@@ -136,6 +125,54 @@ class InvitationInline(MembershipInline):
         return admin.TabularInline.get_queryset(self, request).select_related("invited_by")
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    """Staff's form: a new proof of tier goes in through the same service as a member's renewal."""
+
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
+    new_tier_proof = forms.FileField(
+        label=_("upload a new proof of tier"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": TIER_PROOF_UPLOAD.accept}),
+        help_text=_("Replaces the current certificate, which stays in the history; fill in its number and "
+                    "validity below."),
+    )
+
+    class Meta:
+        model = Organization
+        # tier_proof is left out: it is replaced only through new_tier_proof, which keeps the history.
+        fields = [
+            "kind", "name", "name_en", "business_number", "representative", "tier", "institution_type", "industry",
+            "address", "website", "contact_name", "contact_phone", "description", "employees", "annual_revenue",
+            "ai_stage", "listed_in_directory", "certificate_number", "certificate_expires_on",
+        ]
+        help_texts = {"certificate_expires_on": certificate_dates.HELP_TEXT}
+
+    def clean_new_tier_proof(self):
+        upload = self.cleaned_data.get("new_tier_proof")
+        TIER_PROOF_UPLOAD.validate(upload)
+        return upload
+
+    def clean_certificate_expires_on(self):
+        value = self.cleaned_data.get("certificate_expires_on")
+        # Only a date typed now: staff can still correct other details of a row whose certificate lapsed.
+        if "certificate_expires_on" in self.changed_data:
+            certificate_dates.validate_valid_until(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_tier_proof"):
+            if not cleaned.get("certificate_number"):
+                self.add_error("certificate_number", _("Enter the new certificate's number."))
+            if not cleaned.get("certificate_expires_on"):
+                self.add_error("certificate_expires_on", _("Enter the date until which the new certificate is valid."))
+            elif "certificate_expires_on" not in self.changed_data:
+                try:
+                    certificate_dates.validate_valid_until(cleaned["certificate_expires_on"])
+                except forms.ValidationError as error:
+                    self.add_error("certificate_expires_on", error)
+        return cleaned
+
+
 @admin.register(Organization)
 class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
     list_display = [
@@ -154,19 +191,25 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     # "N total" would count every organisation a second time on each page; the filtered count is enough.
     show_full_result_count = False
     list_per_page = 50  # each row costs ~0.35 ms of Django's cell rendering; search and filters find the rest
-    inlines = [StatusChangeInline, MembershipInline, InvitationInline]
+    # The history (status changes among the rest) is the timeline section of the form.
+    inlines = [MembershipInline, InvitationInline]
+    form = OrganizationAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["status", "approved_at", "kind", "name", "name_en", "business_number",
                            "representative", "tier", "institution_type", "industry"]}),
-        (_("Profile"), {"fields": ["address", "website", "employees", "annual_revenue", "ai_stage",
-                                    "listed_in_directory", "public_page"]}),
-        (_("Proof of tier"), {"fields": ["tier_proof_link", "certificate_number", "certificate_expires_on"]}),
+        (_("Profile"), {"fields": ["address", "website", "contact_name", "contact_phone", "description",
+                                    "employees", "annual_revenue", "ai_stage", "listed_in_directory",
+                                    "public_page"]}),
+        (_("Proof of tier"), {"fields": ["tier_proof_link", "new_tier_proof", "certificate_number",
+                                          "certificate_expires_on"]}),
+        (_("History"), {"fields": ["timeline"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
     # Status only moves through the workflow actions, so the history stays complete. The public page is
     # the company's own choice (its owners make it on /my/): staff see it and do not make it for them.
-    readonly_fields = ["status", "approved_at", "public_page", "tier_proof_link", "created_at", "updated_at"]
+    readonly_fields = ["status", "approved_at", "public_page", "tier_proof_link", "timeline", "created_at",
+                       "updated_at"]
     workflow_history = "status_changes"
 
     def get_queryset(self, request):
@@ -192,7 +235,15 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
         return False
 
     def save_model(self, request, obj, form, change):
-        services.organization_staff_edit(organization=obj, by=request.user)
+        services.organization_staff_edit(organization=obj, by=request.user,
+                                         new_certificate=form.cleaned_data.get("new_tier_proof"))
+
+    @admin.display(description=_("history"))
+    def timeline(self, obj):
+        if not obj or not obj.pk:
+            return "–"
+        return render_to_string("members/includes/timeline.html",
+                                {"timeline": organization_timeline(obj, for_staff=True)})
 
     @admin.display(description=_("business registration number"), ordering="business_number")
     def business_number_col(self, obj):
@@ -258,6 +309,133 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
 
     def csv_row(self, org):
         return [_attribute(org, attr) for attr, _label in self.CSV_COLUMNS]
+
+
+# --- change requests and certificate versions ---------------------------------------------------------
+
+
+class _MembershipRecordAdmin(admin.ModelAdmin):
+    """Records of an organisation that staff read and decide on, never edit: visible to whoever may view
+    organisations; decisions need members.decide_membership."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("members.view_organization")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(WorkflowAdminMixin, _MembershipRecordAdmin):
+    list_display = ["organization", "fields_col", "status_col", "requested_by", "created_at", "decided_at"]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["organization", "requested_by"]
+    search_fields = ["organization__name", "organization__business_number"]
+    ordering = ["-created_at", "-pk"]
+    fields = ["organization_link", "comparison", "reason", "requested_by", "created_at", "status_col",
+              "decided_by", "decided_at", "note"]
+    readonly_fields = fields
+
+    @admin.display(description=_("organisation"))
+    def organization_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:members_organization_change",
+                                                          args=[obj.organization_id]), obj.organization)
+
+    @admin.display(description=_("changes"))
+    def fields_col(self, obj):
+        return ", ".join(label for label, _old, _new in changes.request_rows(obj))
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_col(self, obj):
+        return format_html('<span class="member-status member-status-{}">{}</span>', obj.status,
+                           choice_label(ChangeRequest.Status, obj.status))
+
+    @admin.display(description=_("current → requested"))
+    def comparison(self, obj):
+        # An open request is compared with what approving would replace: the organisation's values now.
+        rows = changes.request_rows(obj, obj.organization if obj.is_open else None)
+        body = format_html_join("", "<tr><th scope=\"row\">{}</th><td>{}</td><td><strong>{}</strong></td></tr>", rows)
+        if obj.certificate_id:
+            certificate = obj.certificate
+            body += format_html(
+                '<tr><th scope="row">{}</th><td>{}</td><td><a href="{}">{}</a> · {} · {}</td></tr>',
+                _("certificate"), obj.organization.certificate_number or "–",
+                reverse("members:certificate-file", args=[certificate.pk]), certificate.original_name or _("document"),
+                certificate.number, certificate.valid_until or "–",
+            )
+        return format_html(
+            '<table class="change-comparison"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("field"), _("now") if obj.is_open else _("before"), _("requested"), body,
+        )
+
+    def workflow_run(self, request, obj, transition, note):
+        services.change_request_transition(change_request=obj, name=transition.name, by=request.user, note=note)
+
+    def workflow_object_detail(self, obj):
+        rows = changes.request_rows(obj, obj.organization)
+        return ", ".join(f"{label}: {old} → {new}" for label, old, new in rows)
+
+
+class AwaitingConfirmationFilter(admin.SimpleListFilter):
+    title = _("confirmation")
+    parameter_name = "confirmation"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Renewals waiting for confirmation")), ("confirmed", _("Confirmed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.awaiting_confirmation()
+        if self.value() == "confirmed":
+            return queryset.filter(confirmed_at__isnull=False)
+        return queryset
+
+
+@admin.register(TierCertificate)
+class TierCertificateAdmin(_MembershipRecordAdmin):
+    list_display = ["organization", "tier", "number", "valid_until", "source", "uploaded_by", "uploaded_at",
+                    "confirmed_col", "file_link"]
+    list_filter = [AwaitingConfirmationFilter, "source", "tier", ("uploaded_at", admin.DateFieldListFilter)]
+    list_select_related = ["organization", "uploaded_by", "confirmed_by"]
+    search_fields = ["organization__name", "number"]
+    ordering = ["-uploaded_at", "-pk"]
+    fields = ["organization", "file_link", "original_name", "number", "valid_until", "tier", "source",
+              "uploaded_by", "uploaded_at", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+    actions = ["confirm"]
+
+    @admin.display(description=_("confirmed"), ordering="confirmed_at")
+    def confirmed_col(self, obj):
+        if obj.confirmed_at:
+            return format_html("✓ {}", obj.confirmed_at.date())
+        return format_html("<strong>{}</strong>", _("waiting")) if obj.awaits_confirmation else "–"
+
+    @admin.display(description=_("file"))
+    def file_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("members:certificate-file", args=[obj.pk]),
+                           obj.original_name or _("document"))
+
+    @admin.action(description=_("Confirm (확인) the selected renewals"), permissions=["decide"])
+    def confirm(self, request, queryset):
+        done = 0
+        for certificate in queryset:
+            services.certificate_confirm(certificate=certificate, by=request.user)
+            done += 1
+        self.message_user(request, ngettext("%(count)d certificate confirmed.", "%(count)d certificates confirmed.",
+                                            done) % {"count": done})
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("members.decide_membership")
 
 
 def _attribute(obj, attr):

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members import business_numbers
+from members import business_numbers, certificate_dates, changes
 from members.models import TIER_PROOF_UPLOAD, Industry, Membership, Organization
 
 
@@ -20,11 +20,14 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = [
             "kind", "name", "name_en", "business_number", "representative", "tier", "institution_type",
-            "industry", "address", "website", "employees", "annual_revenue", "ai_stage",
-            "tier_proof", "certificate_number", "certificate_expires_on", "listed_in_directory",
+            "industry", "address", "website", "contact_name", "contact_phone", "description",
+            "employees", "annual_revenue", "ai_stage", "tier_proof", "certificate_number", "certificate_expires_on",
+            "listed_in_directory",
         ]
         widgets = {
             "kind": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "certificate_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             # A plain file input: the stored name is random and private, so the page shows the
             # original name with a permission-checked link instead of the widget's "currently" link.
@@ -33,6 +36,7 @@ class OrganizationForm(forms.ModelForm):
         help_texts = {
             "tier": _("Companies only."),
             "institution_type": _("Institutions only."),
+            "certificate_expires_on": certificate_dates.HELP_TEXT,
         }
 
     def __init__(self, *args, **kwargs):
@@ -52,6 +56,103 @@ class OrganizationForm(forms.ModelForm):
         upload = self.cleaned_data.get("tier_proof")
         TIER_PROOF_UPLOAD.validate(upload)
         return upload
+
+    def clean_certificate_expires_on(self):
+        value = self.cleaned_data.get("certificate_expires_on")
+        # A date typed now must be plausible; an old row's stored date is left alone until it changes.
+        if "certificate_expires_on" in self.changed_data:
+            certificate_dates.validate_valid_until(value)
+        return value
+
+
+# --- changes after approval and certificate renewal (members.changes) -----------------------------------
+
+
+class OrganizationChangeForm(OrganizationForm):
+    """The details of an approved organisation: 통보성 fields apply at once, 승인성 fields become a change
+    request (with a reason). While a request waits, the 승인성 fields are shown but cannot be changed."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when you change a detail that the secretariat approves; they read it."),
+    )
+
+    class Meta(OrganizationForm.Meta):
+        fields = [*changes.APPROVAL_FIELDS, *changes.NOTIFY_FIELDS]
+
+    def __init__(self, *args, open_request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_request = open_request
+        if open_request is not None:
+            for name in changes.APPROVAL_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+            self.fields["reason"].disabled = True
+
+    def approval_fields(self):
+        return [self[name] for name in changes.APPROVAL_FIELDS if name in self.fields]
+
+    def notify_fields(self):
+        return [self[name] for name in changes.NOTIFY_FIELDS if name in self.fields]
+
+    def changed_approval_fields(self):
+        return [name for name in changes.APPROVAL_FIELDS if name in self.changed_data]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.changed_approval_fields() and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say why these details change: the secretariat reads it."))
+        return cleaned
+
+    def values(self) -> dict:
+        """The submitted values of the organisation's fields, for the service."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+
+
+class CertificateRenewalForm(forms.Form):
+    """A renewed proof of tier: the file, its number, its last valid day, and the tier it proves."""
+
+    file = forms.FileField(
+        label=_("Certificate (PDF)"), widget=forms.FileInput(attrs={"accept": TIER_PROOF_UPLOAD.accept}),
+        help_text=_("중소기업확인서 or 중견기업확인서: PDF, at most 10 MB."),
+    )
+    number = forms.CharField(label=_("Certificate number"), max_length=50)
+    valid_until = forms.DateField(
+        label=_("Valid until"), help_text=certificate_dates.HELP_TEXT,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    tier = forms.ChoiceField(label=_("Size tier it proves"), choices=Organization.Tier.choices)
+    reason = forms.CharField(
+        label=_("Reason for the change of tier"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when the certificate proves another size tier: the change then waits for the "
+                    "secretariat's approval."),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["tier"].initial = organization.tier
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        TIER_PROOF_UPLOAD.validate(upload)
+        return upload
+
+    def clean_valid_until(self):
+        value = self.cleaned_data.get("valid_until")
+        certificate_dates.validate_valid_until(value)
+        return value
+
+    @property
+    def changes_tier(self) -> bool:
+        return bool(self.cleaned_data.get("tier")) and self.cleaned_data["tier"] != self.organization.tier
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("tier") and self.changes_tier and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the size tier changes: the secretariat reads it."))
+        return cleaned
 
 
 class InvitationForm(forms.Form):

@@ -4,6 +4,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
@@ -17,6 +18,15 @@ from portal.workflow import Transition, Workflow
 
 # The SME / mid-sized enterprise certificate, as the confirmation systems issue it.
 TIER_PROOF_UPLOAD = UploadPolicy(prefix="tier-proofs", kinds=(PDF,), max_bytes=10 * MB)
+
+
+# Korean telephone numbers, loosely: an area or mobile prefix (02, 031, 010 …) and 7–8 digits, or a
+# 4+4 national number (1588-1234); dashes optional.
+validate_korean_phone = RegexValidator(
+    r"^(0[0-9]{1,2}-?[0-9]{3,4}-?[0-9]{4}|1[0-9]{3}-?[0-9]{4})$",
+    _("Enter a Korean phone number of digits and dashes, for example 02-1234-5678 or 010-1234-5678."),
+    code="phone",
+)
 
 
 # The 17 provinces and metropolitan cities (시·도), by the ways an address may start: official and short names
@@ -304,6 +314,12 @@ class Organization(models.Model):
     )
     address = models.CharField(_("address"), max_length=300)
     website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_korean_phone],
+        help_text=_("For example 02-1234-5678 or 010-1234-5678."),
+    )
+    description = models.TextField(_("description"), blank=True, max_length=2000)
     employees = models.PositiveIntegerField(_("employees"), null=True)
     annual_revenue = models.PositiveBigIntegerField(
         _("annual revenue (KRW)"), null=True, blank=True, help_text=_("Last fiscal year, in won. Optional.")
@@ -719,3 +735,189 @@ class CertificateReminder(models.Model):
         for days, stage in reversed(cls.BEFORE_EXPIRY):  # narrowest first: the first match wins
             whens.append(When(certificate_expires_on__lte=today + datetime.timedelta(days=days), then=Value(stage)))
         return Case(*whens, default=None, output_field=CharField())
+
+
+# --- changes after approval and certificate versions (members.changes holds the field lists) -------------
+
+
+class OrganizationFieldChange(models.Model):
+    """One detail of an organisation changed: who, when, which field, old → new. Append-only.
+
+    Values are kept in their stored form (members.changes.stored) and shown through changes.display."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="field_changes", verbose_name=_("organisation")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    field = models.CharField(_("field"), max_length=50)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    # Set when the change was applied by approving a change request.
+    change_request = models.ForeignKey(
+        "ChangeRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="applied_changes",
+        verbose_name=_("change request"),
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("field change")
+        verbose_name_plural = _("field changes")
+
+    def __str__(self):
+        return f"{self.organization_id}: {self.field}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("The history of changes cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The history of changes cannot be deleted."))
+
+
+class TierCertificateQuerySet(models.QuerySet):
+    def awaiting_confirmation(self):
+        """Renewals the organisation applied itself, which staff have not confirmed yet."""
+        return self.filter(source=TierCertificate.Source.RENEWAL, confirmed_at__isnull=True)
+
+
+class TierCertificate(models.Model):
+    """One version of an organisation's proof of tier. The file of every version stays in storage (the
+    orphan sweep sees this field like any other), so the history can show each certificate a member held."""
+
+    class Source(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+        RENEWAL = "renewal", _("Renewal")
+        TIER_CHANGE = "tier_change", _("With a change of size tier")
+        STAFF = "staff", _("Uploaded by the secretariat")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("organisation")
+    )
+    file = PrivateFileField(_("file"), upload_to=TIER_PROOF_UPLOAD.upload_to, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    # Blank only on rows recorded for a file stored before the history existed (services._keep_in_history).
+    number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
+    tier = models.CharField(_("size tier"), max_length=20, choices=Organization.Tier.choices, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = TierCertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        indexes = [models.Index(fields=["organization", "-uploaded_at"], name="tiercert_org_newest")]
+
+    def __str__(self):
+        return f"{self.organization} · {self.number}"
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """The rule of `awaiting_confirmation()`, for a loaded row."""
+        return self.source == self.Source.RENEWAL and self.confirmed_at is None
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ChangeRequest.Status.PENDING)
+
+
+class ChangeRequest(models.Model):
+    """Proposed new values of an organisation's 승인성 fields, waiting for a staff decision.
+
+    Until it is approved the organisation keeps its current values, and every rule reads those."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the secretariat")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    WORKFLOW = Workflow(
+        subject=pgettext_lazy("workflow subject", "This change request"),
+        states=Status,
+        notice=_("The organisation's owners and managers receive an email with your note. Approving applies "
+                 "the new values at once."),
+        transitions=[
+            Transition(
+                "approve", frozenset({Status.PENDING}), Status.APPROVED, _("Approve"),
+                pgettext_lazy("workflow verb", "approved"), pgettext_lazy("workflow step", "approve it"),
+                permission="members.decide_membership",
+            ),
+            Transition(
+                "reject", frozenset({Status.PENDING}), Status.REJECTED, _("Reject"),
+                pgettext_lazy("workflow verb", "rejected"), pgettext_lazy("workflow step", "reject it"),
+                permission="members.decide_membership", note_required=True,
+            ),
+            Transition(
+                "withdraw", frozenset({Status.PENDING}), Status.WITHDRAWN, _("Withdraw"),
+                pgettext_lazy("workflow verb", "withdrawn"), pgettext_lazy("workflow step", "withdraw it"),
+            ),
+        ],
+    )
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("organisation")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    # {field: [value when requested, proposed value]}, in stored form (members.changes.stored).
+    changes = models.JSONField(_("changes"))
+    certificate = models.OneToOneField(
+        TierCertificate, on_delete=models.PROTECT, null=True, blank=True, related_name="change_request",
+        verbose_name=_("new certificate"),
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(status="pending"), name="change_request_one_open_per_org",
+                violation_error_message=_(
+                    "This organisation already has a change request waiting for the secretariat: wait for "
+                    "the decision or withdraw it first."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def proposed(self) -> dict:
+        """{field: proposed stored value}."""
+        return {name: new for name, (_old, new) in self.changes.items()}

@@ -9,4 +9,5 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<int:pk>/tier-proof/", views.tier_proof, name="tier-proof"),
+    path("certificates/<int:pk>/", views.certificate_file, name="certificate-file"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from members import journey, services
 from members.forms import DirectoryFilterForm, OrganizationForm
-from members.models import Membership, Organization
+from members.models import Membership, Organization, TierCertificate
 from portal import once
 from portal.files import serve_private_file
 from portal.pagecache import public_page
@@ -126,3 +126,11 @@ def tier_proof(request, pk):
     if not organization.tier_proof:
         raise Http404
     return serve_private_file(request, organization.tier_proof, download_name=organization.tier_proof_name)
+
+
+@login_required
+def certificate_file(request, pk):
+    """One version of the proof of tier from the organisation's history, for the same people as the current one."""
+    readable = Organization.objects.documents_readable_by(request.user)
+    certificate = get_object_or_404(TierCertificate.objects.filter(organization__in=readable.values("pk")), pk=pk)
+    return serve_private_file(request, certificate.file, download_name=certificate.original_name)

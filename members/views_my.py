@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import services
+from members import changes, services
 from members.access import membership_required, own_or_404, require_manager, require_owner
-from members.forms import InvitationForm, OrganizationForm, RoleForm
-from members.models import Invitation, Membership, Organization
+from members.forms import CertificateRenewalForm, InvitationForm, OrganizationChangeForm, OrganizationForm, RoleForm
+from members.models import ChangeRequest, Invitation, Membership, Organization
+from members.timeline import organization_timeline
 from portal import once
 from portal.workflow import WorkflowError
 
@@ -37,16 +38,21 @@ def dashboard(request, membership):
     people = organization.memberships.select_related("user").order_by("joined_at", "pk")
     # The page shows neither who sent an invitation nor who changed the status: no joins to their users.
     invitations = organization.invitations.open() if membership.can_manage else []
-    history = list(organization.status_changes.order_by("-at", "-pk"))
+    timeline = organization_timeline(organization)
     staff_note = next(
-        (c.note for c in history if c.to_status == Organization.Status.CHANGES_REQUESTED), ""
+        (e.note for e in timeline if e.kind == "status" and e.state == Organization.Status.CHANGES_REQUESTED), ""
     ) if organization.status == Organization.Status.CHANGES_REQUESTED else ""
+    # The newest change request, open or decided, with the values it proposes beside the current ones.
+    change_request = organization.change_requests.first()
     return render(request, "members/my_dashboard.html", {
         "membership": membership,
         "organization": organization,
         "people": people,
         "invitations": invitations,
-        "history": history,
+        "timeline": timeline,
+        "change_request": change_request,
+        "change_rows": changes.request_rows(change_request, organization if change_request.is_open else None)
+        if change_request else [],
         "staff_note": staff_note,
         "next_step": NEXT_STEPS.get(organization.status, ""),
         "invite_form": InvitationForm(),
@@ -57,11 +63,41 @@ def dashboard(request, membership):
 @membership_required
 @require_http_methods(["GET", "POST"])
 def edit(request, membership):
+    """The organisation's details. While the application is open everything applies as it is saved; after
+    that, 통보성 details apply at once and 승인성 ones become a change request (members.changes)."""
     require_manager(membership)
     organization = membership.organization
-    if not organization.is_editable_by_applicant:
-        messages.error(request, _("The details can be edited only while the application is open."))
-        return redirect("my:dashboard")
+    if organization.is_editable_by_applicant:
+        return _edit_application(request, organization)
+    open_request = organization.change_requests.open().first()
+    # The form works on its own copy: what it shows on a refusal must not leak into `organization`.
+    form = OrganizationChangeForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk),
+                                  open_request=open_request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_request = services.organization_change(
+                organization=organization, by=request.user, values=form.values(),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except services.MembershipError as error:
+            _add_errors(form, error)
+        else:
+            applied = [name for name in form.changed_data if name in changes.NOTIFY_FIELDS]
+            if change_request is not None:
+                messages.success(request, _("Saved. The changes that need the secretariat's approval were sent "
+                                            "as a change request; until it is approved the current details stay."))
+            elif applied:
+                messages.success(request, _("Your details were saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("my:dashboard")
+    return render(request, "members/organization_change.html", {
+        "form": form, "organization": organization, "open_request": open_request,
+        "notify_label": changes.NOTIFY_LABEL, "approval_label": changes.APPROVAL_LABEL,
+    })
+
+
+def _edit_application(request, organization):
     form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,6 +108,62 @@ def edit(request, membership):
             messages.success(request, _("Your details were saved."))
             return redirect("my:dashboard")
     return render(request, "members/organization_edit.html", {"form": form, "organization": organization})
+
+
+def _add_errors(form, error):
+    """A service's refusal on the form: on the field it names when the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@membership_required
+@require_http_methods(["GET", "POST"])
+def certificate(request, membership):
+    """Upload a renewed proof of tier: the same tier applies at once, another one waits for approval."""
+    require_manager(membership)
+    organization = membership.organization
+    if organization.kind != Organization.Kind.COMPANY:
+        messages.info(request, _("Only companies hold a proof of size tier."))
+        return redirect("my:dashboard")
+    open_request = organization.change_requests.open().first()
+    form = CertificateRenewalForm(request.POST or None, request.FILES or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.certificate_renew(
+                organization=organization, by=request.user, file=data["file"], number=data["number"],
+                valid_until=data["valid_until"], tier=data["tier"], reason=data["reason"],
+            )
+        except services.MembershipError as error:
+            _add_errors(form, error)
+        else:
+            if form.changes_tier:
+                messages.success(request, _("The certificate was sent with a change request for the new size "
+                                            "tier; until the secretariat approves it, the current tier stays."))
+            else:
+                messages.success(request, _("The renewed certificate now applies. The secretariat will "
+                                            "confirm it."))
+            return redirect("my:dashboard")
+    return render(request, "members/certificate_renew.html", {
+        "form": form, "organization": organization, "open_request": open_request,
+    })
+
+
+@require_POST
+@membership_required
+def change_request_withdraw(request, membership, pk):
+    change_request = own_or_404(ChangeRequest.objects.all(), membership, pk=pk)
+    require_manager(membership)
+    try:
+        services.change_request_withdraw(change_request=change_request, by=request.user)
+    except (WorkflowError, services.MembershipError) as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The change request was withdrawn."))
+    return redirect("my:dashboard")
 
 
 @require_POST

@@ -50,6 +50,11 @@ def business_number() -> str:
     return business_numbers.make(serial())
 
 
+def certificate_valid_until(days=300) -> datetime.date:
+    """A validity date a form accepts today (members.certificate_dates: from today up to 15 months ahead)."""
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
 def pdf(name="확인서.pdf", content=PDF_BYTES):
     """A small PDF as a browser uploads it."""
     return SimpleUploadedFile(name, content, content_type="application/pdf")

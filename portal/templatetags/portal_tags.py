@@ -86,6 +86,10 @@ BADGE_VARIANTS = {
         "pending": "bg-light-information", "approved": "bg-light-success", "changes_requested": "bg-light-warning",
         "rejected": "bg-light-danger", "suspended": "bg-light-gray",
     },
+    "members.changerequest": {
+        "pending": "bg-light-information", "approved": "bg-light-success", "rejected": "bg-light-danger",
+        "withdrawn": "outline-gray",
+    },
     "news.article": {"draft": "bg-light-gray", "published": "bg-light-success"},
     "call": {"open": "bg-light-success", "upcoming": "bg-light-primary", "closed": "bg-light-gray"},
 }

@@ -118,6 +118,16 @@ def audit_world(portal_world):
         world.call, lead=personas.organization("가온로보틱스", tier=Organization.Tier.LARGE),
         status=Proposal.Status.SUBMITTED, title="물류 로봇 군집 제어 AI",
     )
+    # The owner's company after approval: a detail changed, a change request waiting, a renewed certificate.
+    from members import services as members
+
+    company = world.owner.membership.organization
+    members.organization_change(organization=company, by=world.owner, values={"contact_name": "이담당"})
+    world.change_request = members.organization_change(
+        organization=company, by=world.owner, values={"representative": "박새대표"}, reason="대표이사 변경")
+    world.certificate = members.certificate_renew(
+        organization=company, by=world.owner, file=personas.pdf("2027 중견기업확인서.pdf"), number="0000-2027-00001",
+        valid_until=personas.certificate_valid_until(), tier=company.tier)
     # /my/ with each certificate banner: the owner's certificate runs out in 20 days (a warning); the partner's
     # lapsed last week (an error, and a problem on the draft proposal it is named in).
     today = timezone.localdate()
@@ -145,13 +155,16 @@ def audited_pages(world):
     reached by posting, in each audit."""
     pk, submitted = world.proposal.pk, world.submitted.pk
     public = public_paths(world) + ["/privacy/", "/terms/", "/contact/", "/accounts/password/reset/"]
-    owner = company_paths(world) + [
+    owner = company_paths(world) + [reverse("my:edit"), reverse("my:certificate")] + [
         "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/2fa/totp/activate/",
         "/accounts/reauthenticate/",
     ]
     staff = ["/admin/"]
     for changelist, obj in (("members/organization", world.proposal.lead_id), ("projects/proposal", pk),
                             ("news/article", world.articles[0].pk), ("jobs/outgoingmail", world.mail.pk)):
+        staff += [f"/admin/{changelist}/", f"/admin/{changelist}/{obj}/change/"]
+    for changelist, obj in (("members/changerequest", world.change_request.pk),
+                            ("members/tiercertificate", world.certificate.pk)):
         staff += [f"/admin/{changelist}/", f"/admin/{changelist}/{obj}/change/"]
     staff.append(reverse("admin:projects_proposal_score", args=[submitted]))
     return ([(None, path) for path in public + ERROR_PATHS] + [("newcomer", "/members/register/")]

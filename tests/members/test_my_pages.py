@@ -66,7 +66,8 @@ def test_owner_edits_details_while_the_application_is_open(as_user, alice, hanbi
     assert hanbit.representative == "박새대표" and hanbit.tier_proof  # the stored proof stays
 
 
-def test_a_new_proof_replaces_the_old_file_in_storage(as_user, alice, hanbit, django_capture_on_commit_callbacks):
+def test_a_new_proof_replaces_the_old_one_which_stays_in_the_history(as_user, alice, hanbit,
+                                                                     django_capture_on_commit_callbacks):
     old = hanbit.tier_proof.name
     storage = hanbit.tier_proof.storage
     assert storage.exists(old)
@@ -80,12 +81,14 @@ def test_a_new_proof_replaces_the_old_file_in_storage(as_user, alice, hanbit, dj
     hanbit.refresh_from_db()
     assert hanbit.tier_proof.name != old and hanbit.tier_proof_name == "새확인서.pdf"
     assert storage.exists(hanbit.tier_proof.name)
-    assert not storage.exists(old)
+    assert storage.exists(old)  # an earlier version of the proof, named by its row in the history
+    assert set(hanbit.certificates.values_list("file", flat=True)) == {old, hanbit.tier_proof.name}
 
 
-def test_approved_details_are_no_longer_editable(as_user, alice, hanbit, reviewer):
+def test_approved_details_stay_editable_in_two_groups(as_user, alice, hanbit, reviewer):
     services.organization_approve(organization=hanbit, by=reviewer)
-    assert as_user(alice).get(reverse("my:edit"))["Location"] == DASHBOARD
+    page = as_user(alice).get(reverse("my:edit")).content.decode()
+    assert 'data-group="notify"' in page and 'data-group="approval"' in page
 
 
 def test_owner_changes_a_role_and_removes_a_person(as_user, alice, bob, hanbit):

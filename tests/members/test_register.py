@@ -29,7 +29,7 @@ def form_data(industry, **overrides):
         "industry": industry.pk, "address": "경상남도 창원시 성산구 공단로 1", "website": "https://saebom.example",
         "employees": "85", "annual_revenue": "12000000000", "ai_stage": "pilot",
         "tier_proof": pdf("중소기업확인서 2026.pdf"), "certificate_number": "0001-2026-12345",
-        "certificate_expires_on": "2027-03-31", "listed_in_directory": "on",
+        "certificate_expires_on": personas.certificate_valid_until().isoformat(), "listed_in_directory": "on",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -47,12 +47,17 @@ EXPECTED = {
     # --- members: the invitation link (for colleague@example.com) and the private proof of tier ----------
     "members:invitation":       ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "members:tier-proof":       ("GET", L,   404, 404, 404, 200, 200, 404, 200, 404, 404, 404, 404, 200),
+    # an earlier or proposed version of A's proof of tier: the same people as the current one
+    "members:certificate-file": ("GET", L,   404, 404, 404, 200, 200, 404, 200, 404, 404, 404, 404, 200),
     # --- company A's people and invitations: owners act; another company's people get 404, a plain member
     #     of company A 403 with the role needed (members.access); people without an organisation are sent
     #     to register one --------------------------------------------------------------------------------
     "my:invitation-revoke":     ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
     "my:person-role":           ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
     "my:person-remove":         ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
+    # A's change request waiting for the secretariat: its owners and managers withdraw it
+    "my:change-request-withdraw":
+                                ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
     # --- company A's proposal: the consortium reads, the lead's owner and managers write (403 with the role
     #     needed for the others who see it); staff use the admin, and only staff allowed to view proposals
     #     may download its documents ---------------------------------------------------------------------
@@ -78,6 +83,16 @@ EXPECTED = {
                                 ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
     "admin:members_organization_delete":
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    # Change requests and certificate versions: read by whoever reads organisations, never edited or deleted
+    # (decisions and confirmations are actions needing members.decide_membership).
+    **{
+        f"admin:members_{model}_{view}": ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200)
+        for model in ("changerequest", "tiercertificate") for view in ("change", "history")
+    },
+    "admin:members_changerequest_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
+    "admin:members_tiercertificate_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
     "admin:members_industry_change":
                                 ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
     "admin:members_industry_history":
@@ -132,7 +147,8 @@ EXPECTED = {
         f"admin/{model}/<path:object_id>/": ("GET", *NOT_ADMIN, 302, 302, 302, 302, 302, 302)
         for model in ("auth/group", "account/emailaddress", "socialaccount/socialapp", "socialaccount/socialtoken",
                       "socialaccount/socialaccount", "mfa/authenticator", "news/article", "members/user",
-                      "members/industry", "members/organization", "projects/call", "projects/aiarea",
+                      "members/industry", "members/organization", "members/changerequest",
+                      "members/tiercertificate", "projects/call", "projects/aiarea",
                       "projects/proposal", "stats/target", "jobs/outgoingmail", "django_tasks_database/dbtaskresult")
     },
 }
@@ -145,6 +161,15 @@ DOWNLOADS = {
                                 ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
     "admin:projects_proposal_export":
                                 ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+}
+
+
+# A company's own pages without arguments: its owners and managers edit the details and renew the certificate;
+# a plain member is told who may (403); people without an organisation are sent to register one.
+COMPANY_PAGES = {
+    #                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
+    "my:edit":                  ("GET", L,   302, 200, 200, 200, 403, 302, 302, 302, 302, 302, 302, 302),
+    "my:certificate":           ("GET", L,   302, 200, 200, 200, 403, 302, 302, 302, 302, 302, 302, 302),
 }
 
 
@@ -225,6 +250,11 @@ def _differences(table, client_for):
 
 def test_download_matrix(world, client_for):
     differences = _differences(DOWNLOADS, client_for)
+    assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
+
+
+def test_company_pages_matrix(world, client_for):
+    differences = _differences(COMPANY_PAGES, client_for)
     assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
 
 

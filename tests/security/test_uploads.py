@@ -130,7 +130,7 @@ def registration(world, client_for):
         "representative": "박대표",
         "tier": "sme", "industry": Industry.objects.order_by("pk").first().pk, "address": "부산광역시 강서구 1",
         "employees": 30, "ai_stage": "pilot", "certificate_number": "0002-2026-01",
-        "certificate_expires_on": "2030-01-01", "listed_in_directory": "on",
+        "certificate_expires_on": personas.certificate_valid_until().isoformat(), "listed_in_directory": "on",
         **personas.form_once(client, "members:register"),
     }
     return client, reverse("members:register"), data, "tier_proof", 10

@@ -87,6 +87,8 @@ KWARGS = {
     "stats:chart-csv": lambda w: {"slug": _first_chart_slug()},
     "members:invitation": lambda w: {"token": w.invitation_token},
     "members:tier-proof": lambda w: {"pk": w.org_a.pk},
+    "members:certificate-file": lambda w: {"pk": w.certificate.pk},
+    "my:change-request-withdraw": lambda w: {"pk": w.change_request.pk},
     "projects:call-detail": lambda w: {"pk": w.call.pk},
     "projects:project-detail": lambda w: {"pk": w.selected_proposal.pk},
     "organizations:detail": lambda w: {"pk": w.org_c.pk},

@@ -116,6 +116,16 @@ def build_world() -> World:
     w.org_b = organization("누리소재", owner=w.outsider)
     w.org_c = organization("대한부품", owner=w.participant)
 
+    # A's change request waiting for the secretariat, and a renewed certificate (the earlier one in the history).
+    w.change_request = member_services.organization_change(
+        organization=w.org_a, by=w.owner, values={"representative": "박새대표"}, reason="대표이사 변경",
+    )
+    w.certificate = member_services.certificate_renew(
+        organization=w.org_a, by=w.owner, file=personas.pdf("확인서.pdf"), number="0002-2027-01",
+        valid_until=timezone.localdate() + datetime.timedelta(days=300), tier=Organization.Tier.LARGE,
+    )
+    w.org_a.refresh_from_db()
+
     w.invitation, w.invitation_token = member_services.invitation_create(
         organization=w.org_a, email="colleague@example.com", by=w.owner
     )
@@ -152,6 +162,8 @@ def build_world() -> World:
         "members.user": w.member,
         "members.membership": w.member_a_membership,
         "members.invitation": w.invitation,
+        "members.changerequest": w.change_request,
+        "members.tiercertificate": w.certificate,
         "news.article": w.article,
         "projects.call": w.call,
         "projects.proposal": w.proposal,
