@@ -11,10 +11,15 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from members import business_numbers
+from members import business_numbers, corporate_numbers
 from portal.access import staff_may_read_private_files
 from portal.files import MB, PDF, PrivateFileField, UploadPolicy
 from portal.workflow import Transition, Workflow
+
+# The partial unique constraint's message (a form shows it on the field; see OrganizationForm).
+CORPORATE_NUMBER_TAKEN = _(
+    "This corporate registration number is already registered. Ask its owner for an invitation instead."
+)
 
 # The SME / mid-sized enterprise certificate, as the confirmation systems issue it.
 TIER_PROOF_UPLOAD = UploadPolicy(prefix="tier-proofs", kinds=(PDF,), max_bytes=10 * MB)
@@ -139,6 +144,7 @@ def group_expression(path=""):
     rows by group in one query. `path` leads from the rows to the organisation, e.g. "lead__"."""
     return Case(
         When(**{f"{path}kind": Organization.Kind.INSTITUTION}, then=Value(Organization.Group.INSTITUTION)),
+        When(**{f"{path}kind": Organization.Kind.PUBLIC_ENTERPRISE}, then=Value(Organization.Group.PUBLIC_ENTERPRISE)),
         default=F(f"{path}tier"),
         output_field=CharField(),
     )
@@ -188,6 +194,17 @@ class OrganizationQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(certificate_expires_on__lte=Organization.expiry_warning_until(today))
 
+    def business_number_mismatched(self):
+        """Organisations whose business number's type code does not fit their kind: the rule of
+        `Organization.business_number_warning`, for the admin's filter."""
+        def code_in(codes):
+            return Q(business_number__regex=r"^[0-9]{3}(%s)" % "|".join(sorted(codes)))
+
+        return self.filter(
+            Q(kind=Organization.Kind.COMPANY) & code_in(business_numbers.NOT_FOR_PROFIT)
+            | Q(kind=Organization.Kind.INSTITUTION) & code_in(business_numbers.FOR_PROFIT)
+        )
+
     def documents_readable_by(self, user):
         """Organisations whose private documents `user` may download: their own, or all for entitled staff."""
         if not user.is_authenticated:
@@ -201,6 +218,9 @@ class Organization(models.Model):
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
         INSTITUTION = "institution", _("Institution")
+        # 공기업: for-profit, under the national R&D cost rules like a large enterprise, with its own call
+        # settings; neither a size tier nor an institution type.
+        PUBLIC_ENTERPRISE = "public_enterprise", _("Public enterprise")
 
     class Tier(models.TextChoices):
         LARGE = "large", _("Large enterprise")
@@ -208,13 +228,16 @@ class Organization(models.Model):
         SME = "sme", _("Small or medium enterprise")
 
     class Group(models.TextChoices):
-        """The four columns of every mix and figure: companies by size tier, then all institutions.
+        """The five columns of every mix and figure: companies by size tier, public enterprises, then all
+        institutions.
 
-        A company's group is its tier (same value), an institution's is "institution"."""
+        A company's group is its tier (same value), a public enterprise's "public_enterprise", an institution's
+        "institution"."""
 
         LARGE = "large", _("Large enterprise")
         MIDSIZE = "midsize", _("Mid-sized enterprise")
         SME = "sme", _("Small or medium enterprise")
+        PUBLIC_ENTERPRISE = "public_enterprise", _("Public enterprise")
         INSTITUTION = "institution", _("Institution")
 
     class InstitutionType(models.TextChoices):
@@ -304,6 +327,12 @@ class Organization(models.Model):
             )
         },
     )
+    # --- 법인등록번호 (issue 14): optional, for corporations (business-number type codes 81–88) only.
+    corporate_number = models.CharField(
+        _("corporate registration number (법인등록번호)"), max_length=13, blank=True,
+        help_text=_("Corporations only: 13 digits, e.g. 110111-0062432. Optional."),
+        validators=[corporate_numbers.validate],
+    )
     representative = models.CharField(_("representative (대표자)"), max_length=100)
     tier = models.CharField(_("size tier"), max_length=20, choices=Tier.choices, blank=True)
     institution_type = models.CharField(
@@ -370,14 +399,25 @@ class Organization(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="org_tier_matches_kind",
-                condition=(Q(kind="company") & ~Q(tier="")) | (Q(kind="institution") & Q(tier="")),
-                violation_error_message=_("A company needs a size tier; an institution has none."),
+                condition=(Q(kind="company") & ~Q(tier=""))
+                | (Q(kind__in=["institution", "public_enterprise"]) & Q(tier="")),
+                violation_error_message=_("A company needs a size tier; institutions and public enterprises have none."),
             ),
             models.CheckConstraint(
                 name="org_institution_type_matches_kind",
-                condition=(Q(kind="company") & Q(institution_type=""))
+                condition=(Q(kind__in=["company", "public_enterprise"]) & Q(institution_type=""))
                 | (Q(kind="institution") & ~Q(institution_type="")),
-                violation_error_message=_("An institution needs an institution type; a company has none."),
+                violation_error_message=_("An institution needs an institution type; companies and public "
+                                          "enterprises have none."),
+            ),
+            models.CheckConstraint(
+                name="org_corporate_number_thirteen_digits",
+                condition=Q(corporate_number="") | Q(corporate_number__regex=r"^[0-9]{13}$"),
+                violation_error_message=_("The corporate registration number must be stored as 13 digits."),
+            ),
+            models.UniqueConstraint(
+                fields=["corporate_number"], condition=~Q(corporate_number=""), name="org_corporate_number_unique",
+                violation_error_message=CORPORATE_NUMBER_TAKEN, violation_error_code="corporate_number_taken",
             ),
             models.CheckConstraint(
                 name="org_business_number_ten_digits",
@@ -402,6 +442,17 @@ class Organization(models.Model):
                 errors["tier"] = _("Institutions have no size tier.")
             if not self.institution_type:
                 errors["institution_type"] = _("Choose the institution type.")
+        elif self.kind == self.Kind.PUBLIC_ENTERPRISE:
+            if self.tier:
+                errors["tier"] = _("Public enterprises have no size tier.")
+            if self.institution_type:
+                errors["institution_type"] = _("Only institutions have an institution type.")
+        if self.corporate_number and not business_numbers.is_corporation(self.business_number):
+            errors["corporate_number"] = _(
+                "Only corporations have a corporate registration number: this business registration number "
+                "(type code %(code)s) belongs to an individual business or another body that is not a corporation. "
+                "Leave the field empty."
+            ) % {"code": business_numbers.type_code(self.business_number) or "–"}
         if self.needs_tier_proof:
             if not self.tier_proof:
                 errors["tier_proof"] = _("SME and mid-sized enterprises upload their certificate as proof of tier.")
@@ -446,9 +497,36 @@ class Organization(models.Model):
         return business_numbers.display(self.business_number)
 
     @property
+    def corporate_number_display(self) -> str:
+        return corporate_numbers.display(self.corporate_number)
+
+    @property
+    def business_number_warning(self) -> str:
+        """A doubt worth a second look, not a refusal: a company whose number is a non-profit's or the state's,
+        or an institution whose number is a for-profit business's. Public enterprises are not checked: 공사 and
+        공단 hold for-profit (81) and non-profit (82) numbers alike. '' when nothing is odd."""
+        code = business_numbers.type_code(self.business_number)
+        if self.kind == self.Kind.COMPANY and code in business_numbers.NOT_FOR_PROFIT:
+            return _(
+                "The business registration number's type code (%(code)s) is one of a non-profit corporation, "
+                "a public body or a religious body, but the organisation is registered as a company. Check the "
+                "kind and the number."
+            ) % {"code": code}
+        if self.kind == self.Kind.INSTITUTION and code in business_numbers.FOR_PROFIT:
+            return _(
+                "The business registration number's type code (%(code)s) is one of a for-profit business, "
+                "but the organisation is registered as an institution. Check the kind and the number."
+            ) % {"code": code}
+        return ""
+
+    @property
     def group(self) -> str:
-        """'large', 'midsize', 'sme' or 'institution': the same grouping as `group_expression()`."""
-        return self.Group.INSTITUTION if self.kind == self.Kind.INSTITUTION else self.tier
+        """'large', 'midsize', 'sme', 'public_enterprise' or 'institution': the grouping of `group_expression()`."""
+        if self.kind == self.Kind.INSTITUTION:
+            return self.Group.INSTITUTION
+        if self.kind == self.Kind.PUBLIC_ENTERPRISE:
+            return self.Group.PUBLIC_ENTERPRISE
+        return self.tier
 
     @property
     def group_label(self) -> str:
@@ -456,7 +534,7 @@ class Organization(models.Model):
 
     @property
     def size_label(self) -> str:
-        """The tier for a company, the institution type for an institution."""
+        """The tier for a company, the institution type for an institution, "Public enterprise" for one."""
         if self.group == self.Group.INSTITUTION:
             return choice_label(self.InstitutionType, self.institution_type)
         return self.group_label
