@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members import business_numbers, certificate_dates, changes, services
+from members import business_numbers, certificate_dates, changes, corporate_numbers, services
 from members.models import (
     TIER_PROOF_UPLOAD,
     ChangeRequest,
@@ -92,6 +92,54 @@ class CertificateExpiryFilter(admin.SimpleListFilter):
         return queryset
 
 
+# --- issue 14: identifiers (type code vs kind, 법인등록번호) -----------------------------------------------
+
+
+class BusinessNumberKindFilter(admin.SimpleListFilter):
+    """Members whose business number's type code does not fit their kind (Organization.business_number_warning)."""
+
+    title = _("business number vs kind")
+    parameter_name = "number_kind"
+
+    def lookups(self, request, model_admin):
+        return [("mismatch", _("Type code does not fit the kind"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mismatch":
+            return queryset.business_number_mismatched()
+        return queryset
+
+
+class IdentifierFieldsForm(forms.ModelForm):
+    """Staff type the numbers as people write them (dashes, spaces, full-width digits); the model stores digits.
+    The base of OrganizationAdminForm."""
+
+    business_number = forms.CharField(label=_("Business registration number"), max_length=20)
+    corporate_number = forms.CharField(label=_("Corporate registration number (법인등록번호)"), max_length=20,
+                                       required=False)
+
+    class Meta:
+        model = Organization
+        fields = ["business_number", "corporate_number"]  # the admin adds the fieldsets' other fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["business_number"] = self.instance.business_number_display
+            self.initial["corporate_number"] = self.instance.corporate_number_display
+
+    def clean_business_number(self):
+        value = business_numbers.normalize(self.cleaned_data["business_number"])
+        business_numbers.validate(value)
+        return value
+
+    def clean_corporate_number(self):
+        value = corporate_numbers.normalize(self.cleaned_data["corporate_number"])
+        if value:
+            corporate_numbers.validate(value)
+        return value
+
+
 class MembershipInline(admin.TabularInline):
     """People of the organisation; their roles are managed by the organisation's owners on /my/."""
 
@@ -125,7 +173,7 @@ class InvitationInline(MembershipInline):
         return admin.TabularInline.get_queryset(self, request).select_related("invited_by")
 
 
-class OrganizationAdminForm(forms.ModelForm):
+class OrganizationAdminForm(IdentifierFieldsForm):
     """Staff's form: a new proof of tier goes in through the same service as a member's renewal."""
 
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
@@ -183,10 +231,11 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     # hierarchy, whose year/month/day links cost two scans of all organisations on every page.
     list_filter = [
         "status", "kind", "tier", "institution_type", "industry", "ai_stage", CertificateExpiryFilter,
+        BusinessNumberKindFilter,
         "listed_in_directory", "public_page", ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["industry"]
-    search_fields = ["name", "name_en", "business_number"]
+    search_fields = ["name", "name_en", "business_number", "corporate_number"]
     ordering = ["-created_at", "pk"]  # read in this order from the org_newest_first index
     # "N total" would count every organisation a second time on each page; the filtered count is enough.
     show_full_result_count = False
@@ -197,7 +246,8 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["status", "approved_at", "kind", "name", "name_en", "business_number",
-                           "representative", "tier", "institution_type", "industry"]}),
+                           "business_number_check", "corporate_number", "representative", "tier", "institution_type",
+                           "industry"]}),
         (_("Profile"), {"fields": ["address", "website", "contact_name", "contact_phone", "description",
                                     "employees", "annual_revenue", "ai_stage", "listed_in_directory",
                                     "public_page"]}),
@@ -209,7 +259,7 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     # Status only moves through the workflow actions, so the history stays complete. The public page is
     # the company's own choice (its owners make it on /my/): staff see it and do not make it for them.
     readonly_fields = ["status", "approved_at", "public_page", "tier_proof_link", "timeline", "created_at",
-                       "updated_at"]
+                       "updated_at", "business_number_check"]
     workflow_history = "status_changes"
 
     def get_queryset(self, request):
@@ -224,10 +274,12 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
         )
 
     def get_search_results(self, request, queryset, search_term):
-        # Staff paste numbers with dashes; the stored form has none.
-        normalised = business_numbers.normalize(search_term)
-        if normalised != search_term.strip() and normalised.isdigit():
-            search_term = normalised
+        # Staff paste numbers with dashes (or full-width digits); the stored forms have none.
+        for normalize in (business_numbers.normalize, corporate_numbers.normalize):
+            normalised = normalize(search_term)
+            if normalised != search_term.strip() and normalised.isdigit():
+                search_term = normalised
+                break
         return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
@@ -248,6 +300,15 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     @admin.display(description=_("business registration number"), ordering="business_number")
     def business_number_col(self, obj):
         return obj.business_number_display
+
+    @admin.display(description=_("type code"))
+    def business_number_check(self, obj):
+        if not obj or not obj.pk:
+            return "–"
+        code = business_numbers.type_code(obj.business_number)
+        if obj.business_number_warning:
+            return format_html('<strong class="business-number-warning">{}</strong>', obj.business_number_warning)
+        return format_html("{} ({})", code, business_numbers.type_label(code)) if code else "–"
 
     @admin.display(description=_("tier / type"))
     def size_col(self, obj):
@@ -292,7 +353,9 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     csv_filename = "members"
     CSV_COLUMNS = [
         ("name", _("name (Korean)")), ("name_en", _("name (English)")),
-        ("business_number_display", _("business registration number")), ("get_kind_display", _("kind")),
+        ("business_number_display", _("business registration number")),
+        ("corporate_number_display", _("corporate registration number (법인등록번호)")),
+        ("get_kind_display", _("kind")),
         ("size_label", _("tier / type")), ("industry", _("industry")), ("representative", _("representative")),
         ("get_status_display", _("status")), ("get_ai_stage_display", _("AI adoption stage")),
         ("employees", _("employees")), ("annual_revenue", _("annual revenue (KRW)")),

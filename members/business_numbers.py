@@ -101,6 +101,22 @@ def type_code(digits: str) -> str:
     return digits[3:5] if len(digits) == 10 and digits.isdigit() else ""
 
 
+def type_label(code: str) -> str:
+    """What the type code says about the holder, for staff (the admin's change page)."""
+    if code in FOR_PROFIT_CORPORATION:
+        return str(_("for-profit corporation") if code != "85" else _("branch of a for-profit corporation"))
+    labels = {
+        "80": _("non-corporate body or multi-level seller"),
+        "82": _("non-profit corporation"),
+        "83": _("the state or a local government"),
+        "84": _("foreign corporation"),
+        "89": _("religious body that is not a corporation"),
+    }
+    if code in labels:
+        return str(labels[code])
+    return str(_("individual business")) if code in INDIVIDUAL else ""
+
+
 def is_corporation(digits: str) -> bool:
     """Whether the number belongs to a corporation (법인: type codes 81–88), which has a 법인등록번호."""
     return type_code(digits) in CORPORATION

@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
-from members import business_numbers
+from members import business_numbers, corporate_numbers
 from members.models import Industry, Membership, Organization, StatusChange, User
 from portal.demo import DEMO_PASSWORD, ensure_mfa, ensure_user, organisation_count, progress
 from portal.files import PrivateUploadTo
@@ -33,6 +33,8 @@ _INSTITUTIONS = [
     ("university", "{}대학교 스마트제조연구센터"), ("research", "{}생산기술연구원"),
     ("association", "{}제조혁신협회"), ("public", "{}산업진흥원"),
 ]
+# 공기업: for-profit public corporations, their own kind (no tier, no institution type).
+_PUBLIC_ENTERPRISES = ["{}에너지공사", "{}도시개발공사", "{}항만공사"]
 _PLACES = ["경기도 안산시 단원구", "경상남도 창원시 성산구", "울산광역시 남구", "충청남도 아산시", "경상북도 구미시",
            "인천광역시 남동구", "전라남도 여수시", "대전광역시 유성구", "광주광역시 광산구", "충청북도 청주시 흥덕구"]
 _SURNAMES = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임"]
@@ -73,8 +75,13 @@ def _person(rng):
 def _build(n, rng, industries, today):
     """The n-th demo organisation (1-based), unsaved."""
     institution = n % 6 == 0
+    # Every 20th organisation (7, 27, 47, ...) is a public enterprise; never one of the institutions' numbers.
+    public_enterprise = n % 20 == 7
     head = _HEADS[n % len(_HEADS)]
-    if institution:
+    if public_enterprise:
+        institution_type, tier = "", ""
+        name = _PUBLIC_ENTERPRISES[(n // 20) % len(_PUBLIC_ENTERPRISES)].format(head + ("" if n <= 120 else str(n)))
+    elif institution:
         institution_type, pattern = _INSTITUTIONS[(n // 6) % len(_INSTITUTIONS)]
         name, tier = pattern.format(head + ("" if n <= 120 else str(n))), ""
     else:
@@ -82,10 +89,16 @@ def _build(n, rng, industries, today):
         suffix = "" if n <= len(_HEADS) * len(_TAILS) else f" {n}"
         name = f"{head}{_TAILS[(n // len(_HEADS)) % len(_TAILS)]}{suffix}"
         tier = _tier_for(n)
+    kind = (Organization.Kind.PUBLIC_ENTERPRISE if public_enterprise
+            else Organization.Kind.INSTITUTION if institution else Organization.Kind.COMPANY)
     org = Organization(
-        kind=Organization.Kind.INSTITUTION if institution else Organization.Kind.COMPANY,
+        kind=kind,
         name=f"(주){name}" if tier == Organization.Tier.LARGE else name,
-        business_number=business_numbers.make(700_000_000 + n),
+        # Type code 81 (a for-profit corporation) for companies and public enterprises, 82 (non-profit) for
+        # institutions; corporations carry a 법인등록번호 (Seoul registry, 주식회사 11), institutions leave it out.
+        business_number=business_numbers.example(700_000 + n, "82" if kind == Organization.Kind.INSTITUTION else "81"),
+        corporate_number="" if kind == Organization.Kind.INSTITUTION else corporate_numbers.make(
+            f"{1101 + n // 1_000_000:04d}11{n % 1_000_000:06d}"),
         representative=_person(rng),
         tier=tier,
         institution_type=institution_type,

@@ -1,9 +1,11 @@
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from members import business_numbers, certificate_dates, changes
-from members.models import TIER_PROOF_UPLOAD, Industry, Membership, Organization
+from members import business_numbers, certificate_dates, changes, corporate_numbers
+from members.models import CORPORATE_NUMBER_TAKEN, TIER_PROOF_UPLOAD, Industry, Membership, Organization
+from portal.forms_money import KRWField
 
 
 class OrganizationForm(forms.ModelForm):
@@ -15,12 +17,23 @@ class OrganizationForm(forms.ModelForm):
         label=_("Business registration number"), max_length=12, help_text=_("10 digits, with or without dashes."),
         widget=forms.TextInput(attrs={"placeholder": "123-45-67890", "inputmode": "numeric"}),
     )
+    # --- issue 14: identifiers and money as people type them -----------------------------------------
+    corporate_number = forms.CharField(
+        label=_("Corporate registration number (법인등록번호)"), max_length=20, required=False,
+        help_text=_("Corporations only: 13 digits, e.g. 110111-0062432. Optional."),
+        widget=forms.TextInput(attrs={"placeholder": "110111-0062432", "inputmode": "numeric"}),
+    )
+    annual_revenue = KRWField(
+        label=capfirst(Organization._meta.get_field("annual_revenue").verbose_name), required=False,
+        help_text=_("Last fiscal year, in won. Optional. Figures or Korean units, e.g. 1,200억, 35억 5,000만 or "
+                    "3,500,000,000."),
+    )
 
     class Meta:
         model = Organization
         fields = [
-            "kind", "name", "name_en", "business_number", "representative", "tier", "institution_type",
-            "industry", "address", "website", "contact_name", "contact_phone", "description",
+            "kind", "name", "name_en", "business_number", "corporate_number", "representative", "tier",
+            "institution_type", "industry", "address", "website", "contact_name", "contact_phone", "description",
             "employees", "annual_revenue", "ai_stage", "tier_proof", "certificate_number", "certificate_expires_on",
             "listed_in_directory",
         ]
@@ -34,6 +47,8 @@ class OrganizationForm(forms.ModelForm):
             "tier_proof": forms.FileInput(attrs={"accept": TIER_PROOF_UPLOAD.accept}),
         }
         help_texts = {
+            "kind": _("Public enterprises (공기업: 공사, 공단 and the like) are their own kind: for-profit under "
+                      "the R&D cost rules, with neither a size tier nor an institution type."),
             "tier": _("Companies only."),
             "institution_type": _("Institutions only."),
             "certificate_expires_on": certificate_dates.HELP_TEXT,
@@ -45,11 +60,22 @@ class OrganizationForm(forms.ModelForm):
         self.fields["employees"].min_value = 0
         if self.instance.pk:
             self.initial["business_number"] = self.instance.business_number_display
+            self.initial["corporate_number"] = self.instance.corporate_number_display
 
     def clean_business_number(self):
         value = business_numbers.normalize(self.cleaned_data["business_number"])
         # The model's validator says the same; checking here gives the message before anything else.
         business_numbers.validate(value)
+        return value
+
+    def clean_corporate_number(self):
+        value = corporate_numbers.normalize(self.cleaned_data["corporate_number"])
+        if not value:
+            return ""
+        corporate_numbers.validate(value)
+        # The partial unique constraint would say it too, but for the whole form: here it stands by the field.
+        if Organization.objects.filter(corporate_number=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(CORPORATE_NUMBER_TAKEN, code="corporate_number_taken")
         return value
 
     def clean_tier_proof(self):

@@ -198,7 +198,7 @@ class OrganizationQuerySet(models.QuerySet):
         """Organisations whose business number's type code does not fit their kind: the rule of
         `Organization.business_number_warning`, for the admin's filter."""
         def code_in(codes):
-            return Q(business_number__regex=r"^[0-9]{3}(%s)" % "|".join(sorted(codes)))
+            return Q(business_number__regex=r"^[0-9]{3}(" + "|".join(sorted(codes)) + ")")
 
         return self.filter(
             Q(kind=Organization.Kind.COMPANY) & code_in(business_numbers.NOT_FOR_PROFIT)
@@ -401,7 +401,9 @@ class Organization(models.Model):
                 name="org_tier_matches_kind",
                 condition=(Q(kind="company") & ~Q(tier=""))
                 | (Q(kind__in=["institution", "public_enterprise"]) & Q(tier="")),
-                violation_error_message=_("A company needs a size tier; institutions and public enterprises have none."),
+                violation_error_message=_(
+                    "A company needs a size tier; institutions and public enterprises have none."
+                ),
             ),
             models.CheckConstraint(
                 name="org_institution_type_matches_kind",

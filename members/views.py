@@ -62,6 +62,7 @@ def register(request):
                     services.organization_register(organization=form.instance, by=request.user)
                     spent.leads_to(reverse("my:dashboard"))
                 messages.success(request, _("Thank you. Your registration was received and waits for review."))
+                _warn_about_business_number(request, form.instance)
                 return redirect("my:dashboard")
             once.check(request, "members:register")  # "number already registered": by this form's first POST?
         except once.AlreadyDone as done:
@@ -72,6 +73,13 @@ def register(request):
         except services.MembershipError as error:
             form.add_error(None, error)
     return render(request, "members/organization_register.html", {"form": form})
+
+
+def _warn_about_business_number(request, organization):
+    """A type code that does not fit the kind is a doubt, not an error: say it once, save anyway (staff see it
+    in the admin's "business number vs kind" filter and on the change page)."""
+    if organization.business_number_warning:
+        messages.warning(request, organization.business_number_warning)
 
 
 # --- invitations ------------------------------------------------------------------------------

@@ -106,6 +106,8 @@ def _edit_application(request, organization):
             form.add_error(None, error)
         else:
             messages.success(request, _("Your details were saved."))
+            if organization.business_number_warning:
+                messages.warning(request, organization.business_number_warning)
             return redirect("my:dashboard")
     return render(request, "members/organization_edit.html", {"form": form, "organization": organization})
 

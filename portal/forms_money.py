@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import PARSE_MESSAGES, BIG_UNITS, MAX_KRW, SMALL_UNITS, WON, format_krw, parse_krw
+from portal.money import BIG_UNITS, MAX_KRW, PARSE_MESSAGES, SMALL_UNITS, WON, format_krw, parse_krw
 
 
 class KRWInput(forms.TextInput):

@@ -41,10 +41,11 @@ class CallAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "description", ("opens_at", "closes_at")]}),
         (_("Size"), {"fields": ["funding_cap", "max_months", "expected_projects"]}),
         (_("Government share of a participant's own budget (%)"), {
-            "fields": [("gov_share_large", "gov_share_midsize", "gov_share_sme", "gov_share_institution")]
+            "fields": [("gov_share_large", "gov_share_midsize", "gov_share_sme", "gov_share_public_enterprise",
+                        "gov_share_institution")]
         }),
         (_("Cash part of a company's private contribution (%)"), {
-            "fields": [("cash_min_large", "cash_min_midsize", "cash_min_sme")]
+            "fields": [("cash_min_large", "cash_min_midsize", "cash_min_sme", "cash_min_public_enterprise")]
         }),
         (_("Consortium"), {"fields": ["sme_midsize_min_share", "demand_company_required"]}),
     ]

@@ -98,7 +98,7 @@ def seed(*, rng, scale, stdout):
         stdout.write("Demo lead projects already present.\n")
         return
     orgs = list(Organization.objects.approved().order_by("pk"))
-    by_tier = {key: [o for o in orgs if _tier(o) == key] for key in ("large", "midsize", "sme", "institution")}
+    by_tier = {key: [o for o in orgs if o.group == key] for key in Organization.Group.values}
     if not by_tier["sme"] or not (by_tier["large"] or by_tier["midsize"]):
         stdout.write("No approved demo organisations to build consortia from: skipping lead projects.\n")
         return
@@ -170,10 +170,6 @@ _COMMENTS = [
 ]
 
 
-def _tier(org):
-    return "institution" if org.kind == Organization.Kind.INSTITUTION else org.tier
-
-
 def _private_for(call, org, gov, rng):
     """Private money that keeps `gov` within the tier's share, with its cash part above the minimum."""
     limit = call.gov_share_limit(org)
@@ -203,6 +199,8 @@ def _plan(rng, index, call, status, by_tier, owners, decider, document):
     # Most consortia are led by a large enterprise, some by a mid-sized one.
     leads = by_tier["large"] if index % 4 or not by_tier["midsize"] else by_tier["midsize"]
     leads = leads or by_tier["midsize"]
+    if index % 10 == 5 and by_tier["public_enterprise"]:
+        leads = by_tier["public_enterprise"]  # a few consortia led by a public enterprise (공기업)
     lead = leads[(index * 7) % len(leads)]
     partners = _partners(rng, by_tier["small"], lead)
     institution = rng.choice(by_tier["institution"]) if by_tier["institution"] and rng.random() < 0.6 else None

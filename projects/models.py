@@ -74,6 +74,9 @@ class Call(models.Model):
     cash_min_large = percent_field(_("minimum cash in private contribution, large enterprises (%)"), 15)
     cash_min_midsize = percent_field(_("minimum cash in private contribution, mid-sized enterprises (%)"), 13)
     cash_min_sme = percent_field(_("minimum cash in private contribution, SMEs (%)"), 10)
+    # 공기업 (issue 14): for-profit under the national R&D cost rules, so the large enterprises' defaults.
+    gov_share_public_enterprise = percent_field(_("government share limit, public enterprises (%)"), 50)
+    cash_min_public_enterprise = percent_field(_("minimum cash in private contribution, public enterprises (%)"), 15)
     sme_midsize_min_share = percent_field(
         _("minimum share of government funding for SMEs and mid-sized firms (%)"), 50
     )
@@ -109,6 +112,7 @@ class Call(models.Model):
                     gov_share_large__lte=100, gov_share_midsize__lte=100, gov_share_sme__lte=100,
                     gov_share_institution__lte=100, cash_min_large__lte=100, cash_min_midsize__lte=100,
                     cash_min_sme__lte=100, sme_midsize_min_share__lte=100,
+                    gov_share_public_enterprise__lte=100, cash_min_public_enterprise__lte=100,
                 ),
                 violation_error_message=_("Percentages must be between 0 and 100."),
             ),
@@ -137,16 +141,19 @@ class Call(models.Model):
             Group.LARGE: self.gov_share_large,
             Group.MIDSIZE: self.gov_share_midsize,
             Group.SME: self.gov_share_sme,
+            Group.PUBLIC_ENTERPRISE: self.gov_share_public_enterprise,
             Group.INSTITUTION: self.gov_share_institution,
         }[organization.group]
 
     def cash_minimum(self, organization):
-        """Minimum percent of a company's private contribution paid in cash (None for institutions)."""
+        """Minimum percent of a company's or a public enterprise's private contribution paid in cash (None for
+        institutions)."""
         Group = Organization.Group
         return {
             Group.LARGE: self.cash_min_large,
             Group.MIDSIZE: self.cash_min_midsize,
             Group.SME: self.cash_min_sme,
+            Group.PUBLIC_ENTERPRISE: self.cash_min_public_enterprise,
             Group.INSTITUTION: None,
         }[organization.group]
 

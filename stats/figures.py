@@ -23,12 +23,15 @@ from projects.models import StatusChange as ProposalChange
 from stats.models import Target
 
 TTL = 600  # seconds: the backstop for writes that send no signal
+# The shape of the figures: changed when a field or a group is added (2: public enterprises, issue 14), so that
+# figures cached by the previous release are not read by this one.
+FORMAT = 2
 
 
 def get():
     """The figures, from the cache when they are current."""
     # Keyed on the page cache's data version: whatever makes cached pages stale makes the figures stale.
-    key = f"stats:figures:{pagecache.version()}"
+    key = f"stats:figures:{FORMAT}:{pagecache.version()}"
     figures = cache.get(key)
     if figures is None:
         figures = compute()

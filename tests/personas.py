@@ -45,9 +45,13 @@ def serial() -> int:
     return next(_serial)
 
 
-def business_number() -> str:
-    """A fresh, valid 사업자등록번호 (the check digit comes from members.business_numbers)."""
-    return business_numbers.make(serial())
+# The type code (middle two digits) of each kind's numbers: a for-profit corporation's, a non-profit's.
+TYPE_CODES = {Kind.COMPANY: "81", Kind.INSTITUTION: "82", Kind.PUBLIC_ENTERPRISE: "81"}
+
+
+def business_number(kind=Kind.COMPANY) -> str:
+    """A fresh, valid 사업자등록번호 with the type code of `kind` (members.business_numbers.example)."""
+    return business_numbers.example(serial(), TYPE_CODES[kind])
 
 
 def certificate_valid_until(days=300) -> datetime.date:
@@ -123,8 +127,8 @@ def organization(name=None, *, kind=Kind.COMPANY, tier=Tier.SME, status=Status.A
 
     SMEs and mid-sized firms carry their certificate (file, number, validity) unless `fields`
     say otherwise; others may too, with `certificate=True`. Institutions have no tier and are
-    research institutes unless told. The history records registration and, with `full_history`,
-    each review step that led to `status`.
+    research institutes unless told; public enterprises have neither. The history records
+    registration and, with `full_history`, each review step that led to `status`.
     `owner`, if given, becomes its owner. Extra `fields` override any value.
     """
     n = serial()
@@ -132,10 +136,10 @@ def organization(name=None, *, kind=Kind.COMPANY, tier=Tier.SME, status=Status.A
     values = {
         "kind": kind,
         "name": name or f"회사{n}",
-        "business_number": business_numbers.make(n),
+        "business_number": business_numbers.example(n, TYPE_CODES[kind]),
         "representative": "김대표",
         "tier": tier if company else "",
-        "institution_type": "" if company else Organization.InstitutionType.RESEARCH,
+        "institution_type": Organization.InstitutionType.RESEARCH if kind == Kind.INSTITUTION else "",
         "industry": industry or Industry.objects.get(code="machinery"),
         "address": "경기도 안산시 단원구 1",
         "employees": 40,

@@ -69,6 +69,7 @@ def tier_mix(listed_by_group):
         for group in Organization.COMPANY_GROUPS
     ]
     return {"tier_mix": {"rows": rows, "companies": companies,
+                         "public_enterprises": listed_by_group[Organization.Group.PUBLIC_ENTERPRISE],
                          "institutions": listed_by_group[Organization.Group.INSTITUTION]}}
 
 

@@ -9,7 +9,7 @@ from tests.personas import call, participant, proposal, ready_proposal  # noqa: 
 
 def business_number(seed):
     """A valid 10-digit number from `seed` (fixed, for a test that types it into a form)."""
-    return business_numbers.make(seed)
+    return business_numbers.example(seed)
 
 
 def industry(code="semiconductors"):

@@ -126,7 +126,7 @@ def refused_and_nothing_stored(client, url, data, field, name, content, says, *,
 def registration(world, client_for):
     client = client_for("newcomer", HTTP_ACCEPT_LANGUAGE="en")
     data = {
-        "kind": "company", "name": "새한정밀", "business_number": business_numbers.make(424242),
+        "kind": "company", "name": "새한정밀", "business_number": business_numbers.example(424242),
         "representative": "박대표",
         "tier": "sme", "industry": Industry.objects.order_by("pk").first().pk, "address": "부산광역시 강서구 1",
         "employees": 30, "ai_stage": "pilot", "certificate_number": "0002-2026-01",

@@ -234,7 +234,7 @@ def test_registration_form_with_payloads_renders_them_as_text(world, client_for)
     from members.models import Industry
 
     data = {
-        "kind": "company", "name": PAYLOADS[0], "name_en": PAYLOADS[1], "business_number": business_numbers.make(7),
+        "kind": "company", "name": PAYLOADS[0], "name_en": PAYLOADS[1], "business_number": business_numbers.example(7),
         "representative": PAYLOADS[2], "tier": "sme", "industry": Industry.objects.first().pk,
         "address": PAYLOADS[3], "website": "https://example.com/?q=<script>", "employees": 12,
         "ai_stage": "pilot", "certificate_number": "<b>xss</b>",
