@@ -18,7 +18,7 @@ def test_demo_gains_about_forty_organisations_across_tiers_kinds_and_statuses(db
     output = run()
     orgs = list(Organization.objects.all())
     assert len(orgs) == 40
-    assert set(Counter(o.kind for o in orgs)) == {"company", "institution"}
+    assert set(Counter(o.kind for o in orgs)) == {"company", "institution", "public_enterprise"}
     tiers = Counter(o.tier for o in orgs if o.kind == "company")
     assert set(tiers) == {"large", "midsize", "sme"} and tiers["sme"] > tiers["large"]
     assert {o.status for o in orgs} == set(Organization.Status.values)

@@ -133,7 +133,7 @@ def call_change_form(call, **changes):
         **{name: getattr(call, name) for name in [
             "funding_cap", "max_months", "expected_projects", "gov_share_large", "gov_share_midsize",
             "gov_share_sme", "gov_share_institution", "cash_min_large", "cash_min_midsize", "cash_min_sme",
-            "sme_midsize_min_share",
+            "sme_midsize_min_share", "gov_share_public_enterprise", "cash_min_public_enterprise",
         ]},
         "demand_company_required": "on" if call.demand_company_required else "",
     }
