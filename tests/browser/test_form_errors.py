@@ -57,3 +57,17 @@ def test_a_plain_member_sees_whom_to_ask_on_an_open_call(browser):
     assert step.get_attribute("data-step") == "ask-manager" and "한빛정밀" in step.text
     browser.execute_script("arguments[0].scrollIntoView()", step)
     screenshot(browser, "call-step")
+
+
+def test_revenue_typed_in_korean_units_is_echoed_beside_the_field(browser):
+    sign_in_with_session(browser, personas.user(password=PASSWORD))
+    go(browser, "/members/register/")
+    field = browser.find_element(By.NAME, "annual_revenue")
+    field.send_keys("3억 5천만")
+    echo = browser.find_element(By.ID, "id_annual_revenue_echo")
+    assert echo.tag_name == "output" and echo.get_attribute("aria-live") == "polite"
+    assert echo.text == "3억 5,000만 원"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
+    screenshot(browser, "revenue-echo")
+    field.send_keys("만")  # "3억 5천만만": the server would refuse it, and the echo says so at once
+    assert "krw-echo-error" in echo.get_attribute("class") and echo.text

@@ -1,4 +1,5 @@
-"""The National Tax Service check digit of 사업자등록번호, and the input forms we accept."""
+"""사업자등록번호: the National Tax Service check digit, python-stdnum's component rules, the input forms we
+accept (dashes of any kind, spaces, full-width digits) and what the type code says about the holder."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,9 +25,16 @@ from members import business_numbers
         ("12-081-47521", False),  # dashes in odd places
         ("1208-14-7521", False),
         ("120--81-47521", False),
-        ("120 81 47521", False),
+        ("120 81 47521", True),  # spaces instead of dashes
+        ("1 2 0 8 1 4 7 5 2 1", True),
         ("", False),
-        ("１２０８１４７５２１", False),  # full-width digits are not accepted as ASCII digits
+        ("１２０８１４７５２１", True),  # full-width digits, as a Korean IME types them
+        ("１２０－８１－４７５２１", True),  # and the full-width hyphen
+        ("120–81–47521", True),  # en dashes from a word processor
+        ("120—81—47521", True),  # em dashes
+        ("120‐81‐47521", True),  # the Unicode hyphen
+        ("１２０８１４７５２２", False),  # full-width, wrong check digit
+        ("١٢٠٨١٤٧٥٢١", False),  # Arabic-Indic digits are digits to Python, not to us
     ],
 )
 def test_checksum_table(given, valid):
@@ -52,3 +60,69 @@ def test_validator_says_what_is_wrong(value, code):
     with pytest.raises(ValidationError) as error:
         business_numbers.validate(value)
     assert error.value.code == code
+
+
+# --- python-stdnum's component rules (stdnum.kr.brn), on numbers whose check digit is right ---------------
+
+
+@pytest.mark.parametrize(
+    ("first_nine", "why"),
+    [
+        ("000000000", "000-00-00000 passes the check digit alone"),
+        ("100810001", "tax office 100: offices start at 101"),
+        ("099810001", "tax office 099"),
+        ("120000001", "type code 00"),
+        ("120810000", "serial 0000"),
+    ],
+)
+def test_impossible_numbers_are_refused_even_with_the_right_check_digit(first_nine, why):
+    number = business_numbers.make(first_nine)
+    assert business_numbers.check_digit(number[:9]) == int(number[9]), why
+    with pytest.raises(ValidationError) as error:
+        business_numbers.validate(number)
+    assert error.value.code == "component", why
+    assert not business_numbers.is_valid(number)
+
+
+def test_the_smallest_possible_components_are_accepted():
+    assert business_numbers.is_valid(business_numbers.make("101010001"))
+
+
+def test_example_numbers_are_valid_distinct_and_of_the_asked_type():
+    numbers = [business_numbers.example(i, "82") for i in range(0, 30_000, 7)]
+    assert all(business_numbers.is_valid(n) for n in numbers)
+    assert len(set(numbers)) == len(numbers)
+    assert {business_numbers.type_code(n) for n in numbers} == {"82"}
+
+
+def test_stored_form_with_spaces_inside_is_still_refused_by_the_model_validator():
+    # The form normalises; the model's validator sees only what is stored and wants ten ASCII digits.
+    with pytest.raises(ValidationError) as error:
+        business_numbers.validate("120 81 47521")
+    assert error.value.code == "format"
+
+
+# --- the type code ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "corporation", "for_profit", "not_for_profit"),
+    [
+        ("01", False, True, False), ("79", False, True, False),  # individual, VAT-taxable
+        ("90", False, True, False), ("99", False, True, False),  # individual, VAT-exempt
+        ("80", False, False, False),  # apartment management offices, multi-level sellers: neither
+        ("81", True, True, False), ("86", True, True, False), ("87", True, True, False), ("88", True, True, False),
+        ("85", True, True, False),  # a for-profit corporation's branch
+        ("82", True, False, True),  # non-profit corporation
+        ("83", True, False, True),  # the state, local governments
+        ("84", True, False, False),  # foreign corporation: either
+        ("89", False, False, True),  # religious body that is not a corporation
+    ],
+)
+def test_what_the_type_code_says(code, corporation, for_profit, not_for_profit):
+    number = business_numbers.make(f"120{code}4752")
+    assert business_numbers.type_code(number) == code
+    assert business_numbers.is_corporation(number) is corporation
+    assert (code in business_numbers.FOR_PROFIT) is for_profit
+    assert (code in business_numbers.NOT_FOR_PROFIT) is not_for_profit
+    assert business_numbers.type_label(code)

@@ -161,3 +161,26 @@ def test_figures_refresh_after_a_decision(client, alliance, decider, django_capt
         services.proposal_decide(proposal=pending, by=decider, selected=True)
     assert figure(client.get("/").content.decode(), "selected") == str(before + 1)
     assert figures.get()["selected"] == before + 1
+
+
+def test_public_enterprises_are_a_column_of_their_own_in_the_figures(client, db):
+    from projects.models import Participant as P
+    from tests import personas
+
+    pe = personas.organization("한결에너지공사", kind=Organization.Kind.PUBLIC_ENTERPRISE)
+    prop = personas.ready_proposal(lead=pe, status=Proposal.Status.SELECTED)
+    lead_gov = prop.participants.get(role=P.Role.LEAD).government_funding
+    leads = {row[0]: row for row in csv_of(client, "lead-tiers")[1:]}
+    funding = {row[0]: row for row in csv_of(client, "funding")[1:]}
+    label = str(Organization.Group.PUBLIC_ENTERPRISE.label)
+    assert int(leads[label][1]) == 1
+    assert int(funding[label][1]) == lead_gov
+    assert figures.compute()["members"]["public_enterprise"] == 1
+
+
+def test_the_directory_counts_listed_public_enterprises_beside_the_tier_mix(client, db):
+    from tests import personas
+
+    personas.organization("누리도시개발공사", kind=Organization.Kind.PUBLIC_ENTERPRISE)
+    page = client.get(reverse("members:directory"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Also listed: 1 public enterprise." in page
