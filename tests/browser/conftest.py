@@ -72,6 +72,8 @@ def portal_world(make_user, company_owner, open_call):
 
     owner = company_owner()
     lead = owner.membership.organization
+    # A corporation's 법인등록번호, so /my/ shows it to the checker and the audit.
+    Organization.objects.filter(pk=lead.pk).update(corporate_number="1101110062432")
     partner = personas.organization("새봄부품", tier=Organization.Tier.SME)
     personas.organization("한국생산기술연구소", kind=Organization.Kind.INSTITUTION)
     draft = personas.ready_proposal(open_call, lead=lead, partner=partner, title="협력사 연계 AI 불량 검출 라인")
