@@ -146,7 +146,7 @@ def test_many_organisations_leave_the_corporate_number_empty(make_org):
 def test_the_database_refuses_a_corporate_number_not_stored_as_13_digits(make_org):
     org = make_org("한빛")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Organization.objects.filter(pk=org.pk).update(corporate_number="110111-0062432")
+        Organization.objects.filter(pk=org.pk).update(corporate_number="110111-006243")  # 13 characters
 
 
 def test_the_database_refuses_a_second_organisation_with_the_same_corporate_number(make_org):
