@@ -221,8 +221,12 @@ def test_two_deciders_at_once_exactly_one_wins(make_user, lead_org, partner_org)
         from django.db import connections
 
         try:
+            # Both read the proposal before either decides: what two staff looking at the same page do. (Read
+            # after the barrier, a fast winner could commit before the other's read, which then meets a
+            # decided proposal rather than a stale one.)
+            proposal = Proposal.objects.get(pk=prop.pk)
             barrier.wait()
-            services.proposal_decide(proposal=Proposal.objects.get(pk=prop.pk), by=user, selected=selected)
+            services.proposal_decide(proposal=proposal, by=user, selected=selected)
             outcomes[user.email] = "won"
         except WorkflowError as error:
             outcomes[user.email] = str(error.message)
