@@ -11,7 +11,7 @@ and a change request keep is exactly what would be written to the row.
 
 from django.utils.translation import gettext_lazy as _
 
-from members import business_numbers
+from members import business_numbers, corporate_numbers
 from members.models import Organization
 from portal.money import format_krw
 
@@ -21,7 +21,8 @@ NOTIFY_FIELDS = (
     "annual_revenue", "ai_stage", "listed_in_directory",
 )
 # 사무국 승인 후 반영: waits for a staff decision.
-APPROVAL_FIELDS = ("name", "representative", "kind", "tier", "institution_type", "business_number")
+APPROVAL_FIELDS = ("name", "representative", "kind", "tier", "institution_type", "business_number",
+                   "corporate_number")
 # The proof of tier changes through a renewal (/my/certificate/), never through the details form.
 CERTIFICATE_FIELDS = ("tier_proof", "certificate_number", "certificate_expires_on")
 # Every field whose changes the history records (staff corrections and edits before approval included).
@@ -81,6 +82,8 @@ def display(name, raw, *, industries=None) -> str:
         return format_krw(int(raw))
     if name == "business_number":
         return business_numbers.display(raw)
+    if name == "corporate_number":
+        return corporate_numbers.display(raw)
     if name == "industry" and industries is not None:
         return industries.get(int(raw), raw)
     return str(raw)

@@ -44,6 +44,7 @@ APPROVAL_CASES = {
     "institution_type": ({"kind": Organization.Kind.INSTITUTION},
                          {"institution_type": Organization.InstitutionType.UNIVERSITY}),
     "business_number": ({}, {"business_number": personas.business_number()}),
+    "corporate_number": ({}, {"corporate_number": "1101110062432"}),  # issue 14's 법인등록번호
 }
 
 
