@@ -8,23 +8,18 @@ Not in `Organization.clean()`: staff must still be able to correct other details
 certificate has since lapsed. The forms that take a new date call `validate_valid_until`.
 """
 
-import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import add_months
+
 MAX_MONTHS_AHEAD = 15
 
 HELP_TEXT = _("The last day the certificate is valid: from today up to 15 months ahead.")
 
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def latest_valid_until(today: datetime.date | None = None) -> datetime.date:

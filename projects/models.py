@@ -15,6 +15,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Industry, Membership, Organization
+from portal.dates import add_months
 from portal.files import HWP, HWPX, MB, PDF, PrivateFileField, UploadPolicy
 from portal.workflow import Transition, Workflow
 from projects import rules
@@ -166,12 +167,6 @@ class Call(models.Model):
             for index, (code, label) in enumerate(Criterion.DEFAULTS.items(), start=1)
         )
 
-
-def add_months(day, months):
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last_day = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
-    return datetime.date(year, month, min(day.day, last_day))
 
 
 class Criterion(models.Model):
