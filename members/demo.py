@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
-from members import business_numbers, corporate_numbers
+from members import business_numbers, corporate_numbers, services
 from members.models import Industry, Membership, Organization, StatusChange, User
 from portal.demo import DEMO_PASSWORD, ensure_mfa, ensure_user, organisation_count, progress
 from portal.files import PrivateUploadTo
@@ -155,6 +155,21 @@ def _ensure_owners(numbers):
     return {n: users[email] for email, n in emails.items()}
 
 
+def _changes_after_approval(organisations, owners):
+    """The first two approved members, after approval: a new contact person that applies at once and a change of
+    representative that waits for the secretariat, made through the service as an owner makes them on /my/."""
+    approved = [(n, org) for n, org in organisations if org.status == S.APPROVED]
+    for n, org in approved[:2]:
+        services.organization_change(
+            organization=org, by=owners[n], reason="대표이사 변경 (이사회 결의)",
+            values={
+                "contact_name": _SURNAMES[(n + 3) % len(_SURNAMES)] + _GIVEN[(n + 5) % len(_GIVEN)],
+                "contact_phone": "031-555-0100",
+                "representative": _SURNAMES[(n + 1) % len(_SURNAMES)] + _GIVEN[(n + 2) % len(_GIVEN)],
+            },
+        )
+
+
 @transaction.atomic
 def seed(*, rng, scale, stdout):
     now = timezone.now().replace(second=0, microsecond=0)
@@ -203,6 +218,7 @@ def seed(*, rng, scale, stdout):
             previous = status
     Membership.objects.bulk_create(memberships, batch_size=500)
     StatusChange.objects.bulk_create(changes, batch_size=1000)
+    _changes_after_approval([(n, created[org.business_number]) for n, org in new], owners)
 
     stdout.write(
         f"\nMembers: {len(new)} demo organisations created ({count - len(new)} already there).\n"

@@ -5,7 +5,7 @@ import random
 from collections import Counter
 
 from members import business_numbers, demo
-from members.models import Membership, Organization, StatusChange, User
+from members.models import ChangeRequest, Membership, Organization, OrganizationFieldChange, StatusChange, User
 
 
 def run(seed=7):
@@ -49,7 +49,8 @@ def test_same_seed_gives_the_same_data(db):
     first = list(Organization.objects.order_by("business_number").values_list(
         "business_number", "name", "tier", "status", "representative"))
     Membership.objects.all().delete()
-    StatusChange.objects.all()._raw_delete(StatusChange.objects.db)
+    for history in (StatusChange, OrganizationFieldChange, ChangeRequest):  # append-only: no delete() of their own
+        history.objects.all()._raw_delete(history.objects.db)
     Organization.objects.all().delete()
     run(seed=3)
     second = list(Organization.objects.order_by("business_number").values_list(
@@ -61,3 +62,16 @@ def test_demo_reviewer_can_decide(db):
     run()
     reviewer = User.objects.get(email=demo.REVIEWER_EMAIL)
     assert reviewer.is_staff and reviewer.has_perm("members.decide_membership") and not reviewer.is_superuser
+
+
+def test_the_demo_shows_changes_after_approval(db):
+    """After `make run`, an approved member's page and the admin show a change waiting for the secretariat
+    beside details that applied at once."""
+    run(seed=3)
+    waiting = ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING).select_related("organization")
+    assert waiting.count() == 2
+    for request in waiting:
+        assert request.organization.status == Organization.Status.APPROVED
+        assert set(request.changes) == {"representative"}
+        assert request.organization.representative == request.changes["representative"][0]  # not applied yet
+        assert request.organization.contact_phone == "031-555-0100"  # applied at once
