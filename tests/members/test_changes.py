@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -160,9 +161,10 @@ def test_one_open_request_per_organisation(org, owner):
 def test_the_constraint_gives_a_friendly_message_through_full_clean(org, owner):
     ask(org, owner, representative="박새대표")
     second = ChangeRequest(organization=org, changes={"name": ["a", "b"]}, reason="x")
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         second.full_clean()
-    assert "already has a change request waiting" in str(refused.value)
+    with translation.override("en"):
+        assert "already has a change request waiting" in str(refused.value)
 
 
 def test_a_decided_request_makes_room_for_the_next(org, owner, decider):

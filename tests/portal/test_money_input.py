@@ -77,9 +77,13 @@ def test_nonsense_is_refused_with_a_message_never_a_guess(text, code):
 
 
 def test_messages_are_translated():
-    with translation.override("en"), pytest.raises(KRWParseError) as caught:
+    with pytest.raises(KRWParseError) as caught:
         parse_krw("3억 5000")
-    assert caught.value.messages == ["Write the unit after the last number, e.g. 3억 5,000만 or 3억 5,000원."]
+    # The message is read in the language of whoever reads it.
+    with translation.override("en"):
+        assert caught.value.messages == ["Write the unit after the last number, e.g. 3억 5,000만 or 3억 5,000원."]
+    with translation.override("ko"):
+        assert caught.value.messages == ["마지막 숫자 뒤에 단위를 써 주세요. 예: 3억 5,000만 또는 3억 5,000원"]
 
 
 class RevenueForm(forms.Form):
