@@ -11,7 +11,15 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management import call_command
 
-from members.models import Membership, Organization, User
+from members.models import (
+    CertificateReminder,
+    ChangeRequest,
+    Membership,
+    Organization,
+    OrganizationFieldChange,
+    TierCertificate,
+    User,
+)
 from members.models import StatusChange as MembershipChange
 from news.models import Article
 from projects.models import KPI, Call, Criterion, Participant, Proposal, Review, ReviewScore
@@ -28,6 +36,8 @@ STABLE = {
     User: ["email", "is_staff", "first_name", "last_name"],
     Membership: ["user__email", "organization__business_number", "role"],
     MembershipChange: ["organization__business_number", "from_status", "to_status", "at", "by__email", "note"],
+    ChangeRequest: ["organization__business_number", "requested_by__email", "status", "reason"],
+    OrganizationFieldChange: ["organization__business_number", "field", "old_value", "new_value", "by__email"],
     Call: ["title", "opens_at", "closes_at", "expected_projects"],
     Proposal: ["title", "call__title", "lead__business_number", "status", "starts_on", "ends_on",
                "government_total", "private_cash_total", "private_in_kind_total", "submitted_at", "decided_at",
@@ -63,7 +73,8 @@ def seed(seed=11, scale=60):
 def wipe():
     """Remove everything seed_demo made (reference data from the migrations stays)."""
     for model in (ReviewScore, Review, ProposalChange, KPI, Participant, Proposal.ai_areas.through, Proposal,
-                  Criterion, Call, Article, MembershipChange, Membership, EmailAddress, Authenticator,
+                  Criterion, Call, Article, MembershipChange, OrganizationFieldChange, ChangeRequest, TierCertificate,
+                  CertificateReminder, Membership, EmailAddress, Authenticator,
                   User.groups.through, User, Organization):
         model.objects.all()._raw_delete(model.objects.db)
 
