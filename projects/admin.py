@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import LongListMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
+from portal.forms_money import KRWField
 from portal.money import exact_krw, format_krw
 from projects import rules, services
 from projects.forms import RecuseForm, ScoreForm
@@ -37,6 +39,8 @@ class CallAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     date_hierarchy = "opens_at"
     inlines = [CriterionInline]
+    # The cap is typed as staff write it ("100억"); the admin's number input would send "100" for it.
+    formfield_overrides = {models.PositiveBigIntegerField: {"form_class": KRWField, "widget": KRWField.widget}}
     fieldsets = [
         (None, {"fields": ["title", "description", ("opens_at", "closes_at")]}),
         (_("Size"), {"fields": ["funding_cap", "max_months", "expected_projects"]}),

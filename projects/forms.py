@@ -4,6 +4,8 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
+from portal.forms_money import KRWField
+from portal.money import MAX_KRW
 from projects import rules
 from projects.models import ANNEX_UPLOAD, KPI, PROPOSAL_DOCUMENT_UPLOAD, Participant, Proposal
 
@@ -35,18 +37,22 @@ class OrganizationChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.group_label})"
 
 
+# Budget lines in won, typed as people write them ("30억", "1억 5,000만"). A number input would not do: the
+# browser drops what is not a digit, so "30억" reached the server as "30" and was saved as 30 원.
+MONEY_FIELDS = ("government_funding", "private_cash", "private_in_kind")
+
+
 class ParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["organization", "role", "government_funding", "private_cash", "private_in_kind"]
-        field_classes = {"organization": OrganizationChoiceField}
-        widgets = {
-            name: forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"})
-            for name in ("government_funding", "private_cash", "private_in_kind")
-        }
+        field_classes = {"organization": OrganizationChoiceField, **dict.fromkeys(MONEY_FIELDS, KRWField)}
 
     def __init__(self, *args, organization_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in MONEY_FIELDS:
+            # The model's bound is the database column's; the parser reads at most MAX_KRW.
+            self.fields[name].max_value = MAX_KRW
         field = self.fields["organization"]
         field.queryset = Organization.objects.approved()
         if organization_choices is not None:
