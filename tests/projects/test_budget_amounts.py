@@ -37,7 +37,8 @@ def edit_data(proposal, **changes):
     data["participants-TOTAL_FORMS"] = len(rows)
     for i, p in enumerate(rows):
         data.update({f"participants-{i}-id": p.pk, f"participants-{i}-organization": p.organization_id,
-                     f"participants-{i}-role": p.role, f"participants-{i}-government_funding": f"{p.government_funding:,}",
+                     f"participants-{i}-role": p.role,
+                     f"participants-{i}-government_funding": f"{p.government_funding:,}",
                      f"participants-{i}-private_cash": f"{p.private_cash:,}",
                      f"participants-{i}-private_in_kind": f"{p.private_in_kind:,}"})
     data.update(changes)
