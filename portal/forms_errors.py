@@ -24,10 +24,12 @@ def field_anchor(bound) -> str:
 
 
 def dropped_upload(bound) -> bool:
-    """The browser sent a file in this field, and the form came back with errors: the file is gone."""
+    """The browser sent a file in this field, and the form came back with errors: the file is gone, unless
+    the view kept it server-side (it names the field in `form.kept_uploads`)."""
     form = bound.form
     return bool(isinstance(bound.field, FileField) and form.is_bound and form.errors
-                and form.files and form.files.get(bound.html_name))
+                and form.files and form.files.get(bound.html_name)
+                and bound.name not in getattr(form, "kept_uploads", ()))
 
 
 def _form_problems(form, row=None):

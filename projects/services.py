@@ -190,6 +190,24 @@ def proposal_save_draft(*, proposal=None, call=None, lead=None, data, participan
     return proposal
 
 
+def proposal_keep_document(*, proposal, document, by):
+    """Store a new document on a draft whose form came back with errors, and nothing else of that form: the
+    file survives the errors, so the applicant need not choose it again (a browser cannot send it back)."""
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status not in Proposal.EDITABLE:
+            raise WorkflowError(_("This proposal can no longer be edited."), code="not_editable")
+        if not can_manage(by, proposal):
+            raise PermissionDenied
+        PROPOSAL_DOCUMENT_UPLOAD.validate(document, field="document")
+        delete_file_on_commit(proposal, "document")  # the document it replaces, once this commits
+        proposal.document = document
+        keep_original_name(proposal, "document", "document_name")
+        with new_files_discarded_on_error(proposal):
+            proposal.save(update_fields=["document", "document_name", "updated_at"])
+    return proposal
+
+
 def _save_rows(proposal, model, related, fields, rows):
     """Apply plain rows to a proposal's stored rows: deletions first, so a row may take over a freed place."""
     stored = {row.pk: row for row in related.select_for_update()}

@@ -115,6 +115,7 @@ def _edit(request, proposal):
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
+                _keep_document(request, proposal, form)
                 return _form_page(request, proposal, form, participants, kpis, is_new, rows)
             if action == "add-rows":
                 return redirect(f"{reverse('my-proposals:edit', args=[proposal.pk])}?rows={rows + 3}")
@@ -122,11 +123,26 @@ def _edit(request, proposal):
                 return _submit(request, proposal)
             messages.success(request, _("The draft was saved."))
             return redirect("my-proposals:detail", pk=proposal.pk)
+        _keep_document(request, proposal, form)
     else:
         form = ProposalForm(instance=proposal)
         participants = Participants(instance=proposal, prefix="participants", initial=initial)
         kpis = KPIs(instance=proposal, prefix="kpis")
     return _form_page(request, proposal, form, participants, kpis, is_new, rows)
+
+
+def _keep_document(request, proposal, form):
+    """A new document sent with a form that came back with errors is stored with the draft, if there is one, so
+    it need not be chosen again; a first create has no draft to keep it with, and its page asks for it again."""
+    document = form.cleaned_data.get("document")
+    if proposal.pk is None or "document" in form.errors or not is_new_upload(document):
+        return
+    try:
+        kept = services.proposal_keep_document(proposal=proposal, document=document, by=request.user)
+    except (ValidationError, WorkflowError):
+        return  # the page then asks for the file again, as for a first create
+    proposal.document, proposal.document_name = kept.document, kept.document_name
+    form.kept_uploads = {"document"}
 
 
 def _form_page(request, proposal, form, participants, kpis, is_new, rows):
