@@ -29,6 +29,7 @@ from members.models import (
 from members.timeline import organization_timeline
 from portal.admin import LongListMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
+from portal.forms_money import KRWField
 
 
 @admin.register(User)
@@ -243,7 +244,11 @@ class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin
     # The history (status changes among the rest) is the timeline section of the form.
     inlines = [MembershipInline, InvitationInline]
     form = OrganizationAdminForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # Revenue is typed as staff write it ("1,200억"); the admin's number input would send "1200" for it.
+        models.PositiveBigIntegerField: {"form_class": KRWField, "widget": KRWField.widget},
+    }
     fieldsets = [
         (None, {"fields": ["status", "approved_at", "kind", "name", "name_en", "business_number",
                            "business_number_check", "corporate_number", "representative", "tier", "institution_type",

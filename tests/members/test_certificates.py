@@ -314,3 +314,20 @@ def test_the_admin_lists_run_the_same_queries_however_many_rows(client, decider,
     for _ in range(3):
         more()
     assert [queries(url) for url in urls] == few
+
+
+def test_staff_type_revenue_in_korean_units_in_the_admin(client, org):
+    client.force_login(personas.staff(is_superuser=True))
+    url = reverse("admin:members_organization_change", args=[org.pk])
+    data = _admin_post_data(client.get(url))
+    data["annual_revenue"] = "1,200억"
+    assert client.post(url, data).status_code == 302
+    org.refresh_from_db()
+    assert org.annual_revenue == 120_000_000_000
+    page = client.get(url).content.decode()
+    assert 'value="120,000,000,000"' in page and 'id="id_annual_revenue_echo"' in page
+    data["annual_revenue"] = "1,200억x"
+    response = client.post(url, data)
+    assert response.status_code == 200 and "annual_revenue" in response.context["adminform"].form.errors
+    org.refresh_from_db()
+    assert org.annual_revenue == 120_000_000_000
