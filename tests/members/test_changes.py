@@ -410,9 +410,10 @@ def test_two_deciders_at_once_exactly_one_wins():
         from django.db import connections
 
         try:
+            # Both read the request before either decides, so the loser always acts on a stale copy.
+            seen = ChangeRequest.objects.get(pk=request.pk)
             barrier.wait()
-            services.change_request_transition(change_request=ChangeRequest.objects.get(pk=request.pk), by=user,
-                                               name=name, note="동시에 결정")
+            services.change_request_transition(change_request=seen, by=user, name=name, note="동시에 결정")
             outcomes[user.email] = "won"
         except WorkflowError as error:
             outcomes[user.email] = error.code
