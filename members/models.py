@@ -395,6 +395,10 @@ class Organization(models.Model):
         indexes = [
             # The admin lists newest registrations first, a page at a time.
             models.Index(fields=["-created_at", "id"], name="org_newest_first"),
+            # The partner picker (projects.search) looks members up by the start of their name or number:
+            # pattern operators let PostgreSQL's B-tree answer LIKE 'prefix%' whatever the database's collation.
+            models.Index(fields=["name"], name="org_name_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["business_number"], name="org_number_prefix", opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,7 +24,18 @@ from portal.forms_money import KRWField
 from portal.money import exact_krw, format_krw
 from projects import rules, services
 from projects.forms import RecuseForm, ScoreForm
-from projects.models import KPI, AIArea, Annex, Call, Criterion, Participant, Proposal, Review, StatusChange
+from projects.models import (
+    KPI,
+    AIArea,
+    Annex,
+    Call,
+    ConsentChange,
+    Criterion,
+    Participant,
+    Proposal,
+    Review,
+    StatusChange,
+)
 
 
 class CriterionInline(admin.TabularInline):
@@ -92,7 +103,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ParticipantInline(ReadOnlyInline):
     model = Participant
-    fields = ["organization", "tier", "role", "government", "cash", "in_kind"]
+    fields = ["organization", "tier", "role", "government", "cash", "in_kind", "consent", "consent_at", "consent_note",
+              "contact_name", "contact_email", "contact_phone"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -157,6 +169,18 @@ class StatusChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("by")
 
 
+class ConsentChangeInline(ReadOnlyInline):
+    """Partners' answers (참여확약), as the lead's proposal page shows them."""
+
+    model = ConsentChange
+    fields = ["at", "organization", "from_state", "to_state", "by", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("partners' confirmations")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "by")
+
+
 @admin.register(Proposal)
 class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
     list_display = [
@@ -169,7 +193,7 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
     # The totals line above the list already counts the filtered proposals; "N total" would count all again.
     show_full_result_count = False
     list_per_page = 50  # each row costs ~0.35 ms of Django's cell rendering; search and filters find the rest
-    inlines = [ParticipantInline, KPIInline, AnnexInline, ReviewInline, StatusChangeInline]
+    inlines = [ParticipantInline, KPIInline, AnnexInline, ReviewInline, StatusChangeInline, ConsentChangeInline]
     readonly_fields = [
         "review_links", "call", "lead", "title", "status", "summary", "problem", "industry", "areas",
         "starts_on", "ends_on", "document_link", "funding_totals", "submitted_at", "decided_at",

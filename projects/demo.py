@@ -130,10 +130,13 @@ def seed(*, rng, scale, stdout):
 
     participants, kpis, links, history, reviews = [], [], [], [], []
     for index, (proposal, lines) in enumerate(zip(proposals, lines_by_index, strict=True)):
-        for org, role, gov, cash, kind in lines:
+        for position, (org, role, gov, cash, kind) in enumerate(lines):
+            # Every sent proposal's partners confirmed their part; in every other draft the last partner has not
+            # answered yet, so the demo shows requests waiting on partners' /my/ pages.
+            waiting = proposal.status == S.DRAFT and index % 2 and position == len(lines) - 1 and position > 0
             participants.append(Participant(
                 proposal=proposal, organization=org, role=role, government_funding=gov, private_cash=cash,
-                private_in_kind=kind,
+                private_in_kind=kind, consent=Participant.Consent.PENDING if waiting else Participant.Consent.ACCEPTED,
             ))
         for indicator, baseline, target, unit in rng.sample(KPIS, 3):
             kpis.append(KPI(proposal=proposal, indicator=indicator, baseline=baseline, target=target, unit=unit))

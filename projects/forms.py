@@ -1,12 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
 from portal.forms_money import KRWField
 from portal.money import MAX_KRW
-from projects import rules
+from projects import rules, search
 from projects.models import ANNEX_UPLOAD, KPI, PROPOSAL_DOCUMENT_UPLOAD, Participant, Proposal
 
 MIN_EXTRA_ROWS = 2
@@ -32,9 +33,50 @@ class ProposalForm(forms.ModelForm):
         return document
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.group_label})"
+class OrganizationLookupField(forms.Field):
+    """An organisation typed as its business number or its exact name, or picked from the search
+    (projects.search), which fills in "name (123-45-67890)".
+
+    A business number finds any approved member; a name only members listed in the directory (the rule of
+    projects.search: an unlisted organisation is found by its exact number only)."""
+
+    default_error_messages = {
+        "not_found": _("No approved member matches “%(value)s”. Type its business registration number (10 digits), "
+                       "or find it with the search."),
+        "ambiguous": _("More than one member is called “%(value)s”: type its business registration number instead."),
+    }
+
+    widget = forms.TextInput
+
+    def __init__(self, *, current=None, **kwargs):
+        self.current = current  # the row's stored organisation: its label resolves without a query
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "220"}
+
+    def prepare_value(self, value):
+        if isinstance(value, Organization):
+            return search.label(value)
+        if self.current is not None and value == self.current.pk:
+            return search.label(self.current)
+        return value
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "") != (data or "").strip()
+
+    def to_python(self, value):
+        text = str(value or "").strip()[:220]
+        if not text:
+            return None
+        if self.current is not None and text == search.label(self.current):
+            return self.current
+        found = search.resolve(text)
+        if found is search.AMBIGUOUS:
+            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
+        if found is None:
+            raise ValidationError(self.error_messages["not_found"], code="not_found", params={"value": text})
+        return found
 
 
 # Budget lines in won, typed as people write them ("30억", "1억 5,000만"). A number input would not do: the
@@ -46,18 +88,24 @@ class ParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["organization", "role", "government_funding", "private_cash", "private_in_kind"]
-        field_classes = {"organization": OrganizationChoiceField, **dict.fromkeys(MONEY_FIELDS, KRWField)}
+        field_classes = dict.fromkeys(MONEY_FIELDS, KRWField)
 
-    def __init__(self, *args, organization_choices=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in MONEY_FIELDS:
             # The model's bound is the database column's; the parser reads at most MAX_KRW.
             self.fields[name].max_value = MAX_KRW
-        field = self.fields["organization"]
-        field.queryset = Organization.objects.approved()
-        if organization_choices is not None:
-            # One query for the whole formset instead of one per row.
-            field.choices = organization_choices
+        current = self.instance.organization if self.instance.organization_id else None
+        self.fields["organization"] = OrganizationLookupField(
+            current=current, label=_("Organisation"), required=False,
+            help_text=_("Business registration number or exact name"),
+            widget=forms.TextInput(attrs={
+                "data-org-picker": reverse_lazy("my-proposals:organization-search"), "autocomplete": "off",
+                "data-org-picker-label": _("Matching members"), "aria-describedby": "picker-help",
+            }),
+        )
+        if isinstance(self.initial.get("organization"), Organization):
+            self.initial["organization"] = search.label(self.initial["organization"])
 
 
 class ParticipantFormSet(BaseInlineFormSet):
@@ -67,13 +115,9 @@ class ParticipantFormSet(BaseInlineFormSet):
         self.complete = complete
         super().__init__(*args, **kwargs)
 
-    def get_form_kwargs(self, index):
-        kwargs = super().get_form_kwargs(index)
-        if not hasattr(self, "_organization_choices"):
-            field = OrganizationChoiceField(queryset=Organization.objects.approved(), required=False)
-            self._organization_choices = list(field.choices)
-        kwargs["organization_choices"] = self._organization_choices
-        return kwargs
+    def get_queryset(self):
+        # Each row shows its organisation's label: read with the rows, not one query per row.
+        return super().get_queryset().select_related("organization")
 
     def validate_unique(self):
         """Duplicates are reported by projects.rules with a clearer message (and held by the database)."""
@@ -90,6 +134,9 @@ class ParticipantFormSet(BaseInlineFormSet):
             )
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("organization")
+            # A partner that declined or withdrew counts toward nothing, until the lead changes its line (which
+            # asks it again: projects.services).
+            and (form.instance.pk is None or form.instance.is_counted or form.has_changed())
         ]
         problems = rules.consortium_errors(self.instance.call, self.instance.lead, lines, complete=self.complete)
         if problems:
@@ -107,6 +154,24 @@ def kpi_formset(extra):
         Proposal, KPI, fields=["indicator", "baseline", "target", "unit"], extra=extra, can_delete=True,
         widgets={name: forms.NumberInput(attrs={"step": "any"}) for name in ("baseline", "target")},
     )
+
+
+class PartnerLineForm(forms.ModelForm):
+    """A partner's own budget line and contact person: the part of the consortium it edits itself. Amounts are typed
+    as people write them ("15억", "1억 5,000만"), read by portal.forms_money."""
+
+    government_funding = KRWField(label=_("Government funding"), help_text=_("For example 15억 or 1,500,000,000."))
+    private_cash = KRWField(label=_("Private cash"))
+    private_in_kind = KRWField(label=_("Private in kind"))
+
+    class Meta:
+        model = Participant
+        fields = ["government_funding", "private_cash", "private_in_kind", "contact_name", "contact_email",
+                  "contact_phone"]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or business registration number"), max_length=100, required=False)
 
 
 class NoteForm(forms.Form):

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Industry, Membership, Organization
+from members.models import Industry, Membership, Organization, validate_korean_phone
 from portal.dates import add_months
 from portal.files import HWP, HWPX, MB, PDF, PrivateFileField, UploadPolicy
 from portal.workflow import Transition, Workflow
 from projects import rules
-from projects.choices import ParticipantRole
+from projects.choices import COUNTED_CONSENT, Consent, ParticipantRole
 
 # Calls of this kind support a project with at most 100억 원 of government funding.
 MAX_FUNDING_CAP = 10_000_000_000
@@ -402,7 +402,7 @@ class Proposal(models.Model):
 
     def recompute_totals(self):
         """Totals from the stored budget lines: the browser never supplies them."""
-        totals = self.participants.aggregate(
+        totals = self.participants.counted().aggregate(
             gov=models.Sum("government_funding"), cash=models.Sum("private_cash"),
             kind=models.Sum("private_in_kind"),
         )
@@ -442,10 +442,54 @@ class Proposal(models.Model):
         return bool(membership and membership.organization_id == self.lead_id and membership.can_manage)
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def counted(self):
+        """Lines that count toward totals and shares: the lead's and the partners' not declined or withdrawn."""
+        return self.filter(consent__in=COUNTED_CONSENT)
+
+    def partners(self):
+        """Lines of the organisations other than the lead: the ones that confirm their part."""
+        return self.exclude(organization_id=models.F("proposal__lead_id"))
+
+    def requests_for(self, organization):
+        """The participations `organization` was named in by another lead: its partner requests."""
+        return self.filter(organization=organization).partners()
+
+
 class Participant(models.Model):
-    """One organisation in a consortium with its budget line (integer KRW)."""
+    """One organisation in a consortium with its budget line (integer KRW).
+
+    A partner (any organisation but the lead) confirms its line (참여확약): `consent` follows
+    CONSENT_WORKFLOW; the lead's own line is confirmed by the lead writing it.
+    """
 
     Role = ParticipantRole
+    Consent = Consent
+    CONSENT_WORKFLOW = Workflow(
+        subject=pgettext_lazy("workflow subject", "This participation"),
+        states=Consent,
+        transitions=[
+            Transition(
+                "accept", frozenset({Consent.PENDING, Consent.DECLINED, Consent.WITHDRAWN}), Consent.ACCEPTED,
+                _("Confirm"), pgettext_lazy("workflow verb", "confirmed"),
+                pgettext_lazy("workflow step", "confirm it"),
+            ),
+            Transition(
+                "decline", frozenset({Consent.PENDING}), Consent.DECLINED, _("Decline"),
+                pgettext_lazy("workflow verb", "declined"), pgettext_lazy("workflow step", "decline it"),
+            ),
+            Transition(
+                "withdraw", frozenset({Consent.ACCEPTED}), Consent.WITHDRAWN, _("Withdraw"),
+                pgettext_lazy("workflow verb", "withdrawn"), pgettext_lazy("workflow step", "withdraw it"),
+            ),
+            # The lead changed the line: the partner confirms the new figures (or declines them) again.
+            Transition(
+                "reset", frozenset({Consent.ACCEPTED, Consent.DECLINED, Consent.WITHDRAWN}), Consent.PENDING,
+                _("Ask again"), pgettext_lazy("workflow verb", "asked again"),
+                pgettext_lazy("workflow step", "ask again"),
+            ),
+        ],
+    )
 
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="participants", verbose_name=_("proposal")
@@ -457,6 +501,24 @@ class Participant(models.Model):
     government_funding = models.PositiveBigIntegerField(_("government funding (KRW)"), default=0)
     private_cash = models.PositiveBigIntegerField(_("private cash (KRW)"), default=0)
     private_in_kind = models.PositiveBigIntegerField(_("private in kind (KRW)"), default=0)
+    consent = models.CharField(
+        _("confirmation"), max_length=20, choices=Consent.choices, default=Consent.PENDING, db_index=True
+    )
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("answered by"),
+    )
+    consent_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    consent_note = models.TextField(_("note with the answer"), blank=True, max_length=2000)
+    # The partner's own contact person for this project (optional; the partner edits it).
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_korean_phone],
+        help_text=_("For example 02-1234-5678 or 010-1234-5678."),
+    )
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -493,6 +555,19 @@ class Participant(models.Model):
     @property
     def total(self):
         return self.government_funding + self.private_total
+
+    @property
+    def is_partner(self):
+        return self.organization_id != self.proposal.lead_id
+
+    @property
+    def is_counted(self):
+        """The rule of `counted()`, for a loaded row."""
+        return self.consent in COUNTED_CONSENT
+
+    def manager_memberships(self):
+        """The partner's owners and managers: the people asked to confirm."""
+        return Membership.objects.managing().filter(organization_id=self.organization_id).select_related("user")
 
     def clean(self):
         try:
@@ -567,6 +642,43 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ConsentChange(models.Model):
+    """Append-only history of partners' confirmations: written by projects.services only.
+
+    It points at the proposal and the organisation rather than the line, so a removed partner's answers stay."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="consent_history", verbose_name=_("proposal")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=Consent.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=Consent.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("confirmation change")
+        verbose_name_plural = _("confirmation changes")
+
+    def __str__(self):
+        return f"{self.organization}: {self.get_from_status_display()} → {self.get_to_state_display()}"
+
+    def save(self, *args, **kwargs):
+        # The history is a record: a row, once written, is never rewritten.
+        if not self._state.adding:
+            raise ValidationError(_("The confirmation history cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def get_from_status_display(self):
+        return Consent(self.from_state).label if self.from_state else "—"
 
 
 class Review(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Organization
 from portal.money import format_krw
-from projects.choices import ParticipantRole
+from projects.choices import COUNTED_CONSENT, Consent, ParticipantRole
 
 CONFLICT_MESSAGE = _(
     "You are excluded from scoring this proposal (제척): your organisation is part of its consortium."
@@ -230,7 +230,10 @@ def submission_problems(proposal, now=None):
     if not approved_ids([proposal.lead_id]):
         problems.append(not_approved_message(proposal.lead))
     problems.extend(message for _field, message in period_errors(call, proposal.starts_on, proposal.ends_on))
-    lines = [Line.of(p) for p in proposal.participants.select_related("organization")]
+    rows = list(proposal.participants.select_related("organization"))
+    problems.extend(consent_problems(proposal, rows))
+    # Declined and withdrawn partners are out of the consortium: their lines count toward nothing.
+    lines = [Line.of(p) for p in rows if p.consent in COUNTED_CONSENT]
     # A lapsed certificate, read from the rows just loaded (no query): the lead, then each partner once.
     today = timezone.localdate(now) if now else timezone.localdate()
     named = {proposal.lead.pk: proposal.lead} | {line.organization.pk: line.organization for line in lines}
@@ -244,6 +247,25 @@ def submission_problems(proposal, now=None):
     if not proposal.document:
         problems.append(_("Attach the proposal document (PDF, HWP or HWPX)."))
     return [str(p) for p in problems]
+
+
+def consent_problems(proposal, rows):
+    """Partners that have not confirmed their part (참여확약), by name: a submission needs every one."""
+    partners = [p for p in rows if p.organization_id != proposal.lead_id]
+    names = {state: [str(p.organization) for p in partners if p.consent == state] for state in Consent.values}
+    problems = []
+    if names[Consent.PENDING]:
+        problems.append(
+            _("These partners have not yet confirmed their part: %(names)s. Each partner's owners or managers "
+              "confirm it on the portal.") % {"names": ", ".join(names[Consent.PENDING])}
+        )
+    out = names[Consent.DECLINED] + names[Consent.WITHDRAWN]
+    if out:
+        problems.append(
+            _("These partners declined or withdrew, so their lines count toward nothing: %(names)s. Remove them "
+              "from the consortium, or ask them to confirm after all.") % {"names": ", ".join(out)}
+        )
+    return problems
 
 
 def reviewer_conflict(proposal, user):

@@ -15,6 +15,7 @@ from jobs.services import queue_mail
 from members.models import Membership
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
 from portal.links import absolute_reverse
+from portal.money import format_krw
 from portal.workflow import WorkflowError
 from projects import rules
 from projects.models import (
@@ -22,6 +23,7 @@ from projects.models import (
     KPI,
     PROPOSAL_DOCUMENT_UPLOAD,
     Annex,
+    ConsentChange,
     Participant,
     Proposal,
     Review,
@@ -176,9 +178,10 @@ def proposal_save_draft(*, proposal=None, call=None, lead=None, data, participan
         with new_files_discarded_on_error(proposal):
             proposal.save()
             proposal.ai_areas.set(data["ai_areas"])
-            _save_rows(proposal, Participant, proposal.participants, PARTICIPANT_FIELDS, participants)
+            changes = _save_rows(proposal, Participant, proposal.participants, PARTICIPANT_FIELDS, participants)
             _save_rows(proposal, KPI, proposal.kpis, KPI_FIELDS, kpis)
-            lines = [rules.Line.of(p) for p in proposal.participants.select_related("organization")]
+            _ask_partners(proposal, changes, by=by)
+            lines = [rules.Line.of(p) for p in proposal.participants.counted().select_related("organization")]
             problems = rules.consortium_errors(proposal.call, proposal.lead, lines, complete=False)
             if problems:
                 raise ValidationError(problems)
@@ -209,22 +212,197 @@ def proposal_keep_document(*, proposal, document, by):
 
 
 def _save_rows(proposal, model, related, fields, rows):
-    """Apply plain rows to a proposal's stored rows: deletions first, so a row may take over a freed place."""
+    """Apply plain rows to a proposal's stored rows: deletions first, so a row may take over a freed place.
+
+    Returns what changed as (removed rows, [(saved row, its values before or None for a new row)])."""
     stored = {row.pk: row for row in related.select_for_update()}
     for row in rows:
         if row.get("id") is not None and row["id"] not in stored:
             raise ValidationError(_("A row of this proposal was changed or removed meanwhile: reload the page."))
+    removed, saved = [], []
     for row in rows:
         if row.get("delete") and row.get("id") is not None:
-            stored.pop(row["id"]).delete()
+            obj = stored.pop(row["id"])
+            obj.delete()
+            removed.append(obj)
     for row in rows:
         if row.get("delete"):
             continue
         obj = stored[row["id"]] if row.get("id") is not None else model(proposal=proposal)
+        before = {name: getattr(obj, name) for name in fields} if obj.pk else None
         for name in fields:
             setattr(obj, name, row[name])
         obj.full_clean()
         obj.save()
+        saved.append((obj, before))
+    return removed, saved
+
+
+# --- partners' confirmation (참여확약) --------------------------------------------------------------
+
+CONSENT = Participant.CONSENT_WORKFLOW
+C = Participant.Consent
+
+
+def _record_consent(participant, *, to, by, note="", now=None, new=False):
+    now = now or timezone.now()
+    ConsentChange.objects.create(
+        proposal_id=participant.proposal_id, organization_id=participant.organization_id,
+        from_state="" if new else participant.consent, to_state=to, note=note, by=by, at=now,
+    )
+    participant.consent = to
+    participant.consent_note = note
+    participant.consent_by = None if to == C.PENDING else by
+    participant.consent_at = None if to == C.PENDING else now
+
+
+def _ask_partners(proposal, changes, *, by):
+    """After the lead saved its consortium: a new partner is asked to confirm, a partner whose line the lead changed
+    is asked again (it confirms the new figures), a removed one is told. Mail queued in the caller's transaction."""
+    removed, saved = changes
+    for participant, before in saved:
+        if participant.organization_id == proposal.lead_id:
+            if participant.consent != C.ACCEPTED:  # the lead's own line: confirmed by writing it
+                _record_consent(participant, to=C.ACCEPTED, by=by, new=before is None)
+                participant.save(update_fields=["consent", "consent_note", "consent_by", "consent_at"])
+            continue
+        if before is None or before["organization"] != participant.organization:
+            _record_consent(participant, to=C.PENDING, by=by, new=True)
+            participant.save(update_fields=["consent", "consent_note", "consent_by", "consent_at"])
+            _mail_partner(participant, kind="request")
+        elif any(before[name] != getattr(participant, name) for name in PARTICIPANT_FIELDS):
+            if participant.consent != C.PENDING:
+                CONSENT.check("reset", current=participant.consent)
+                _record_consent(participant, to=C.PENDING, by=by)
+                participant.save(update_fields=["consent", "consent_note", "consent_by", "consent_at"])
+            _mail_partner(participant, kind="changed")
+    for participant in removed:
+        if participant.organization_id != proposal.lead_id:
+            _mail_partner(participant, kind="removed")
+
+
+def _emails(memberships):
+    return [m.user.email for m in memberships if m.user.is_active]
+
+
+def _mail_partner(participant, *, kind):
+    """Tell a partner's owners and managers that they were named, that their line changed, or that they were
+    removed."""
+    proposal = participant.proposal
+    recipients = _emails(participant.manager_memberships())
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"lead": proposal.lead.name, "title": proposal.title, "call": proposal.call.title,
+                  "org": participant.organization.name}
+        if kind == "request":
+            subject = _("%(lead)s names %(org)s as a partner in “%(title)s”: please confirm") % params
+            intro = _("%(lead)s named %(org)s as a partner in its proposal “%(title)s” to the call “%(call)s”. "
+                      "The proposal can be submitted only after you confirm your part (참여확약). Check your "
+                      "budget line and confirm or decline it on the portal.") % params
+        elif kind == "changed":
+            subject = _("“%(title)s”: %(lead)s changed your budget line; please confirm again") % params
+            intro = _("%(lead)s changed the budget line of %(org)s in the proposal “%(title)s”. Check the new "
+                      "figures and confirm them again (or decline) on the portal.") % params
+        else:
+            subject = _("“%(title)s”: %(lead)s removed %(org)s from the consortium") % params
+            intro = _("%(lead)s removed %(org)s from the consortium of its proposal “%(title)s”.") % params
+        lines = [str(intro)]
+        if kind != "removed":
+            lines += ["", str(_("Line of %(org)s:") % params),
+                      f"- {participant.Role(participant.role).label}",
+                      f"- {_('Government funding')}: {format_krw(participant.government_funding)}",
+                      f"- {_('Private cash')}: {format_krw(participant.private_cash)}",
+                      f"- {_('Private in kind')}: {format_krw(participant.private_in_kind)}",
+                      "", str(_("Your partner requests:")), absolute_reverse("my-proposals:requests")]
+    queue_mail(to=recipients, subject=str(subject), body="\n".join(lines))
+
+
+def _mail_lead_about(participant, *, what, note=""):
+    proposal = participant.proposal
+    recipients = _emails(proposal.manager_memberships())
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"org": participant.organization.name, "title": proposal.title}
+        texts = {
+            "accept": _("%(org)s confirmed its part in “%(title)s”."),
+            "decline": _("%(org)s declined to take part in “%(title)s”."),
+            "withdraw": _("%(org)s withdrew from “%(title)s”."),
+            "edit": _("%(org)s changed its own budget line or contact person in “%(title)s”."),
+        }
+        text = str(texts[what] % params)
+        lines = [text]
+        if note:
+            lines += ["", str(_("Their note:")), note]
+        lines += ["", str(_("See the proposal on the portal:")), absolute_reverse("my-proposals:detail", proposal.pk)]
+    queue_mail(to=recipients, subject=text, body="\n".join(lines))
+
+
+def can_answer(user, participant):
+    """A partner's owners and managers answer for it (read fresh from the database)."""
+    membership = Membership.objects.of(user)
+    return bool(membership and membership.organization_id == participant.organization_id and membership.can_manage)
+
+
+def _lock_participation(participant, by):
+    """The proposal and the line under lock, for one of the partner's own steps; refused unless the proposal is
+    still open for changes (after submission a change goes through the alliance's request for changes)."""
+    if not can_answer(by, participant) or participant.organization_id == participant.proposal.lead_id:
+        raise PermissionDenied
+    proposal = Proposal.objects.select_for_update().select_related("call", "lead").get(pk=participant.proposal_id)
+    if proposal.status not in Proposal.EDITABLE:
+        raise WorkflowError(
+            _("This proposal is %(status)s: a partner's part changes only while it is a draft or the alliance has "
+              "asked for changes."), code="not_editable", params={"status": proposal.get_status_display().lower()},
+        )
+    locked = Participant.objects.select_for_update().select_related("organization").get(pk=participant.pk)
+    locked.proposal = proposal
+    return proposal, locked
+
+
+def participation_answer(*, participant, action, by, note="", now=None):
+    """A partner confirms ("accept"), declines or withdraws from its part, with an optional note."""
+    with transaction.atomic():
+        proposal, locked = _lock_participation(participant, by)
+        CONSENT.check(action, current=locked.consent, seen=participant.consent, note=note)
+        _record_consent(locked, to=CONSENT[action].target, by=by, note=note, now=now)
+        locked.save(update_fields=["consent", "consent_note", "consent_by", "consent_at"])
+        _refresh_totals(proposal)
+        _mail_lead_about(locked, what=action, note=note)
+    return locked
+
+
+PARTNER_FIELDS = ("government_funding", "private_cash", "private_in_kind", "contact_name", "contact_email",
+                  "contact_phone")
+
+
+def participation_save(*, participant, by, data):
+    """A partner edits its own budget line and contact person (`data` holds PARTNER_FIELDS). Its answer stands: a
+    line it changes itself is the one it confirms."""
+    with transaction.atomic():
+        proposal, locked = _lock_participation(participant, by)
+        if not locked.is_counted:
+            raise WorkflowError(
+                _("You declined or withdrew from this proposal: confirm your part first to change it."),
+                code="not_counted",
+            )
+        for name in PARTNER_FIELDS:
+            setattr(locked, name, data[name])
+        locked.full_clean()
+        locked.save()
+        lines = [rules.Line.of(p) for p in proposal.participants.counted().select_related("organization")]
+        problems = rules.consortium_errors(proposal.call, proposal.lead, lines, complete=False)
+        if problems:
+            raise ValidationError(problems)
+        _refresh_totals(proposal)
+        _mail_lead_about(locked, what="edit")
+    return locked
+
+
+def _refresh_totals(proposal):
+    proposal.recompute_totals()
+    proposal.save(update_fields=["government_total", "private_cash_total", "private_in_kind_total", "updated_at"])
 
 
 @transaction.atomic

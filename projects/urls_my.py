@@ -6,11 +6,17 @@ app_name = "my-proposals"
 
 urlpatterns = [
     path("", views.proposal_list, name="list"),
+    path("requests/", views.partner_requests, name="requests"),
+    path("organizations/", views.organization_search, name="organization-search"),
     path("new/<int:call_pk>/", views.proposal_create, name="create"),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("<int:pk>/submit/", views.proposal_submit, name="submit"),
     path("<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
+    path("<int:pk>/part/", views.participation_edit, name="part"),
+    path("<int:pk>/part/accept/", views.participation_accept, name="part-accept"),
+    path("<int:pk>/part/decline/", views.participation_decline, name="part-decline"),
+    path("<int:pk>/part/withdraw/", views.participation_withdraw, name="part-withdraw"),
     path("<int:pk>/document/", views.proposal_document, name="document"),
     path("<int:pk>/annexes/", views.annex_add, name="annex-add"),
     path("<int:pk>/annexes/<int:annex_pk>/", views.annex_download, name="annex"),

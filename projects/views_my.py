@@ -9,7 +9,7 @@ People of the lead and of the participants read; only the lead's owners and mana
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,13 +21,15 @@ from portal import once
 from portal.access import Refused, staff_may_read_private_files
 from portal.files import is_new_upload, serve_private_file
 from portal.workflow import WorkflowError
-from projects import rules, services
+from projects import rules, search, services
 from projects.forms import (
     MAX_EXTRA_ROWS,
     MIN_EXTRA_ROWS,
     AnnexForm,
     NoteForm,
+    PartnerLineForm,
     ProposalForm,
+    SearchForm,
     kpi_formset,
     participant_formset,
 )
@@ -76,6 +78,21 @@ def proposal_list(request):
     })
 
 
+def _own_participation(request, pk):
+    """The signed-in manager's organisation's line in another lead's proposal `pk`: 404 for anyone whose organisation
+    is not a partner in it (the lead's people included: the lead writes its own line in the proposal form), 403 for a
+    partner's plain member."""
+    membership = Membership.objects.of(request.user)
+    if membership is None:
+        raise Http404
+    participant = get_object_or_404(
+        Participant.objects.partners().select_related("proposal__call", "proposal__lead", "organization"),
+        proposal_id=pk, organization_id=membership.organization_id,
+    )
+    require_manager(membership)
+    return participant
+
+
 def _extra_rows(request):
     try:
         rows = int(request.GET.get("rows", MIN_EXTRA_ROWS))
@@ -95,7 +112,7 @@ def _edit(request, proposal):
     complete = action == "submit"
     Participants, KPIs = participant_formset(rows), kpi_formset(rows)
     is_new = proposal.pk is None
-    initial = [{"organization": proposal.lead_id, "role": Participant.Role.LEAD}] if is_new else None
+    initial = [{"organization": proposal.lead, "role": Participant.Role.LEAD}] if is_new else None
     if request.method == "POST":
         form = ProposalForm(request.POST, request.FILES, instance=proposal)
         participants = Participants(request.POST, instance=proposal, prefix="participants", complete=complete)
@@ -119,6 +136,8 @@ def _edit(request, proposal):
                 return _form_page(request, proposal, form, participants, kpis, is_new, rows)
             if action == "add-rows":
                 return redirect(f"{reverse('my-proposals:edit', args=[proposal.pk])}?rows={rows + 3}")
+            if action == "find":
+                return redirect(f"{reverse('my-proposals:organization-search')}?proposal={proposal.pk}")
             if complete:
                 return _submit(request, proposal)
             messages.success(request, _("The draft was saved."))
@@ -126,6 +145,10 @@ def _edit(request, proposal):
         _keep_document(request, proposal, form)
     else:
         form = ProposalForm(instance=proposal)
+        picked = _picked(request) if not is_new else None
+        if picked is not None:
+            # Back from the search step (projects.search): the chosen organisation fills the first empty row.
+            initial = [{"organization": picked, "role": Participant.Role.RESEARCH_PARTNER}]
         participants = Participants(instance=proposal, prefix="participants", initial=initial)
         kpis = KPIs(instance=proposal, prefix="kpis")
     return _form_page(request, proposal, form, participants, kpis, is_new, rows)
@@ -143,6 +166,13 @@ def _keep_document(request, proposal, form):
         return  # the page then asks for the file again, as for a first create
     proposal.document, proposal.document_name = kept.document, kept.document_name
     form.kept_uploads = {"document"}
+
+
+def _picked(request):
+    """The organisation chosen on the search step (?pick=<business number>), found by the search's own rule."""
+    number = request.GET.get("pick", "")
+    found = search.resolve(number) if number else None
+    return found if found is not search.AMBIGUOUS else None
 
 
 def _form_page(request, proposal, form, participants, kpis, is_new, rows):
@@ -211,10 +241,19 @@ def proposal_detail(request, pk):
     membership = Membership.objects.of(request.user)
     proposal = _visible_proposal(membership, pk)
     participants = list(proposal.participants.select_related("organization"))
+    for participant in participants:
+        participant.proposal = proposal  # is_partner reads the lead without another query
+    is_lead = membership is not None and membership.organization_id == proposal.lead_id
+    own = next((p for p in participants if membership and p.organization_id == membership.organization_id), None)
     context = {
         "proposal": proposal,
         "participants": participants,
-        "tier_mix": rules.tier_mix([rules.Line.of(p) for p in participants]),
+        # A partner sees the consortium's names, roles, answers and totals, and the amounts of its own line only.
+        "is_lead": is_lead,
+        "own_line": None if is_lead else own,
+        "can_answer": bool(not is_lead and own and membership.can_manage and proposal.is_editable),
+        "tier_mix": rules.tier_mix([rules.Line.of(p) for p in participants if p.is_counted]) if is_lead else None,
+        "consent_history": proposal.consent_history.select_related("organization", "by") if is_lead else (),
         "kpis": proposal.kpis.all(),
         "annexes": proposal.annexes.all(),
         "ai_areas": proposal.ai_areas.all(),
@@ -312,3 +351,127 @@ def annex_delete(request, pk, annex_pk):
         messages.success(request, _("The annex was removed."))
     return redirect("my-proposals:detail", pk=proposal.pk)
 
+
+
+# --- a partner's side: requests, confirming, its own line ---------------------------------------------------
+
+
+@login_required
+def partner_requests(request):
+    """The proposals of other leads that name the user's organisation, waiting answers first."""
+    membership = Membership.objects.of(request.user)
+    if membership is None:
+        raise Http404
+    requests = (
+        Participant.objects.requests_for(membership.organization)
+        .select_related("proposal__lead", "proposal__call")
+        .order_by("-proposal__updated_at", "-pk")
+    )
+    requests = sorted(requests, key=lambda p: p.consent != Participant.Consent.PENDING)  # stable: newest first within
+    return render(request, "projects/partner_requests.html", {
+        "organization": membership.organization, "requests": requests, "can_answer": membership.can_manage,
+        "answer_form": NoteForm(),
+    })
+
+
+@login_required
+def participation_edit(request, pk):
+    """A partner's owners and managers edit its own budget line and contact person."""
+    participant = _own_participation(request, pk)
+    if not participant.proposal.is_editable:
+        messages.error(request, _("The proposal has been sent: a change to your part now goes through the alliance's "
+                                  "request for changes."))
+        return redirect("my-proposals:detail", pk=pk)
+    if request.method == "POST":
+        form = PartnerLineForm(request.POST, instance=participant)
+        if form.is_valid():
+            try:
+                services.participation_save(
+                    participant=participant, by=request.user,
+                    data={name: form.cleaned_data[name] for name in services.PARTNER_FIELDS},
+                )
+            except WorkflowError as error:
+                messages.error(request, error.message)
+                return redirect("my-proposals:detail", pk=pk)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Your line was saved. The lead was told."))
+                return redirect("my-proposals:detail", pk=pk)
+    else:
+        form = PartnerLineForm(instance=participant)
+    return render(request, "projects/participation_form.html", {
+        "participant": participant, "proposal": participant.proposal, "form": form,
+    })
+
+
+def _answer(request, pk, action, done):
+    participant = _own_participation(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        services.participation_answer(
+            participant=participant, action=action, by=request.user, note=form.cleaned_data.get("note", ""),
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    if request.POST.get("back") == "requests":
+        return redirect("my-proposals:requests")
+    return redirect("my-proposals:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def participation_accept(request, pk):
+    return _answer(request, pk, "accept", _("You confirmed your part. The lead was told."))
+
+
+@login_required
+@require_POST
+def participation_decline(request, pk):
+    return _answer(request, pk, "decline", _("You declined to take part. The lead was told."))
+
+
+@login_required
+@require_POST
+def participation_withdraw(request, pk):
+    return _answer(request, pk, "withdraw", _("You withdrew from the proposal. The lead was told."))
+
+
+# --- the partner picker ----------------------------------------------------------------------------------------
+
+
+def _wants_json(request):
+    return request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+def organization_search(request):
+    """Find approved members to name as partners (projects.search): JSON for the autocomplete, otherwise a page
+    with a search form whose results go back into the proposal (?proposal=<id> of a draft the user's company leads).
+    For the owners and managers of an organisation only; at most a page of results."""
+    membership = Membership.objects.of(request.user)
+    if membership is None:
+        raise Http404
+    require_manager(membership)
+    if search.throttled(request.user):
+        response = HttpResponse(_("Too many searches: wait a minute and try again."), status=429,
+                                content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "60"
+        return response
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results, more = search.find(query)
+    if _wants_json(request):
+        return JsonResponse({"results": [search.as_json(o) for o in results], "more": more})
+    proposal = None
+    if request.GET.get("proposal", "").isdigit():
+        proposal = Proposal.objects.filter(
+            pk=request.GET["proposal"], lead_id=membership.organization_id, status__in=Proposal.EDITABLE
+        ).first()
+    return render(request, "projects/organization_search.html", {
+        "form": form, "query": query, "results": results, "more": more, "page": search.PAGE, "proposal": proposal,
+    })

@@ -210,16 +210,21 @@ def proposal(call_obj, lead, *, status=Proposal.Status.DRAFT, title="AI 불량 �
     return obj
 
 
-def participant(prop, org, role=Participant.Role.RESEARCH_PARTNER, gov=0, cash=0, kind=0):
-    """One budget line. Not cleaned: tests build lines that break the funding rules on purpose."""
+def participant(prop, org, role=Participant.Role.RESEARCH_PARTNER, gov=0, cash=0, kind=0,
+                consent=Participant.Consent.ACCEPTED):
+    """One budget line, already confirmed by its organisation unless `consent` says otherwise (a test of the
+    confirmation itself builds `Participant.Consent.PENDING` lines). Not cleaned: tests build lines that break the
+    funding rules on purpose."""
     return Participant.objects.create(
-        proposal=prop, organization=org, role=role, government_funding=gov, private_cash=cash, private_in_kind=kind
+        proposal=prop, organization=org, role=role, government_funding=gov, private_cash=cash, private_in_kind=kind,
+        consent=consent,
     )
 
 
 def ready_proposal(call_obj=None, *, lead=None, partner=None, status=Proposal.Status.DRAFT, gov=3_000_000_000,
-                   title="AI 불량 검출 라인"):
-    """A proposal that passes every submission rule: large lead, SME demand company, document, KPI.
+                   title="AI 불량 검출 라인", partner_consent=Participant.Consent.ACCEPTED):
+    """A proposal that passes every submission rule: large lead, SME demand company (which has confirmed its part
+    unless `partner_consent` says otherwise), document, KPI.
 
     The lead (large, ≤ 50 %) gets `gov` and the same again in private money (20 % cash);
     the SME gets one and a half times as much (≥ 50 % to SMEs) with 75 % cover.
@@ -230,7 +235,8 @@ def ready_proposal(call_obj=None, *, lead=None, partner=None, status=Proposal.St
     prop = proposal(call_obj, lead, status=status, title=title)
     participant(prop, lead, Participant.Role.LEAD, gov=gov, cash=gov // 5, kind=gov - gov // 5)
     sme_gov = gov * 3 // 2
-    participant(prop, sme, Participant.Role.DEMAND_COMPANY, gov=sme_gov, cash=sme_gov // 3, kind=0)
+    participant(prop, sme, Participant.Role.DEMAND_COMPANY, gov=sme_gov, cash=sme_gov // 3, kind=0,
+                consent=partner_consent)
     KPI.objects.create(proposal=prop, indicator="생산성", baseline=100, target=120, unit="%")
     prop.document.save("proposal.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
     prop.document_name = "proposal.pdf"

@@ -92,6 +92,9 @@ BADGE_VARIANTS = {
     },
     "news.article": {"draft": "bg-light-gray", "published": "bg-light-success"},
     "call": {"open": "bg-light-success", "upcoming": "bg-light-primary", "closed": "bg-light-gray"},
+    # A consortium partner's confirmation (projects' Participant.consent).
+    "consent": {"pending": "bg-light-information", "accepted": "bg-light-success", "declined": "bg-light-danger",
+                "withdrawn": "outline-gray"},
 }
 NEUTRAL_BADGE = "bg-light-gray"
 
@@ -102,6 +105,13 @@ def status_badge(obj):
     variants = BADGE_VARIANTS.get(obj._meta.label_lower, {})
     variant = variants.get(obj.status, NEUTRAL_BADGE)
     return {"variant": variant, "status": obj.status, "label": obj.get_status_display()}
+
+
+@register.inclusion_tag("includes/status_badge.html")
+def consent_badge(participant):
+    """{% consent_badge participant %}: whether a consortium partner confirmed its part."""
+    variant = BADGE_VARIANTS["consent"].get(participant.consent, NEUTRAL_BADGE)
+    return {"variant": variant, "status": participant.consent, "label": participant.get_consent_display()}
 
 
 @register.inclusion_tag("includes/status_badge.html")

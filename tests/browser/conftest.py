@@ -103,8 +103,9 @@ def public_paths(world):
 def company_paths(world):
     """The pages of a company's owner (the registration form is the newcomer's)."""
     pk = world.proposal.pk
+    search = reverse("my-proposals:organization-search")
     return ["/my/", "/my/proposals/", f"/my/proposals/new/{world.call.pk}/", f"/my/proposals/{pk}/",
-            f"/my/proposals/{pk}/edit/"]
+            f"/my/proposals/{pk}/edit/", f"{search}?proposal={pk}&q=%EC%83%88%EB%B4%84"]  # the search step: 새봄
 
 
 @pytest.fixture
@@ -138,6 +139,8 @@ def audit_world(portal_world):
     partner = world.proposal.participants.exclude(organization=world.proposal.lead_id).get().organization
     Organization.objects.filter(pk=partner.pk).update(certificate_expires_on=today - datetime.timedelta(days=7))
     world.partner_owner = personas.member(partner, Membership.Role.OWNER, "owner@saebom.example", password=PASSWORD)
+    # The partner has not confirmed its part yet: its pages show the request with the answers to give.
+    world.proposal.participants.filter(organization=partner).update(consent="pending")
     world.mail = OutgoingMail.objects.create(
         recipients=["owner@hanbit.example"], subject="[AI 자율제조 얼라이언스] 제안서가 접수되었습니다", body="",
         status=OutgoingMail.Status.FAILED, attempts=3, last_error="SMTP 421",
@@ -170,4 +173,13 @@ def audited_pages(world):
         staff += [f"/admin/{changelist}/", f"/admin/{changelist}/{obj}/change/"]
     staff.append(reverse("admin:projects_proposal_score", args=[submitted]))
     return ([(None, path) for path in public + ERROR_PATHS] + [("newcomer", "/members/register/")]
-            + [("owner", path) for path in owner] + [("partner_owner", "/my/")] + [("staff", path) for path in staff])
+            + [("owner", path) for path in owner] + [("partner_owner", path) for path in partner_paths(world)]
+            + [("staff", path) for path in staff])
+
+
+def partner_paths(world):
+    """A partner's pages: its /my/ with the link to its requests, the requests, the proposal as a partner sees it,
+    its own line's form."""
+    pk = world.proposal.pk
+    return ["/my/", reverse("my-proposals:requests"), reverse("my-proposals:detail", args=[pk]),
+            reverse("my-proposals:part", args=[pk])]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from members.models import Organization
+from projects import services
 from projects.models import AIArea, Proposal
 from tests.background import run_tasks
 from tests.browser.conftest import desktop_only
@@ -27,6 +28,7 @@ from tests.browser.helpers import (
     go,
     last_link,
     path_of,
+    press,
     set_date,
     sign_in,
     sign_up_and_verify,
@@ -61,7 +63,7 @@ def register_company(browser, proof_pdf):
 
 def fill_line(browser, row, org, role, gov, cash, in_kind):
     prefix = f"participants-{row}-"
-    choose(browser, prefix + "organization", value=org.pk)
+    fill(browser, prefix + "organization", org.business_number)  # the picker's box takes a business number
     choose(browser, prefix + "role", value=role)
     fill(browser, prefix + "government_funding", gov)
     fill(browser, prefix + "private_cash", cash)
@@ -71,6 +73,12 @@ def fill_line(browser, row, org, role, gov, cash, in_kind):
 def fill_kpi(browser, row, indicator, baseline, target, unit):
     for name, value in (("indicator", indicator), ("baseline", baseline), ("target", target), ("unit", unit)):
         fill(browser, f"kpis-{row}-{name}", value)
+
+
+def confirm_part(proposal, org):
+    """`org`'s owner confirms its line in `proposal`, as the partner's own pages let it."""
+    line = proposal.participants.get(organization=org)
+    services.participation_answer(participant=line, action="accept", by=f.member(None, org, "owner"))
 
 
 @desktop_only
@@ -151,6 +159,8 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     assert "/edit/" in path_of(browser), text_of(browser)
     proposal = Proposal.objects.get(title="협력사 연계 AI 불량 검출 라인")
     assert proposal.lead == organization and proposal.participants.count() == 2
+    # Each partner confirms its part on its own pages (tests/browser/test_consent_journey.py walks through that).
+    confirm_part(proposal, sme)
 
     # The third row of the consortium: a research institute, up to 100% government-funded.
     fill_line(browser, 2, institute, "research_partner", CAP - 9_500_000_000 + 1, 0, 0)
@@ -161,9 +171,14 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.DRAFT and proposal.participants.count() == 2
 
-    # --- exactly the cap is accepted: fix and submit --------------------------------------------------
+    # --- exactly the cap is accepted: fix and submit, once the institute named just now confirmed --------
     fill(browser, "participants-2-government_funding", CAP - 9_500_000_000)
     click_to_new_page(browser, button(browser, "저장하고 제출"))
+    assert browser.find_elements(By.CSS_SELECTOR, "tr[data-consent=pending]")
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DRAFT
+    confirm_part(proposal, institute)
+    press(browser, f"form[action='/my/proposals/{proposal.pk}/submit/'] button")
     assert "제안서를 제출했습니다." in text_of(browser), text_of(browser)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
@@ -224,6 +239,8 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     assert "reviewer@ministry.example" not in page and "decider@ministry.example" not in page
     # Every decision reached the owner and the manager who joined by invitation.
     run_tasks()
-    decided = [m for m in mail.outbox if proposal.title in m.subject]
+    # (The partners' confirmations reached the lead too, each naming its partner.)
+    decided = [m for m in mail.outbox if proposal.title in m.subject
+               and sme.name not in m.subject and institute.name not in m.subject]
     assert len(decided) == 5  # submitted, changes requested, submitted, under review, selected
     assert {OWNER, COLLEAGUE} <= set(decided[-1].to)

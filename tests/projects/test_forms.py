@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Organization
+from projects import services
 from projects.models import MAX_FUNDING_CAP, AIArea, Proposal
 from tests import personas
 from tests.projects import factories as f
@@ -29,7 +30,8 @@ def form_data(call, rows, kpis=(("생산성", "100", "120", "%"),), action="save
     }
     for i, (org, role, gov, cash, kind) in enumerate(rows):
         data.update({
-            f"participants-{i}-organization": org.pk, f"participants-{i}-role": role,
+            # The organisation box takes a business number (or what the picker fills in: "name (number)").
+            f"participants-{i}-organization": org.business_number, f"participants-{i}-role": role,
             f"participants-{i}-government_funding": gov, f"participants-{i}-private_cash": cash,
             f"participants-{i}-private_in_kind": kind,
         })
@@ -65,7 +67,7 @@ def create(client, call, data, rows=None):
 
 def test_the_form_starts_with_the_lead_row_filled_in(signed_in, call, lead_org):
     page = signed_in.get(create_url(call)).text
-    assert f'<option value="{lead_org.pk}" selected>' in page
+    assert f'value="{lead_org.name} ({lead_org.business_number_display})"' in page
     assert 'name="action" value="add-rows"' in page
 
 
@@ -156,8 +158,15 @@ def test_save_and_submit_with_a_document(signed_in, call, lead_org, partner_org)
     data["document"] = SimpleUploadedFile("제안서.pdf", b"%PDF-1.7 proposal", content_type="application/pdf")
     response = create(signed_in, call, data)
     proposal = Proposal.objects.get()
-    assert response.status_code == 302
-    assert proposal.status == Proposal.Status.SUBMITTED and proposal.document_name == "제안서.pdf"
+    # The draft is saved with its document, but the partner named just now has not confirmed its part yet.
+    assert response.status_code == 302 and proposal.document_name == "제안서.pdf"
+    assert proposal.status == Proposal.Status.DRAFT
+    assert partner_org.name in signed_in.get(response["Location"]).text
+    line = proposal.participants.get(organization=partner_org)
+    services.participation_answer(participant=line, action="accept", by=personas.member(partner_org, "owner"))
+    signed_in.post(reverse("my-proposals:submit", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
 
 
 def test_a_fake_pdf_is_refused(signed_in, call, lead_org):
@@ -189,7 +198,7 @@ def test_edit_changes_rows_and_recomputes_totals(signed_in, proposal):
         "kpis-MIN_NUM_FORMS": 0, "kpis-MAX_NUM_FORMS": 1000, "action": "save",
     }
     for i, p in enumerate(proposal.participants.all()):
-        data.update({f"participants-{i}-id": p.pk, f"participants-{i}-organization": p.organization_id,
+        data.update({f"participants-{i}-id": p.pk, f"participants-{i}-organization": p.organization.business_number,
                      f"participants-{i}-role": p.role, f"participants-{i}-government_funding": p.government_funding,
                      f"participants-{i}-private_cash": p.private_cash,
                      f"participants-{i}-private_in_kind": p.private_in_kind})

@@ -68,6 +68,14 @@ EXPECTED = {
     "my-proposals:withdraw":    ("POST", L,  404, 404, 403, DONE, 403, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:annex-add":   ("POST", L,  404, 404, 403, DONE, 403, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:annex-delete": ("POST", L, 404, 404, 403, DONE, 403, 404, 404, 404, 404, 404, 404, 404),
+    # --- company C's part in A's proposal (C has confirmed it): C's owners and managers edit their line and
+    #     answer; nobody else's organisation is a partner there (404), A's people included: the lead writes its own
+    #     line in the proposal form. Confirming or declining again what C already confirmed changes nothing (302
+    #     back with a message); a plain member of C gets 403 (tests/projects/test_consent.py) --------------------
+    "my-proposals:part":         ("GET", L,  404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:part-accept":  ("POST", L, 404, 404, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:part-decline": ("POST", L, 404, 404, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:part-withdraw": ("POST", L, 404, 404, DONE, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:document":    ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
     "my-proposals:annex":       ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
     # --- the admin: staff with MFA only, then Django permissions per group ----------------------------------
@@ -173,6 +181,17 @@ COMPANY_PAGES = {
 }
 
 
+# The proposal side of a company's pages without arguments: the requests of other leads to take part (every
+# member of an organisation reads them; its owners and managers answer), and the partner picker's search (owners
+# and managers only: a plain member gets 403). People without an organisation have neither (404).
+PARTNER_PAGES = {
+    #                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
+    "my-proposals:requests":    ("GET", L,   404, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:organization-search":
+                                ("GET", L,   404, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 404),
+}
+
+
 # The pages every footer links to (privacy policy, terms, contact): public, without arguments, open to all.
 SITE_PAGES = {
     #                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
@@ -255,6 +274,11 @@ def test_download_matrix(world, client_for):
 
 def test_company_pages_matrix(world, client_for):
     differences = _differences(COMPANY_PAGES, client_for)
+    assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
+
+
+def test_partner_pages_matrix(world, client_for):
+    differences = _differences(PARTNER_PAGES, client_for)
     assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
 
 

@@ -56,6 +56,10 @@ POST_VIEWS = {
     "my-proposals:withdraw": "owner",
     "my-proposals:annex-add": "owner",
     "my-proposals:annex-delete": "owner",
+    "my-proposals:part": "participant",
+    "my-proposals:part-accept": "participant",
+    "my-proposals:part-decline": "participant",
+    "my-proposals:part-withdraw": "participant",
 }
 
 # Routes that only read (GET/HEAD); a POST to them must change nothing even with a valid token.
@@ -74,7 +78,8 @@ READ_ONLY_VIEWS = {
     "members:directory", "members:tier-proof", "members:certificate-file",
     "projects:call-list", "projects:call-detail", "projects:project-detail", "organizations:detail",
     "stats:dashboard", "stats:chart-csv",
-    "my-proposals:list", "my-proposals:detail", "my-proposals:document", "my-proposals:annex",
+    "my-proposals:list", "my-proposals:requests", "my-proposals:organization-search",
+    "my-proposals:detail", "my-proposals:document", "my-proposals:annex",
     "my:dashboard",
 }
 

@@ -22,7 +22,7 @@ from members.models import (
 )
 from members.models import StatusChange as MembershipChange
 from news.models import Article
-from projects.models import KPI, Call, Criterion, Participant, Proposal, Review, ReviewScore
+from projects.models import KPI, Call, ConsentChange, Criterion, Participant, Proposal, Review, ReviewScore
 from projects.models import StatusChange as ProposalChange
 
 pytestmark = pytest.mark.django_db
@@ -72,10 +72,10 @@ def seed(seed=11, scale=60):
 
 def wipe():
     """Remove everything seed_demo made (reference data from the migrations stays)."""
-    for model in (ReviewScore, Review, ProposalChange, KPI, Participant, Proposal.ai_areas.through, Proposal,
-                  Criterion, Call, Article, MembershipChange, OrganizationFieldChange, ChangeRequest, TierCertificate,
-                  CertificateReminder, Membership, EmailAddress, Authenticator,
-                  User.groups.through, User, Organization):
+    for model in (ReviewScore, Review, ProposalChange, ConsentChange, KPI, Participant, Proposal.ai_areas.through,
+                  Proposal, Criterion, Call, Article, MembershipChange, ChangeRequest, OrganizationFieldChange,
+                  CertificateReminder, TierCertificate, Membership, EmailAddress, Authenticator, User.groups.through,
+                  User, Organization):
         model.objects.all()._raw_delete(model.objects.db)
 
 
