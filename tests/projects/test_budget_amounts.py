@@ -36,7 +36,7 @@ def edit_data(proposal, **changes):
     rows = list(proposal.participants.order_by("pk"))
     data["participants-TOTAL_FORMS"] = len(rows)
     for i, p in enumerate(rows):
-        data.update({f"participants-{i}-id": p.pk, f"participants-{i}-organization": p.organization_id,
+        data.update({f"participants-{i}-id": p.pk, f"participants-{i}-organization": p.organization.business_number,
                      f"participants-{i}-role": p.role,
                      f"participants-{i}-government_funding": f"{p.government_funding:,}",
                      f"participants-{i}-private_cash": f"{p.private_cash:,}",
