@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members import business_numbers, certificate_dates, changes, corporate_numbers, services
+from members.forms import CertificateDateMixin
 from members.models import (
     TIER_PROOF_UPLOAD,
     ChangeRequest,
@@ -174,7 +175,7 @@ class InvitationInline(MembershipInline):
         return admin.TabularInline.get_queryset(self, request).select_related("invited_by")
 
 
-class OrganizationAdminForm(IdentifierFieldsForm):
+class OrganizationAdminForm(CertificateDateMixin, IdentifierFieldsForm):
     """Staff's form: a new proof of tier goes in through the same service as a member's renewal."""
 
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
@@ -199,13 +200,6 @@ class OrganizationAdminForm(IdentifierFieldsForm):
         upload = self.cleaned_data.get("new_tier_proof")
         TIER_PROOF_UPLOAD.validate(upload)
         return upload
-
-    def clean_certificate_expires_on(self):
-        value = self.cleaned_data.get("certificate_expires_on")
-        # Only a date typed now: staff can still correct other details of a row whose certificate lapsed.
-        if "certificate_expires_on" in self.changed_data:
-            certificate_dates.validate_valid_until(value)
-        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -8,7 +8,18 @@ from members.models import CORPORATE_NUMBER_TAKEN, TIER_PROOF_UPLOAD, Industry, 
 from portal.forms_money import KRWField
 
 
-class OrganizationForm(forms.ModelForm):
+class CertificateDateMixin:
+    """A validity date typed now must be plausible (members.certificate_dates); a stored date is left alone
+    until it changes, so a row whose certificate has lapsed can still be corrected."""
+
+    def clean_certificate_expires_on(self):
+        value = self.cleaned_data.get("certificate_expires_on")
+        if "certificate_expires_on" in self.changed_data:
+            certificate_dates.validate_valid_until(value)
+        return value
+
+
+class OrganizationForm(CertificateDateMixin, forms.ModelForm):
     """Registration and the applicant's later edits: every rule of the model, with friendly messages."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
@@ -83,12 +94,6 @@ class OrganizationForm(forms.ModelForm):
         TIER_PROOF_UPLOAD.validate(upload)
         return upload
 
-    def clean_certificate_expires_on(self):
-        value = self.cleaned_data.get("certificate_expires_on")
-        # A date typed now must be plausible; an old row's stored date is left alone until it changes.
-        if "certificate_expires_on" in self.changed_data:
-            certificate_dates.validate_valid_until(value)
-        return value
 
 
 # --- changes after approval and certificate renewal (members.changes) -----------------------------------
