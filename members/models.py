@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from members import business_numbers, corporate_numbers
 from portal.access import staff_may_read_private_files
 from portal.files import MB, PDF, PrivateFileField, UploadPolicy
+from portal.models import AppendOnly
 from portal.workflow import Transition, Workflow
 
 # The partial unique constraint's message (a form shows it on the field; see OrganizationForm).
@@ -598,8 +599,11 @@ class Organization(models.Model):
         return ""
 
 
-class StatusChange(models.Model):
+class StatusChange(AppendOnly):
     """One entry of an organisation's membership history. Append-only: rows are never changed."""
+
+    refused_change = _("The membership history cannot be changed.")
+    refused_delete = _("The membership history cannot be deleted.")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("organisation")
@@ -622,15 +626,6 @@ class StatusChange(models.Model):
         # Shown above each row of the history in the admin: the statuses' labels, as the columns show them.
         before = choice_label(Organization.Status, self.from_status) if self.from_status else "–"
         return f"{self.organization}: {before} → {choice_label(Organization.Status, self.to_status)}"
-
-    def save(self, *args, **kwargs):
-        # The history is a record: a row, once written, is never rewritten.
-        if not self._state.adding:
-            raise ValidationError(_("The membership history cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The membership history cannot be deleted."))
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -824,10 +819,13 @@ class CertificateReminder(models.Model):
 # --- changes after approval and certificate versions (members.changes holds the field lists) -------------
 
 
-class OrganizationFieldChange(models.Model):
+class OrganizationFieldChange(AppendOnly):
     """One detail of an organisation changed: who, when, which field, old → new. Append-only.
 
     Values are kept in their stored form (members.changes.stored) and shown through changes.display."""
+
+    refused_change = _("The history of changes cannot be changed.")
+    refused_delete = _("The history of changes cannot be deleted.")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="field_changes", verbose_name=_("organisation")
@@ -853,14 +851,6 @@ class OrganizationFieldChange(models.Model):
 
     def __str__(self):
         return f"{self.organization_id}: {self.field}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(_("The history of changes cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The history of changes cannot be deleted."))
 
 
 class TierCertificateQuerySet(models.QuerySet):

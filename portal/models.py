@@ -1,5 +1,29 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnly(models.Model):
+    """A record written once and never rewritten or removed one row at a time: histories and snapshots.
+
+    `save()` refuses a row that is already stored and `delete()` refuses always, each with the subclass's own
+    message (`refused_change`, `refused_delete`). Creating rows (`create()`, `bulk_create()`) is the only write.
+    What removes a whole proposal or organisation (the database's cascade, a restore) works below this and
+    is not refused here."""
+
+    refused_change = _("This record cannot be changed.")
+    refused_delete = _("This record cannot be deleted.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(self.refused_change)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.refused_delete)
 
 
 class SpentFormToken(models.Model):

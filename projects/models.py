@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Industry, Membership, Organization, validate_korean_phone
 from portal.dates import add_months
 from portal.files import HWP, HWPX, MB, PDF, PrivateFileField, UploadPolicy
+from portal.models import AppendOnly
 from portal.workflow import Transition, Workflow
 from projects import rules
 from projects.choices import COUNTED_CONSENT, Consent, ParticipantRole
@@ -620,8 +621,11 @@ class Annex(models.Model):
         return self.original_name
 
 
-class StatusChange(models.Model):
+class StatusChange(AppendOnly):
     """Append-only history of a proposal's workflow: written by projects.services only."""
+
+    refused_change = _("The proposal's history cannot be changed.")
+    refused_delete = _("The proposal's history cannot be deleted.")
 
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="history", verbose_name=_("proposal")
@@ -644,10 +648,13 @@ class StatusChange(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class ConsentChange(models.Model):
+class ConsentChange(AppendOnly):
     """Append-only history of partners' confirmations: written by projects.services only.
 
     It points at the proposal and the organisation rather than the line, so a removed partner's answers stay."""
+
+    refused_change = _("The confirmation history cannot be changed.")
+    refused_delete = _("The confirmation history cannot be deleted.")
 
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="consent_history", verbose_name=_("proposal")
@@ -670,12 +677,6 @@ class ConsentChange(models.Model):
 
     def __str__(self):
         return f"{self.organization}: {self.get_from_status_display()} → {self.get_to_state_display()}"
-
-    def save(self, *args, **kwargs):
-        # The history is a record: a row, once written, is never rewritten.
-        if not self._state.adding:
-            raise ValidationError(_("The confirmation history cannot be changed."))
-        super().save(*args, **kwargs)
 
     def get_from_status_display(self):
         return Consent(self.from_state).label if self.from_state else "—"

@@ -204,7 +204,7 @@ PUBLIC = {
     "proposal": lambda make_user: factories.ready_proposal(),
     "participant": lambda make_user: factories.ready_proposal().participants.first(),
     "kpi": lambda make_user: factories.ready_proposal().kpis.first(),  # a selected project's page shows its KPIs
-    "proposal status change": lambda make_user: ProposalChange.objects.create(
+    "proposal status change": lambda make_user: ProposalChange(  # append-only: written once, by this save
         proposal=factories.ready_proposal(), from_status="under_review", to_status="selected",
         by=make_user("decider@example.com")),
     "article": lambda make_user: article("소식"),
