@@ -16,6 +16,7 @@ Every upload (proof of tier, proposal documents, annexes, news covers) follows t
 import contextlib
 import dataclasses
 import datetime
+import hashlib
 import os
 import uuid
 import zipfile
@@ -316,7 +317,7 @@ def serve_private_file(request, field_file, *, download_name=None, inline=False,
 
 def delete_file_on_commit(instance, field_name: str) -> None:
     """Once the transaction commits, delete the file `instance`'s row names in the database now,
-    unless by then some row still names it.
+    unless by then some row (of any model) still names it.
 
     Call it before the save that replaces or clears the file, or before the row is deleted: if the
     change rolls back, the file stays with the row that still names it.
@@ -332,8 +333,9 @@ def delete_file_on_commit(instance, field_name: str) -> None:
     storage = model._meta.get_field(field_name).storage
 
     def delete():
-        # Demo data and copied rows may share one stored file.
-        if not model._base_manager.filter(**{field_name: stored}).exists():
+        # Demo data and copied rows may share one stored file, and a record of what was sent (a proposal's
+        # submitted versions) keeps naming the file its proposal has since replaced.
+        if not is_named_in_rows(stored, storage=storage):
             storage.delete(stored)
 
     # The change has committed by then: a storage that fails to delete is logged, and the file left
@@ -434,16 +436,39 @@ def _temporary_files():
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
 
 
+def _file_fields(storage):
+    """(model, attname) of every file field of an installed model that stores in `storage`."""
+    for model in apps.get_models():
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, models.FileField) and model_field.storage is storage:
+                yield model, model_field.attname
+
+
 def names_in_rows() -> set[str]:
     """Every file name a row of any installed model stores in a file field of the default storage."""
     named = set()
-    for model in apps.get_models():
-        for model_field in model._meta.concrete_fields:
-            if isinstance(model_field, models.FileField) and model_field.storage is default_storage:
-                attname = model_field.attname
-                rows = model._base_manager.exclude(**{attname: ""}).exclude(**{f"{attname}__isnull": True})
-                named.update(rows.values_list(attname, flat=True).iterator())
+    for model, attname in _file_fields(default_storage):
+        rows = model._base_manager.exclude(**{attname: ""}).exclude(**{f"{attname}__isnull": True})
+        named.update(rows.values_list(attname, flat=True).iterator())
     return named
+
+
+def is_named_in_rows(name: str, *, storage=None) -> bool:
+    """Whether a row of any installed model names the stored file `name` (one query per file field)."""
+    return any(
+        model._base_manager.filter(**{attname: name}).exists()
+        for model, attname in _file_fields(storage or default_storage)
+    )
+
+
+def size_and_sha256(field_file) -> tuple[int, str]:
+    """A stored file's size in bytes and the SHA-256 of its content (hex), read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    with field_file.storage.open(field_file.name, "rb") as stored:
+        for chunk in iter(lambda: stored.read(MB), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
 
 
 def stored_names(storage, folder):

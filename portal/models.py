@@ -26,6 +26,17 @@ class AppendOnly(models.Model):
         raise ValidationError(self.refused_delete)
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """For an AppendOnly model whose rows no bulk write may touch either: `update()` and `delete()` refuse with
+    the model's messages. (Django's own cascades and `_raw_delete` do not go through these.)"""
+
+    def update(self, **kwargs):
+        raise ValidationError(self.model.refused_change)
+
+    def delete(self):
+        raise ValidationError(self.model.refused_delete)
+
+
 class SpentFormToken(models.Model):
     """A one-time form token that has been used, and where the object its form made is (portal.once).
 

@@ -22,7 +22,7 @@ from portal.admin import LongListMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
 from portal.money import exact_krw, format_krw
-from projects import rules, services
+from projects import revisions, rules, services
 from projects.forms import RecuseForm, ScoreForm
 from projects.models import (
     KPI,
@@ -35,6 +35,7 @@ from projects.models import (
     Proposal,
     Review,
     StatusChange,
+    Submission,
 )
 
 
@@ -181,6 +182,27 @@ class ConsentChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("organization", "by")
 
 
+class SubmissionInline(ReadOnlyInline):
+    """The submitted versions, each linked to its page with what changed since the one before."""
+
+    model = Submission
+    fields = ["version", "submitted_at", "submitted_by"]
+    readonly_fields = fields
+    verbose_name_plural = _("submitted versions")
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever reads the proposal reads what it was when sent: no permission of the versions' own.
+        return request.user.has_perm("projects.view_proposal")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("submitted_by").defer("snapshot")
+
+    @admin.display(description=_("submitted version"))
+    def version(self, obj):
+        url = reverse("admin:projects_proposal_submission", args=[obj.proposal_id, obj.number])
+        return format_html('<a href="{}">{}</a>', url, _("Submission %(number)s") % {"number": obj.number})
+
+
 @admin.register(Proposal)
 class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
     list_display = [
@@ -193,7 +215,8 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
     # The totals line above the list already counts the filtered proposals; "N total" would count all again.
     show_full_result_count = False
     list_per_page = 50  # each row costs ~0.35 ms of Django's cell rendering; search and filters find the rest
-    inlines = [ParticipantInline, KPIInline, AnnexInline, ReviewInline, StatusChangeInline, ConsentChangeInline]
+    inlines = [ParticipantInline, KPIInline, AnnexInline, SubmissionInline, ReviewInline, StatusChangeInline,
+               ConsentChangeInline]
     readonly_fields = [
         "review_links", "call", "lead", "title", "status", "summary", "problem", "industry", "areas",
         "starts_on", "ends_on", "document_link", "funding_totals", "submitted_at", "decided_at",
@@ -306,8 +329,28 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
     def get_urls(self):
         return [
             path("<int:pk>/score/", self.admin_site.admin_view(self.score_view), name="projects_proposal_score"),
+            path("<int:pk>/submissions/<int:number>/", self.admin_site.admin_view(self.submission_view),
+                 name="projects_proposal_submission"),
             *super().get_urls(),
         ]
+
+    # --- submitted versions (projects.revisions) ----------------------------------------------------
+
+    def submission_view(self, request, pk, number):
+        """A submitted version and what changed since the one before (or ?against=<number>), every line shown."""
+        proposal = get_object_or_404(Proposal.objects.select_related("call", "lead"), pk=pk)
+        if not self.has_view_permission(request, proposal):
+            raise PermissionDenied
+        submission = get_object_or_404(proposal.submissions.select_related("submitted_by"), number=number)
+        other = Submission.objects.to_compare(submission, request.GET.get("against", ""))
+        return render(request, "admin/projects/proposal/submission.html", {
+            **self.admin_site.each_context(request),
+            "title": _("“%(title)s”, submission %(number)s") % {"title": proposal.title, "number": number},
+            "proposal": proposal, "submission": submission, "other": other, "opts": self.model._meta,
+            "numbers": list(proposal.submissions.values_list("number", flat=True)),
+            "changes": None if other is None else revisions.diff(other.snapshot, submission.snapshot),
+            "snapshot": revisions.readable(submission.snapshot), "own_lines": None,
+        })
 
     def score_view(self, request, pk):
         if not services.can_score(request.user):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Industry, Membership, Organization, validate_korean_phone
 from portal.dates import add_months
 from portal.files import HWP, HWPX, MB, PDF, PrivateFileField, UploadPolicy
-from portal.models import AppendOnly
+from portal.models import AppendOnly, AppendOnlyQuerySet
 from portal.workflow import Transition, Workflow
 from projects import rules
 from projects.choices import COUNTED_CONSENT, Consent, ParticipantRole
@@ -680,6 +680,104 @@ class ConsentChange(AppendOnly):
 
     def get_from_status_display(self):
         return Consent(self.from_state).label if self.from_state else "—"
+
+
+class SubmissionQuerySet(AppendOnlyQuerySet):
+    def to_compare(self, submission, against=""):
+        """The submission of the same proposal to compare `submission` with: number `against` (as a query string
+        gives it) when that names another one, else the one before (None for a first submission)."""
+        against = str(against)
+        number = int(against) if against.isdigit() and int(against) != submission.number else submission.number - 1
+        return self.filter(proposal_id=submission.proposal_id, number=number).first()
+
+
+class Submission(AppendOnly):
+    """What a proposal was when it was submitted, once for every submission (1, 2, … per proposal): its fields, its
+    consortium with every budget line, its KPIs and its documents as plain data (projects.revisions), so that two
+    submissions can be compared whatever the proposal became since. Written by the submit step only, in the
+    step's transaction; never changed or removed (the database refuses an update too, migration 0006)."""
+
+    refused_change = _("A submitted version cannot be changed.")
+    refused_delete = _("A submitted version cannot be deleted.")
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("proposal")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    # The history row of the same step: the timeline links each "submitted" to the version it sent.
+    status_change = models.OneToOneField(
+        StatusChange, on_delete=models.CASCADE, related_name="submission", verbose_name=_("status change")
+    )
+    snapshot = models.JSONField(_("snapshot"))
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "number"], name="submission_number_once_per_proposal",
+                violation_error_message=_("Each submission of a proposal has its own number."),
+            ),
+            models.CheckConstraint(
+                name="submission_number_from_1", condition=Q(number__gte=1),
+                violation_error_message=_("Submissions are numbered from 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(title)s, submission %(number)s") % {"title": self.snapshot["proposal"]["title"],
+                                                         "number": self.number}
+
+
+class SubmittedFile(AppendOnly):
+    """A document as it was submitted: the proposal document or an annex, by the stored name it had then.
+
+    The name is the proposal's (or the annex's) own stored file, not a copy: stored files are never rewritten (each
+    upload gets a new random name), and a file that a row of any model names is neither deleted when the proposal
+    replaces its document (portal.files.delete_file_on_commit) nor swept as an orphan (portal.files.names_in_rows).
+    """
+
+    refused_change = _("A submitted document cannot be changed.")
+    refused_delete = _("A submitted document cannot be deleted.")
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Proposal document")
+        ANNEX = "annex", _("Annex")
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="files", verbose_name=_("submitted version")
+    )
+    # The place in the snapshot's list of documents, from 1: the address of its download.
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Never uploaded through this field: it names a file stored for the proposal or an annex.
+    file = PrivateFileField(_("file"), upload_to=PROPOSAL_DOCUMENT_UPLOAD.upload_to, db_index=True)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submission", "position"]
+        verbose_name = _("submitted document")
+        verbose_name_plural = _("submitted documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "position"], name="submitted_file_once_per_position",
+                violation_error_message=_("Each document of a submission has its own place."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
 
 
 class Review(models.Model):

@@ -8,16 +8,17 @@ wins; the other gets a WorkflowError whose message says what happened.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jobs.services import queue_mail
 from members.models import Membership
-from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error
+from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error, size_and_sha256
 from portal.links import absolute_reverse
 from portal.money import format_krw
 from portal.workflow import WorkflowError
-from projects import rules
+from projects import revisions, rules
 from projects.models import (
     ANNEX_UPLOAD,
     KPI,
@@ -29,6 +30,8 @@ from projects.models import (
     Review,
     ReviewScore,
     StatusChange,
+    Submission,
+    SubmittedFile,
 )
 
 S = Proposal.Status
@@ -71,11 +74,13 @@ def proposal_transition(*, proposal, action, by, note="", now=None):
         old = locked.status
         locked.status = spec.target
         locked.save()
-        StatusChange.objects.create(
+        change = StatusChange.objects.create(
             proposal=locked, from_status=old, to_status=spec.target, note=note, by=by,
             by_staff=bool(spec.permission), at=now,
         )
-        _notify_lead(proposal=locked, note=note)  # queued in this transaction: the step and its mail commit together
+        submission = _record_submission(locked, change=change, by=by, now=now) if action == "submit" else None
+        # Queued in this transaction: the step, its record and its mail commit together.
+        _notify_lead(proposal=locked, note=note, action=action, submission=submission)
     for field in ("status", "submitted_at", "decided_at", "government_total", "private_cash_total",
                   "private_in_kind_total"):
         setattr(proposal, field, getattr(locked, field))
@@ -102,11 +107,49 @@ def proposal_decide(*, proposal, by, selected, note=""):
     return proposal_transition(proposal=proposal, action="select" if selected else "reject", by=by, note=note)
 
 
-def _notify_lead(*, proposal, note):
-    """Email the lead organisation's owners and managers about the proposal's new status."""
+def _record_submission(proposal, *, change, by, now):
+    """The submitted version: a snapshot of the locked proposal as it is sent (projects.revisions), numbered after
+    the proposal's earlier ones, and its documents kept by their stored names."""
+    documents = []
+    if proposal.document:
+        documents.append(_document(SubmittedFile.Kind.DOCUMENT, proposal.document, proposal.document_name))
+    for annex in proposal.annexes.all():
+        documents.append(_document(SubmittedFile.Kind.ANNEX, annex.file, annex.original_name, id=annex.pk))
+    snapshot = revisions.snapshot_of(
+        proposal, participants=proposal.participants.select_related("organization"), kpis=proposal.kpis.all(),
+        ai_areas=proposal.ai_areas.all(), documents=documents,
+    )
+    # Under the proposal's row lock: no other submission of it can take the number meanwhile.
+    number = (proposal.submissions.aggregate(last=Max("number"))["last"] or 0) + 1
+    submission = Submission.objects.create(
+        proposal=proposal, number=number, submitted_at=now, submitted_by=by, status_change=change,
+        snapshot=snapshot,
+    )
+    SubmittedFile.objects.bulk_create(
+        SubmittedFile(submission=submission, position=position, kind=d["kind"], file=d["name"],
+                      original_name=d["original_name"], size=d["size"], sha256=d["sha256"])
+        for position, d in enumerate(documents, start=1)
+    )
+    return submission
+
+
+def _document(kind, field_file, original_name, id=None):
+    size, sha256 = size_and_sha256(field_file)
+    return revisions.document_entry(kind=kind.value, name=field_file.name, size=size, sha256=sha256, id=id,
+                                    original_name=original_name or str(kind.label))
+
+
+def _notify_lead(*, proposal, note, action="", submission=None):
+    """Email the lead organisation's owners and managers about the proposal's new status; a resubmission and a
+    request for changes link to the submitted version they are about (what changed, what the note is about)."""
     recipients = [m.user.email for m in proposal.manager_memberships() if m.user.is_active]
     if not recipients:
         return
+    version = None
+    if submission is not None and submission.number > 1:
+        version = submission.number
+    elif action == "request_changes":
+        version = proposal.submissions.order_by("-number").values_list("number", flat=True).first()
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Proposal “%(title)s”: %(status)s") % {
             "title": proposal.title, "status": proposal.get_status_display()
@@ -118,6 +161,11 @@ def _notify_lead(*, proposal, note):
         ]
         if note:
             lines += ["", str(_("Note from the alliance:")), note]
+        if version:
+            what = (_("What changed since the previous submission (submission %(number)s):") if action == "submit"
+                    else _("The submitted version this is about (submission %(number)s):"))
+            lines += ["", str(what % {"number": version}),
+                      absolute_reverse("my-proposals:submission", proposal.pk, version)]
         lines += ["", str(_("See the proposal on the portal:")),
                   absolute_reverse("my-proposals:detail", proposal.pk)]
     queue_mail(to=recipients, subject=str(subject), body="\n".join(lines))

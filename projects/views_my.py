@@ -21,7 +21,7 @@ from portal import once
 from portal.access import Refused, staff_may_read_private_files
 from portal.files import is_new_upload, serve_private_file
 from portal.workflow import WorkflowError
-from projects import rules, search, services
+from projects import revisions, rules, search, services
 from projects.forms import (
     MAX_EXTRA_ROWS,
     MIN_EXTRA_ROWS,
@@ -33,7 +33,7 @@ from projects.forms import (
     kpi_formset,
     participant_formset,
 )
-from projects.models import Annex, Call, Participant, Proposal
+from projects.models import Annex, Call, Participant, Proposal, Submission, SubmittedFile
 
 LEAD_MANAGER_NEEDED = _("Only the owners and managers of the lead organisation may change this proposal.")
 
@@ -257,7 +257,8 @@ def proposal_detail(request, pk):
         "kpis": proposal.kpis.all(),
         "annexes": proposal.annexes.all(),
         "ai_areas": proposal.ai_areas.all(),
-        "history": proposal.history.select_related("by"),
+        # Each "submitted" links to the version it sent (its snapshot is not needed here).
+        "history": proposal.history.select_related("by", "submission").defer("submission__snapshot"),
         "can_manage": proposal.is_managed_by(membership),
         "note_form": NoteForm(),
         "annex_form": AnnexForm(),
@@ -350,6 +351,60 @@ def annex_delete(request, pk, annex_pk):
     else:
         messages.success(request, _("The annex was removed."))
     return redirect("my-proposals:detail", pk=proposal.pk)
+
+
+
+# --- submitted versions and what changed between them (projects.revisions) -------------------------------------
+# The consortium reads them as it reads the proposal: the lead's people see every line, a partner's people the
+# amounts of their own line only (in the snapshot and in the diff). Staff read them in the admin.
+
+
+def _own_lines(membership, proposal):
+    """None when the reader sees every line (the lead's people), else the organisation whose line they may see."""
+    return None if membership.organization_id == proposal.lead_id else membership.organization_id
+
+
+def _changes(old, new, own_lines):
+    changes = revisions.diff(old.snapshot, new.snapshot)
+    return changes if own_lines is None else revisions.for_organization(changes, own_lines)
+
+
+@login_required
+def submission_list(request, pk):
+    membership = Membership.objects.of(request.user)
+    proposal = _visible_proposal(membership, pk)
+    own_lines = _own_lines(membership, proposal)
+    submissions = list(proposal.submissions.select_related("submitted_by").order_by("number"))
+    for previous, submission in zip([None, *submissions], submissions, strict=False):
+        submission.changes = None if previous is None else _changes(previous, submission, own_lines)
+    return render(request, "projects/submission_list.html", {
+        "proposal": proposal, "submissions": submissions[::-1],  # the latest first
+    })
+
+
+@login_required
+def submission_detail(request, pk, number):
+    membership = Membership.objects.of(request.user)
+    proposal = _visible_proposal(membership, pk)
+    submission = get_object_or_404(proposal.submissions.select_related("submitted_by"), number=number)
+    other = Submission.objects.to_compare(submission, request.GET.get("against", ""))
+    own_lines = _own_lines(membership, proposal)
+    return render(request, "projects/submission_detail.html", {
+        "proposal": proposal, "submission": submission, "other": other,
+        "numbers": list(proposal.submissions.values_list("number", flat=True)),
+        "changes": None if other is None else _changes(other, submission, own_lines),
+        "snapshot": revisions.readable(submission.snapshot), "own_lines": own_lines,
+    })
+
+
+@login_required
+def submission_file(request, pk, number, position):
+    """A document as it was submitted: for whoever may download the proposal's documents."""
+    proposal = _document_proposal(request, pk)
+    submitted = get_object_or_404(
+        SubmittedFile, submission__proposal=proposal, submission__number=number, position=position
+    )
+    return serve_private_file(request, submitted.file, download_name=submitted.original_name)
 
 
 

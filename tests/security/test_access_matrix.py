@@ -77,6 +77,12 @@ EXPECTED = {
     "my-proposals:part-decline": ("POST", L, 404, 404, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:part-withdraw": ("POST", L, 404, 404, DONE, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:document":    ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
+    # A's proposal as it was submitted each time, and what changed: read as the proposal is read (C sees the amounts
+    # of its own line only); the documents of a version as the proposal's documents. Staff use the admin's page.
+    "my-proposals:submissions": ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:submission":  ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:submission-file":
+                                ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
     "my-proposals:annex":       ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
     # --- the admin: staff with MFA only, then Django permissions per group ----------------------------------
     #                                           mrev prev pdec news staff su
@@ -115,6 +121,8 @@ EXPECTED = {
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
     "admin:projects_proposal_score":  # scoring: "Project reviewers" only
                                 ("GET", *NOT_ADMIN, 403, 200, 403, 403, 403, 200),
+    "admin:projects_proposal_submission":  # a submitted version and its diff: whoever reads proposals
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
     "admin:projects_call_change":
                                 ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
     "admin:projects_call_history":

@@ -73,13 +73,14 @@ READ_ONLY_VIEWS = {
     "admin:index", "admin:login", "admin:password_change_done", "admin:autocomplete", "admin:jsi18n",
     "admin:view_on_site", "admin:app_list", r"admin/(?P<url>.*)$", "admin:members_organization_export",
     "admin:projects_proposal_export",
-    "admin:news_article_preview",
+    "admin:news_article_preview", "admin:projects_proposal_submission",
     "news:list", "news:atom", "news:rss", "news:detail", "news:cover",
     "members:directory", "members:tier-proof", "members:certificate-file",
     "projects:call-list", "projects:call-detail", "projects:project-detail", "organizations:detail",
     "stats:dashboard", "stats:chart-csv",
     "my-proposals:list", "my-proposals:requests", "my-proposals:organization-search",
     "my-proposals:detail", "my-proposals:document", "my-proposals:annex",
+    "my-proposals:submissions", "my-proposals:submission", "my-proposals:submission-file",
     "my:dashboard",
 }
 

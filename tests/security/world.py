@@ -173,6 +173,7 @@ def build_world() -> World:
 
 def _projects(w):
     """A call open now, and company A's draft proposal with company C as demand company."""
+    from projects import services
     from projects.models import KPI, Annex, Participant, Proposal, Review
 
     w.call = personas.call()
@@ -190,6 +191,11 @@ def _projects(w):
     w.annex = Annex(proposal=w.proposal, original_name="부록.pdf", uploaded_by=w.owner)
     w.annex.file.save("부록.pdf", ContentFile(PDF_BYTES), save=False)
     w.annex.save()
+    # A's second proposal with C, submitted, sent back for changes and submitted again: its submitted versions.
+    w.revised = personas.ready_proposal(w.call, lead=w.org_a, partner=w.org_c, title="AI 설비 예지보전")
+    services.proposal_submit(proposal=w.revised, by=w.owner)
+    services.proposal_request_changes(proposal=w.revised, by=w.project_decider, note="예산 근거를 보완해 주세요.")
+    services.proposal_submit(proposal=w.revised, by=w.owner)
     # Company B's own proposal, under the same call: nobody from A or C may reach it.
     w.other_proposal = personas.proposal(w.call, w.org_b, title="다른 회사의 제안")
     w.review = Review.objects.create(proposal=w.proposal, reviewer=w.project_reviewer, comment="검토 의견")
