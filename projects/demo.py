@@ -8,15 +8,29 @@ nothing new. Rows go in with bulk_create and every proposal points to one stored
 """
 
 import datetime
+import hashlib
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from members.models import Membership, Organization
+from members.models import Industry, Membership, Organization
 from portal.demo import ensure_mfa, ensure_user, organisation_count, progress
 from portal.files import PrivateUploadTo
-from projects.models import KPI, AIArea, Call, Participant, Proposal, Review, ReviewScore, StatusChange
+from projects import revisions
+from projects.models import (
+    KPI,
+    AIArea,
+    Call,
+    Participant,
+    Proposal,
+    Review,
+    ReviewScore,
+    StatusChange,
+    Submission,
+    SubmittedFile,
+)
 
 REVIEWER_EMAILS = ["project-reviewer@alliance.example", "project-reviewer2@alliance.example"]
 DECIDER_EMAIL = "project-decider@alliance.example"
@@ -47,6 +61,9 @@ PATHS = {
     S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
 }
 STAFF_STEPS = {S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.SELECTED, S.REJECTED}
+# One proposal of the open call went round the changes-requested loop: sent, sent back, sent again with more.
+REVISED_PATH = [S.SUBMITTED, S.CHANGES_REQUESTED, S.SUBMITTED]
+DATA_PLAN = " 수요기업 현장의 설비 데이터는 1차년도에 수집 장비를 설치해 매일 모으고, 2차년도부터 모델 학습에 씁니다."
 NOTES = {
     S.CHANGES_REQUESTED: "수요기업의 현장 데이터 확보 계획을 구체적으로 보완해 주세요.",
     S.SELECTED: "선정을 축하합니다. 협약 안내는 별도로 드립니다.",
@@ -126,10 +143,19 @@ def seed(*, rng, scale, stdout):
         proposal, lines = _plan(rng, index, call, status, by_tier, owners, decider, document)
         proposals.append(proposal)
         lines_by_index.append(lines)
+    revised = next((p for p in proposals if p.call_id == opened.pk and p.status == S.SUBMITTED), None)
+    if revised is not None:
+        # What it became after the alliance asked for the demand company's data plan: this is the version it holds.
+        revised.problem += DATA_PLAN
+        revised.document_name = revised.document_name.replace(".pdf", "_보완.pdf")
+        first_sent = revised.submitted_at
+        revised.submitted_at = first_sent + datetime.timedelta(days=2)  # sent back the next day, sent again after
     Proposal.objects.bulk_create(proposals, batch_size=1000)
 
     participants, kpis, links, history, reviews = [], [], [], [], []
+    rows = {}  # proposal index -> (its participants, KPIs, AI areas), for the snapshots of what was submitted
     for index, (proposal, lines) in enumerate(zip(proposals, lines_by_index, strict=True)):
+        first = len(participants), len(kpis), len(links)
         for position, (org, role, gov, cash, kind) in enumerate(lines):
             # Every sent proposal's partners confirmed their part; in every other draft the last partner has not
             # answered yet, so the demo shows requests waiting on partners' /my/ pages.
@@ -143,7 +169,12 @@ def seed(*, rng, scale, stdout):
         topic_code = TOPICS[index % len(TOPICS)][1]
         extra = rng.choice([c for c in areas if c != topic_code])
         links += [Proposal.ai_areas.through(proposal=proposal, aiarea=areas[code]) for code in (topic_code, extra)]
-        history += _history(proposal, owners.get(proposal.lead_id) or decider.pk, decider)
+        rows[index] = (participants[first[0]:], kpis[first[1]:], [link.aiarea for link in links[first[2]:]])
+        applicant = owners.get(proposal.lead_id) or decider.pk
+        if proposal is revised:
+            history += _history(proposal, applicant, decider, REVISED_PATH, start=first_sent, days=1)
+        else:
+            history += _history(proposal, applicant, decider, PATHS[proposal.status])
         if proposal.status in (S.UNDER_REVIEW, S.SELECTED, S.REJECTED):
             reviews += [Review(proposal=proposal, reviewer=r, comment=rng.choice(_COMMENTS)) for r in reviewers]
     Participant.objects.bulk_create(participants, batch_size=2000)
@@ -151,6 +182,7 @@ def seed(*, rng, scale, stdout):
     Proposal.ai_areas.through.objects.bulk_create(links, batch_size=2000)
     StatusChange.objects.bulk_create(history, batch_size=2000)
     Review.objects.bulk_create(reviews, batch_size=2000)
+    _submissions(proposals, rows, history, revised, document)
 
     criteria = {call.pk: list(call.criteria.all()) for call in calls}
     scores = []
@@ -164,6 +196,12 @@ def seed(*, rng, scale, stdout):
         f"reviewers {', '.join(REVIEWER_EMAILS)}, "
         f"decider {DECIDER_EMAIL} (demo password, TOTP secret as for the staff account).\n"
     )
+    if revised is not None:
+        owner = get_user_model().objects.filter(pk=owners.get(revised.lead_id)).values_list("email", flat=True).first()
+        stdout.write(
+            f"  Submitted twice, with what changed: /my/proposals/{revised.pk}/submissions/2/ "
+            f"(its lead's owner {owner}; staff on the proposal's admin page).\n"
+        )
 
 
 _COMMENTS = [
@@ -243,14 +281,58 @@ def _plan(rng, index, call, status, by_tier, owners, decider, document):
     return proposal, lines
 
 
-def _history(proposal, applicant_id, decider):
+def _history(proposal, applicant_id, decider, path, start=None, days=7):
     changes, previous = [], S.DRAFT
-    at = proposal.submitted_at or proposal.call.opens_at
-    for step, to_status in enumerate(PATHS[proposal.status]):
+    at = start or proposal.submitted_at or proposal.call.opens_at
+    for step, to_status in enumerate(path):
         staff = to_status in STAFF_STEPS
         changes.append(StatusChange(
             proposal=proposal, from_status=previous, to_status=to_status, note=NOTES.get(to_status, ""),
-            by_id=decider.pk if staff else applicant_id, by_staff=staff, at=at + datetime.timedelta(days=7 * step),
+            by_id=decider.pk if staff else applicant_id, by_staff=staff,
+            at=at + datetime.timedelta(days=days * step),
         ))
         previous = to_status
     return changes
+
+
+def _submissions(proposals, rows, history, revised, document):
+    """A submitted version for every "submitted" in the histories, from the rows just written (no query per
+    proposal). The revised proposal's first version is what it was before the alliance asked for changes: no data
+    plan in its problem statement, 1억 less government funding on the lead's line, two KPIs instead of three, and
+    the first document."""
+    industries = {industry.pk: industry for industry in Industry.objects.all()}
+    size, sha256 = len(PDF), hashlib.sha256(PDF).hexdigest()
+    index_of = {id(proposal): index for index, proposal in enumerate(proposals)}
+    submissions, files, numbers = [], [], {}
+    for change in history:
+        if change.to_status != S.SUBMITTED:
+            continue
+        proposal = change.proposal
+        proposal.industry = industries[proposal.industry_id]
+        participants, kpis, areas = rows[index_of[id(proposal)]]
+        number = numbers[proposal.pk] = numbers.get(proposal.pk, 0) + 1
+        documents = [revisions.document_entry(kind=SubmittedFile.Kind.DOCUMENT.value, name=document,
+                                              original_name=proposal.document_name, size=size, sha256=sha256)]
+        snapshot = revisions.snapshot_of(proposal, participants=participants, kpis=kpis, ai_areas=areas,
+                                         documents=documents)
+        if proposal is revised and number == 1:
+            snapshot = _before_the_changes(snapshot)
+        submissions.append(Submission(proposal=proposal, number=number, submitted_at=change.at,
+                                      submitted_by_id=change.by_id, status_change=change, snapshot=snapshot))
+    Submission.objects.bulk_create(submissions, batch_size=1000)
+    for submission in submissions:
+        (entry,) = submission.snapshot["documents"]
+        files.append(SubmittedFile(submission=submission, position=1, kind=entry["kind"], file=entry["name"],
+                                   original_name=entry["original_name"], size=entry["size"], sha256=entry["sha256"]))
+    SubmittedFile.objects.bulk_create(files, batch_size=2000)
+
+
+def _before_the_changes(snapshot):
+    proposal = dict(snapshot["proposal"])
+    proposal["problem"] = proposal["problem"].removesuffix(DATA_PLAN)
+    proposal["government_total"] -= EOK
+    lead, *partners = snapshot["participants"]
+    documents = [{**d, "original_name": d["original_name"].replace("_보완.pdf", ".pdf")}
+                 for d in snapshot["documents"]]
+    return {**snapshot, "proposal": proposal, "kpis": snapshot["kpis"][:2], "documents": documents,
+            "participants": [{**lead, "government_funding": lead["government_funding"] - EOK}, *partners]}

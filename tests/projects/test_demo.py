@@ -59,3 +59,20 @@ def test_demo_staff_can_review_and_decide():
     User = get_user_model()
     assert services.can_score(User.objects.get(email=demo.REVIEWER_EMAILS[0]))
     assert services.can_decide(User.objects.get(email=demo.DECIDER_EMAIL))
+
+
+def test_every_sent_demo_proposal_has_its_submitted_versions_and_one_was_revised():
+    from projects import revisions
+    from projects.models import Submission
+
+    run_seed()
+    sent = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
+    counts = {p.pk: p.submissions.count() for p in sent}
+    assert all(count >= 1 for count in counts.values())
+    assert not Submission.objects.filter(proposal__status=Proposal.Status.DRAFT).exists()
+    (revised,) = [pk for pk, count in counts.items() if count == 2]
+    first, second = Submission.objects.filter(proposal_id=revised)
+    assert second.snapshot["proposal"]["title"] == Proposal.objects.get(pk=revised).title
+    kinds = [change.kind for change in revisions.diff(first.snapshot, second.snapshot)]
+    assert kinds == ["field", "field", "amount", "kpi_added", "document"]  # the data plan, the total, the lead's line
+    assert first.submitted_at < second.submitted_at == Proposal.objects.get(pk=revised).submitted_at

@@ -22,7 +22,18 @@ from members.models import (
 )
 from members.models import StatusChange as MembershipChange
 from news.models import Article
-from projects.models import KPI, Call, ConsentChange, Criterion, Participant, Proposal, Review, ReviewScore
+from projects.models import (
+    KPI,
+    Call,
+    ConsentChange,
+    Criterion,
+    Participant,
+    Proposal,
+    Review,
+    ReviewScore,
+    Submission,
+    SubmittedFile,
+)
 from projects.models import StatusChange as ProposalChange
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +57,8 @@ STABLE = {
                   "private_cash", "private_in_kind"],
     KPI: ["proposal__title", "indicator", "baseline", "target"],
     ProposalChange: ["proposal__title", "from_status", "to_status", "at", "by__email"],
+    Submission: ["proposal__title", "number", "submitted_at", "submitted_by__email", "snapshot__proposal__title"],
+    SubmittedFile: ["submission__proposal__title", "submission__number", "position", "original_name", "sha256"],
     Review: ["proposal__title", "reviewer__email", "comment"],
     ReviewScore: ["review__proposal__title", "review__reviewer__email", "criterion__code", "score"],
     Article: ["guid", "slug", "title", "status", "published_at", "category"],
@@ -72,10 +85,10 @@ def seed(seed=11, scale=60):
 
 def wipe():
     """Remove everything seed_demo made (reference data from the migrations stays)."""
-    for model in (ReviewScore, Review, ProposalChange, ConsentChange, KPI, Participant, Proposal.ai_areas.through,
-                  Proposal, Criterion, Call, Article, MembershipChange, ChangeRequest, OrganizationFieldChange,
-                  CertificateReminder, TierCertificate, Membership, EmailAddress, Authenticator, User.groups.through,
-                  User, Organization):
+    for model in (SubmittedFile, Submission, ReviewScore, Review, ProposalChange, ConsentChange, KPI, Participant,
+                  Proposal.ai_areas.through, Proposal, Criterion, Call, Article, MembershipChange, ChangeRequest,
+                  OrganizationFieldChange, CertificateReminder, TierCertificate, Membership, EmailAddress,
+                  Authenticator, User.groups.through, User, Organization):
         model.objects.all()._raw_delete(model.objects.db)
 
 
