@@ -141,11 +141,26 @@ def audit_world(portal_world):
     world.partner_owner = personas.member(partner, Membership.Role.OWNER, "owner@saebom.example", password=PASSWORD)
     # The partner has not confirmed its part yet: its pages show the request with the answers to give.
     world.proposal.participants.filter(organization=partner).update(consent="pending")
+    # A proposal of the owner's company that went round the changes-requested loop: its submitted versions.
+    world.revised = _revised(world.call, lead=company, by=world.owner, decider=world.staff)
     world.mail = OutgoingMail.objects.create(
         recipients=["owner@hanbit.example"], subject="[AI 자율제조 얼라이언스] 제안서가 접수되었습니다", body="",
         status=OutgoingMail.Status.FAILED, attempts=3, last_error="SMTP 421",
     )
     return world
+
+
+def _revised(call, *, lead, by, decider):
+    """A proposal submitted, sent back for changes and submitted again with a higher target: two versions."""
+    from projects import services
+
+    proposal = personas.ready_proposal(call, lead=lead, partner=personas.organization("다온부품"),
+                                       title="스마트 도장 라인 AI 품질 예측")
+    services.proposal_submit(proposal=proposal, by=by)
+    services.proposal_request_changes(proposal=proposal, by=decider, note="성과지표의 목표를 다시 살펴 주세요.")
+    proposal.kpis.update(target=130)
+    proposal.refresh_from_db()
+    return services.proposal_submit(proposal=proposal, by=by)
 
 
 # The error pages, reached as a visitor reaches them (tests/portal/fault_urls.py adds the failing views).
@@ -172,6 +187,10 @@ def audited_pages(world):
                             ("members/tiercertificate", world.certificate.pk)):
         staff += [f"/admin/{changelist}/", f"/admin/{changelist}/{obj}/change/"]
     staff.append(reverse("admin:projects_proposal_score", args=[submitted]))
+    revised = world.revised.pk
+    owner += [reverse("my-proposals:submissions", args=[revised]),
+              reverse("my-proposals:submission", args=[revised, 2])]
+    staff.append(reverse("admin:projects_proposal_submission", args=[revised, 2]))
     return ([(None, path) for path in public + ERROR_PATHS] + [("newcomer", "/members/register/")]
             + [("owner", path) for path in owner] + [("partner_owner", path) for path in partner_paths(world)]
             + [("staff", path) for path in staff])
