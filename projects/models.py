@@ -687,8 +687,10 @@ class SubmissionQuerySet(AppendOnlyQuerySet):
         """The submission of the same proposal to compare `submission` with: number `against` (as a query string
         gives it) when that names another one, else the one before (None for a first submission)."""
         against = str(against)
-        number = int(against) if against.isdigit() and int(against) != submission.number else submission.number - 1
-        return self.filter(proposal_id=submission.proposal_id, number=number).first()
+        numbers = [int(against)] if against.isdigit() and int(against) != submission.number else []
+        numbers.append(submission.number - 1)
+        found = {s.number: s for s in self.filter(proposal_id=submission.proposal_id, number__in=numbers)}
+        return next((found[number] for number in numbers if number in found), None)
 
 
 class Submission(AppendOnly):

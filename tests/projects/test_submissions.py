@@ -449,6 +449,8 @@ def test_the_first_version_has_nothing_to_compare_with_and_another_may_be_chosen
     assert "This is the first submission" in first
     against = client.get(reverse("my-proposals:submission", args=[resubmitted.pk, 1]) + "?against=2").text
     assert "From submission 2 to submission 1" in against and "AI 불량 검출 라인 고도화" in against
+    unknown = client.get(reverse("my-proposals:submission", args=[resubmitted.pk, 2]) + "?against=9").text
+    assert "From submission 1 to submission 2" in unknown  # a number that is no submission: the one before
 
 
 def test_the_list_counts_the_changes_of_each_version(client, resubmitted, owner):
