@@ -14,6 +14,8 @@ from django.db.models import Count, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +24,8 @@ from portal.admin import LongListMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
 from portal.money import exact_krw, format_krw
-from projects import revisions, rules, services
-from projects.forms import RecuseForm, ScoreForm
+from projects import revisions, rules, services, threads
+from projects.forms import RecuseForm, ScoreForm, StaffMessageForm
 from projects.models import (
     KPI,
     AIArea,
@@ -31,6 +33,7 @@ from projects.models import (
     Call,
     ConsentChange,
     Criterion,
+    Message,
     Participant,
     Proposal,
     Review,
@@ -201,6 +204,21 @@ class SubmissionInline(ReadOnlyInline):
     def version(self, obj):
         url = reverse("admin:projects_proposal_submission", args=[obj.proposal_id, obj.number])
         return format_html('<a href="{}">{}</a>', url, _("Submission %(number)s") % {"number": obj.number})
+class AwaitingReplyFilter(admin.SimpleListFilter):
+    """Proposals with an applicant's message that staff have not answered (ProposalQuerySet.awaiting_reply): the
+    list the admin overview's count links to."""
+
+    title = _("messages")
+    parameter_name = "messages"
+    WAITING = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [(self.WAITING, _("Waiting for the alliance's answer"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.WAITING:
+            return queryset.awaiting_reply()
+        return queryset
 
 
 @admin.register(Proposal)
@@ -209,7 +227,8 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
         "title", "call", "lead", "lead_tier", "status", "funding", "average", "submitted_at",
     ]
     # Submission dates as a filter rather than a date hierarchy, which scans every proposal on each page.
-    list_filter = ["call", "status", "industry", "ai_areas", "lead__tier", ("submitted_at", admin.DateFieldListFilter)]
+    list_filter = ["call", "status", AwaitingReplyFilter, "industry", "ai_areas", "lead__tier",
+                   ("submitted_at", admin.DateFieldListFilter)]
     search_fields = ["title", "lead__name", "lead__business_number"]
     list_select_related = ["call", "lead", "industry"]
     # The totals line above the list already counts the filtered proposals; "N total" would count all again.
@@ -218,11 +237,11 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
     inlines = [ParticipantInline, KPIInline, AnnexInline, SubmissionInline, ReviewInline, StatusChangeInline,
                ConsentChangeInline]
     readonly_fields = [
-        "review_links", "call", "lead", "title", "status", "summary", "problem", "industry", "areas",
+        "review_links", "conversation", "call", "lead", "title", "status", "summary", "problem", "industry", "areas",
         "starts_on", "ends_on", "document_link", "funding_totals", "submitted_at", "decided_at",
     ]
     fieldsets = [
-        (None, {"fields": ["review_links", "call", "lead", "title", "status"]}),
+        (None, {"fields": ["review_links", "conversation", "call", "lead", "title", "status"]}),
         (_("Project"), {"fields": ["summary", "problem", "industry", "areas", ("starts_on", "ends_on")]}),
         (_("Funding and documents"), {"fields": ["funding_totals", "document_link", "submitted_at", "decided_at"]}),
     ]
@@ -280,6 +299,16 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
         url = reverse("admin:projects_proposal_score", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Score this proposal"))
 
+    @admin.display(description=_("messages"))
+    def conversation(self, obj):
+        url = reverse("admin:projects_proposal_messages", args=[obj.pk])
+        link = format_html('<a class="button" href="{}">{}</a>', url, _("Messages with the applicants"))
+        if obj.awaiting_reply_since is None or obj.status not in Proposal.MESSAGES_OPEN:
+            return link
+        since = date_format(timezone.localtime(obj.awaiting_reply_since), "SHORT_DATETIME_FORMAT")
+        return format_html('{} <span class="awaiting-reply">{}</span>', link,
+                           _("waiting for the alliance's answer since %(since)s") % {"since": since})
+
     # --- totals of the filtered list ------------------------------------------------------------
 
     def changelist_view(self, request, extra_context=None):
@@ -331,6 +360,8 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
             path("<int:pk>/score/", self.admin_site.admin_view(self.score_view), name="projects_proposal_score"),
             path("<int:pk>/submissions/<int:number>/", self.admin_site.admin_view(self.submission_view),
                  name="projects_proposal_submission"),
+            path("<int:pk>/messages/", self.admin_site.admin_view(self.messages_view),
+                 name="projects_proposal_messages"),
             *super().get_urls(),
         ]
 
@@ -396,3 +427,74 @@ class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, ad
             "proposal": proposal, "score_form": score_form, "recuse_form": recuse_form, "review": review,
             "opts": self.model._meta,
         })
+
+    # --- the conversation with the applicants (projects.threads) -------------------------------------------------
+
+    def messages_view(self, request, pk):
+        """A proposal's whole conversation, thread by thread, and a reply to the lead or to one partner: read by
+        staff who may view proposals and messages, written by those who may message applicants."""
+        if not (services.can_read_messages(request.user) and self.has_view_permission(request)):
+            raise PermissionDenied
+        proposal = get_object_or_404(Proposal.objects.select_related("call", "lead"), pk=pk)
+        partners = [
+            line.organization
+            for line in Participant.objects.partners().filter(proposal=proposal).select_related("organization")
+        ]
+        can_write = services.can_message_applicants(request.user) and proposal.status in Proposal.MESSAGES_OPEN
+        if request.method == "POST" and not can_write:
+            raise PermissionDenied
+        loaded = list(proposal.messages.select_related("author", "partner"))
+        shown = threads.threads_of(loaded, partners=partners)
+        form, status = None, 200
+        if can_write:
+            # Whoever waits longest is whom a reply is for, unless staff choose another.
+            waiting = sorted((t for t in shown if t.waiting_since and t.in_consortium), key=lambda t: t.waiting_since)
+            form = StaffMessageForm(partners=partners, lead=proposal.lead,
+                                    initial={"to": waiting[0].key if waiting else StaffMessageForm.LEAD})
+            if request.method == "POST":
+                form = StaffMessageForm(request.POST, request.FILES, partners=partners, lead=proposal.lead)
+                response, status = threads.send(
+                    request, form, proposal=proposal, side=Message.Side.STAFF,
+                    url=reverse("admin:projects_proposal_messages", args=[pk]),
+                )
+                if response is not None:
+                    return response
+        return render(request, "admin/projects/proposal/messages.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Messages: “%(title)s”") % {"title": proposal.title},
+            "proposal": proposal, "threads": shown, "form": form, "opts": self.model._meta,
+            "messages_open": proposal.status in Proposal.MESSAGES_OPEN,
+        }, status=status)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Every message, read-only: a message is a record once sent. Staff answer in a proposal's thread page."""
+
+    list_display = ["created_at", "proposal", "side", "partner", "author", "attachment_name"]
+    list_filter = ["side", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["proposal", "partner", "author"]
+    search_fields = ["body", "proposal__title"]
+    fields = ["thread_link", "proposal", "partner", "side", "author", "created_at", "body", "attachment_link"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("thread"))
+    def thread_link(self, obj):
+        url = reverse("admin:projects_proposal_messages", args=[obj.proposal_id])
+        return format_html('<a href="{}#message-{}">{}</a>', url, obj.pk, _("Open the proposal's thread"))
+
+    @admin.display(description=_("attachment"))
+    def attachment_link(self, obj):
+        if not obj.attachment:
+            return "—"
+        url = reverse("my-proposals:message-attachment", args=[obj.proposal_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.attachment_name)

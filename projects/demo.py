@@ -23,6 +23,7 @@ from projects.models import (
     KPI,
     AIArea,
     Call,
+    Message,
     Participant,
     Proposal,
     Review,
@@ -30,6 +31,7 @@ from projects.models import (
     StatusChange,
     Submission,
     SubmittedFile,
+    unanswered,
 )
 
 REVIEWER_EMAILS = ["project-reviewer@alliance.example", "project-reviewer2@alliance.example"]
@@ -191,6 +193,7 @@ def seed(*, rng, scale, stdout):
         for criterion in criteria[review.proposal.call_id]:
             scores.append(ReviewScore(review=review, criterion=criterion, score=rng.randint(4 if high else 2, 5)))
     ReviewScore.objects.bulk_create(scores, batch_size=2000)
+    _conversations(proposals, lines_by_index, owners, decider, document, now)
     stdout.write(
         f"Demo lead projects: {len(proposals)} proposals in {len(calls)} calls; "
         f"reviewers {', '.join(REVIEWER_EMAILS)}, "
@@ -336,3 +339,45 @@ def _before_the_changes(snapshot):
                  for d in snapshot["documents"]]
     return {**snapshot, "proposal": proposal, "kpis": snapshot["kpis"][:2], "documents": documents,
             "participants": [{**lead, "government_funding": lead["government_funding"] - EOK}, *partners]}
+
+
+# Two conversations with the alliance (projects.Message), from the staff's decider and the consortia's owners: a
+# proposal sent back for changes whose questions were all answered (its lead's thread and a partner's part), and a
+# submitted one whose lead asked something nobody has answered yet, so the admin overview counts one.
+ANSWERED = [
+    ("staff", None, "수요기업 현장의 데이터 수집 범위와 기간을 알려 주세요. 보완 요청 내용에 함께 반영하려 합니다."),
+    ("lead", None, "도장 라인 3개 공정에서 6개월 동안 수집할 계획입니다. 수집 계획서를 첨부합니다."),
+    ("partner", "partner", "저희 현물 부담분에 기존 검사 설비의 사용료를 넣어도 되는지 여쭙니다."),
+    ("staff", "partner", "과제에 직접 쓰이는 설비라면 사용 기간만큼 현물로 계상할 수 있습니다."),
+    ("staff", None, "확인했습니다. 보완본에 같은 내용을 넣어 다시 제출해 주세요."),
+]
+UNANSWERED = [("lead", None, "발표 평가가 있는지, 있다면 일정이 언제쯤인지 알려 주실 수 있을까요?")]
+ATTACHMENT_NAME = "현장데이터_수집계획.pdf"
+
+
+def _conversations(proposals, lines_by_index, owners, decider, document, now):
+    plans = {S.CHANGES_REQUESTED: ANSWERED, S.SUBMITTED: UNANSWERED}
+    for proposal, lines in zip(proposals, lines_by_index, strict=True):
+        script = plans.get(proposal.status)
+        partner = lines[1][0] if len(lines) > 1 else None
+        if script is None or proposal.lead_id not in owners or (partner is None or partner.pk not in owners):
+            continue
+        del plans[proposal.status]
+        # Between the submission and now, evenly: the demo's clock is the seeder's.
+        step = (now - proposal.submitted_at) / (len(script) + 1)
+        messages = []
+        for position, (who, part, body) in enumerate(script, start=1):
+            author_id = {"staff": decider.pk, "lead": owners[proposal.lead_id], "partner": owners[partner.pk]}[who]
+            message = Message(
+                proposal=proposal, partner=partner if part else None, author_id=author_id, body=body,
+                side=Message.Side.STAFF if who == "staff" else Message.Side.APPLICANT,
+                created_at=proposal.submitted_at + step * position,
+            )
+            if who == "lead" and script is ANSWERED:
+                message.attachment, message.attachment_name = document, ATTACHMENT_NAME
+            messages.append(message)
+        Message.objects.bulk_create(messages)
+        since = min(unanswered((m.partner_id, m.side, m.created_at) for m in messages).values(), default=None)
+        Proposal.objects.filter(pk=proposal.pk).update(awaiting_reply_since=since)
+        if not plans:
+            return

@@ -8,7 +8,15 @@ from members.models import Organization
 from portal.forms_money import KRWField
 from portal.money import MAX_KRW
 from projects import rules, search
-from projects.models import ANNEX_UPLOAD, KPI, PROPOSAL_DOCUMENT_UPLOAD, Participant, Proposal
+from projects.models import (
+    ANNEX_UPLOAD,
+    KPI,
+    MESSAGE_MAX,
+    MESSAGE_UPLOAD,
+    PROPOSAL_DOCUMENT_UPLOAD,
+    Participant,
+    Proposal,
+)
 
 MIN_EXTRA_ROWS = 2
 MAX_EXTRA_ROWS = 30
@@ -211,3 +219,39 @@ class ScoreForm(forms.Form):
 
 class RecuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for recusal (회피)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MessageForm(forms.Form):
+    """A message in a proposal's conversation, with an optional attachment (the annexes' kinds and limit)."""
+
+    body = forms.CharField(
+        label=_("Message"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write a message.")},
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"), required=False, help_text=_("PDF, HWP or HWPX, at most 20 MB."),
+        widget=forms.FileInput(attrs={"accept": MESSAGE_UPLOAD.accept}),
+    )
+
+    def clean_attachment(self):
+        uploaded = self.cleaned_data.get("attachment")
+        MESSAGE_UPLOAD.validate(uploaded)
+        return uploaded
+
+
+class StaffMessageForm(MessageForm):
+    """Staff's reply: to the lead (the consortium's thread) or to one partner about its part."""
+
+    LEAD = ""
+
+    def __init__(self, *args, partners, lead, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partners = {str(org.pk): org for org in partners}
+        choices = [(self.LEAD, _("%(lead)s (the lead: the consortium's thread)") % {"lead": lead.name})]
+        choices += [(key, _("%(org)s (about its part)") % {"org": org.name}) for key, org in self.partners.items()]
+        self.fields["to"] = forms.ChoiceField(label=_("To"), choices=choices, required=False)
+        self.order_fields(["to", "body", "attachment"])
+
+    def addressee(self):
+        """The partner the reply is addressed to, or None for the lead."""
+        return self.partners.get(self.cleaned_data.get("to") or "")

@@ -4,12 +4,16 @@ Money is integer KRW everywhere. Shares are whole percents (integers), so every 
 compares integers: `government * 100 <= share * total`, never a float.
 """
 
+import dataclasses
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Avg, OuterRef, Q, Subquery
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -233,6 +237,11 @@ class ProposalQuerySet(models.QuerySet):
     def selected(self):
         return self.filter(status=Proposal.Status.SELECTED)
 
+    def awaiting_reply(self):
+        """Proposals whose conversation (Message) has an applicant's message that staff have not answered yet, in
+        the states where staff can still answer. The partial index on awaiting_reply_since serves it."""
+        return self.filter(awaiting_reply_since__isnull=False, status__in=Proposal.MESSAGES_OPEN)
+
     def shown_publicly(self):
         """The lead projects the public sees (the call pages, each project's page, member pages, the sitemap):
         proposals decided and selected. A draft, a proposal under review or a rejected one stays with its
@@ -264,6 +273,8 @@ class Proposal(models.Model):
     DECIDED = (Status.SELECTED, Status.REJECTED)
     # What the public sees of the lead projects (ProposalQuerySet.shown_publicly): the selected ones only.
     SHOWN_PUBLICLY = (Status.SELECTED,)
+    # Where the conversation with staff (Message) is open, to both sides; once decided or withdrawn it is a record.
+    MESSAGES_OPEN = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED)
     # The review workflow: the lead's owners and managers submit and withdraw, deciders do the rest.
     WORKFLOW = Workflow(
         subject=pgettext_lazy("workflow subject", "This proposal"),
@@ -339,6 +350,11 @@ class Proposal(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Since when an applicant's message has waited for the alliance's answer (the oldest of its threads), or None:
+    # kept by projects.services.message_post, so the admin's overview and list filter read one indexed column.
+    awaiting_reply_since = models.DateTimeField(
+        _("message waiting for an answer since"), null=True, blank=True, editable=False
+    )
 
     objects = ProposalQuerySet.as_manager()
 
@@ -354,6 +370,9 @@ class Proposal(models.Model):
             # The admin lists the newest proposals first, a page at a time, and filters by submission date.
             models.Index(fields=["-created_at", "-id"], name="proposal_newest_first"),
             models.Index(fields=["submitted_at"], name="proposal_submitted_at"),
+            # Few proposals wait for an answer at any time: the index holds only those.
+            models.Index(fields=["awaiting_reply_since"], name="proposal_awaiting_reply",
+                         condition=Q(awaiting_reply_since__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -847,3 +866,127 @@ class ReviewScore(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.score}"
+
+
+# --- the conversation between the alliance's staff and a consortium ---------------------------------------
+
+# A message's attachment: the documents annexes take, with the same limit (stored in a folder of its own).
+MESSAGE_UPLOAD = dataclasses.replace(ANNEX_UPLOAD, prefix="proposal-messages")
+# A message's length: a question and its context, not a document (that goes in the attachment).
+MESSAGE_MAX = 5000
+
+
+class MessageQuerySet(models.QuerySet):
+    def general(self):
+        """The thread between staff and the lead organisation (no partner's part)."""
+        return self.filter(partner__isnull=True)
+
+    def of_part(self, organization):
+        """The sub-thread about one partner's part: the partner's messages and staff's messages to it."""
+        return self.filter(partner=organization)
+
+    def visible_to(self, organization):
+        """What an organisation's people may read: every message of the proposals it leads (the lead runs the
+        consortium, so it reads its partners' parts too), and the messages of its own part in the proposals it
+        takes part in, while it is still in the consortium. Whose role may read is the caller's check."""
+        if organization is None:
+            return self.none()
+        # The partner's proposals as a subquery: a join on the participants would repeat each led message.
+        joined = Participant.objects.filter(organization=organization).values("proposal")
+        return self.filter(Q(proposal__lead=organization) | Q(partner=organization, proposal__in=joined))
+
+
+class Message(AppendOnly):
+    """One message of a proposal's conversation between the alliance's staff and the consortium: append-only.
+
+    Without `partner` it belongs to the thread between staff and the lead organisation; with `partner` to the
+    sub-thread about that partner's part (the partner's own messages and staff's messages to it). The lead's
+    owners and managers read both and write in the first; a partner's owners and managers read and write their
+    own part only. Written by projects.services.message_post; nothing edits or deletes one.
+
+    `partner` names the organisation rather than its budget line, as ConsentChange does: the lead may remove a
+    partner's line, and the partner's messages stay on record.
+    """
+
+    class Side(models.TextChoices):
+        STAFF = "staff", _("Alliance staff")
+        APPLICANT = "applicant", _("Applicant")
+
+    BODY_MAX = MESSAGE_MAX
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="messages", verbose_name=_("proposal")
+    )
+    partner = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("about the part of"),
+        help_text=_("Set for a partner's messages and for staff's messages to that partner."),
+    )
+    side = models.CharField(_("written by"), max_length=10, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("message"), max_length=BODY_MAX, validators=[MaxLengthValidator(BODY_MAX)])
+    attachment = PrivateFileField(
+        _("attachment"), upload_to=MESSAGE_UPLOAD.upload_to, blank=True,
+        help_text=_("PDF, HWP or HWPX, at most 20 MB."),
+    )
+    attachment_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        permissions = [("message_applicants", _("Can write to applicants in proposals' conversations"))]
+        indexes = [models.Index(fields=["proposal", "created_at"], name="message_thread_order")]
+        constraints = [
+            models.CheckConstraint(
+                name="message_has_a_body", condition=~Q(body=""),
+                violation_error_message=_("Write a message."),
+            ),
+            models.CheckConstraint(
+                name="message_body_within_limit", condition=LessThanOrEqual(Length("body"), MESSAGE_MAX),
+                violation_error_message=_("A message has at most 5,000 characters."),
+            ),
+            models.CheckConstraint(
+                name="message_side_known", condition=Q(side__in=["staff", "applicant"]),
+                violation_error_message=_("A message is written by staff or by the applicant."),
+            ),
+            models.CheckConstraint(
+                name="message_attachment_named", condition=Q(attachment="") | ~Q(attachment_name=""),
+                violation_error_message=_("An attachment keeps its original name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal} · {self.get_side_display()} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_from_staff(self):
+        return self.side == self.Side.STAFF
+
+    def clean(self):
+        if not self.proposal_id or not self.partner_id:
+            return
+        # A partner's part exists while the organisation is one of the proposal's partners (not its lead).
+        if self.partner_id == self.proposal.lead_id or not Participant.objects.filter(
+            proposal_id=self.proposal_id, organization_id=self.partner_id
+        ).exists():
+            raise ValidationError({"partner": _("This organisation is not a partner in the proposal.")})
+
+
+def unanswered(rows):
+    """{partner id, or None for the lead's thread: when its oldest message still waiting for staff was sent}.
+
+    `rows` are (partner id, side, sent at) in the order the messages were sent. A thread waits from the first
+    applicant's message after staff last wrote in it; a staff message in it answers everything before."""
+    waiting = {}
+    for partner_id, side, at in rows:
+        if side == Message.Side.STAFF:
+            waiting.pop(partner_id, None)
+        else:
+            waiting.setdefault(partner_id, at)
+    return waiting

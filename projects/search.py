@@ -8,9 +8,8 @@ exact matches that the indexes on name and business number serve.
 
 import re
 
-from django.core.cache import cache
-
 from members.models import Organization
+from portal import throttle
 
 PAGE = 20
 # A signed-in manager's searches per minute; an autocomplete sends one per pause in typing.
@@ -70,13 +69,5 @@ def as_json(organization):
 
 
 def throttled(user) -> bool:
-    """Whether `user` has searched more than PER_MINUTE times in the current minute (counted in the cache)."""
-    key = f"org-search:{user.pk}"
-    if cache.add(key, 1, timeout=60):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=60)
-        return False
-    return count > PER_MINUTE
+    """Whether `user` has searched more than PER_MINUTE times in the current minute (portal.throttle)."""
+    return throttle.over_limit(f"org-search:{user.pk}", per_minute=PER_MINUTE)

@@ -6,14 +6,18 @@ wins; the other gets a WorkflowError whose message says what happened.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jobs.services import queue_mail
 from members.models import Membership
+from portal import throttle
 from portal.files import delete_file_on_commit, keep_original_name, new_files_discarded_on_error, size_and_sha256
 from portal.links import absolute_reverse
 from portal.money import format_krw
@@ -22,9 +26,11 @@ from projects import revisions, rules
 from projects.models import (
     ANNEX_UPLOAD,
     KPI,
+    MESSAGE_UPLOAD,
     PROPOSAL_DOCUMENT_UPLOAD,
     Annex,
     ConsentChange,
+    Message,
     Participant,
     Proposal,
     Review,
@@ -32,6 +38,7 @@ from projects.models import (
     StatusChange,
     Submission,
     SubmittedFile,
+    unanswered,
 )
 
 S = Proposal.Status
@@ -532,3 +539,125 @@ def review_recuse(*, proposal, reviewer, reason):
         review.full_clean()
         review.save()
     return review
+
+
+# --- the conversation between staff and the consortium (Message) -----------------------------------------------
+#
+# Decided: the thread is open to both sides while the proposal is a draft, submitted, under review or sent back for
+# changes (Proposal.MESSAGES_OPEN), so a question asked before submission can be answered; once selected, rejected
+# or withdrawn it is read-only. Staff write with projects.message_applicants ("Project deciders"); both project
+# groups read (projects.view_message). A staff message mails the owners and managers of the organisation it is
+# addressed to (the lead, or the partner whose part it is about); an applicant's message mails the staff who have
+# written in this proposal's conversation and may still write, or, before any of them has, every active staff
+# member who may (superusers aside, unless they wrote: they administer the portal rather than answer applicants).
+
+MESSAGES_PER_MINUTE = 10
+
+
+def can_read_messages(user):
+    return bool(user.is_active and user.is_staff and user.has_perm("projects.view_message"))
+
+
+def can_message_applicants(user):
+    return bool(user.is_active and user.is_staff and user.has_perm("projects.message_applicants"))
+
+
+def messages_throttled(user) -> bool:
+    """Whether `user` has tried to send more than MESSAGES_PER_MINUTE messages this minute (portal.throttle)."""
+    return throttle.over_limit(f"proposal-message:{user.pk}", per_minute=MESSAGES_PER_MINUTE)
+
+
+def _may_write_as_applicant(author, proposal, partner):
+    """The lead's owners and managers write in the lead's thread; a partner's, in their own part (read fresh)."""
+    membership = Membership.objects.of(author)
+    if not (membership and membership.can_manage):
+        return False
+    if partner is None:
+        return membership.organization_id == proposal.lead_id
+    return membership.organization_id == partner.pk
+
+
+def message_post(*, proposal, author, side, body, attachment=None, partner=None, now=None):
+    """Add a message to `proposal`'s conversation and mail the other side, in one transaction.
+
+    `side` is Message.Side.STAFF for staff (who may address `partner`, an organisation in the consortium, instead of
+    the lead) or APPLICANT for the lead's owners and managers (`partner` None) and a partner's (`partner` their own
+    organisation). `attachment` is an upload or None. Refused with PermissionDenied for anyone else, WorkflowError
+    once the proposal is decided or withdrawn, ValidationError for the message itself.
+    """
+    if side == Message.Side.STAFF:
+        allowed = can_message_applicants(author)
+    elif side == Message.Side.APPLICANT:
+        allowed = _may_write_as_applicant(author, proposal, partner)
+    else:
+        allowed = False
+    if not allowed:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().select_related("call", "lead").get(pk=proposal.pk)
+        if locked.status not in Proposal.MESSAGES_OPEN:
+            raise WorkflowError(
+                _("This proposal is %(status)s: its messages can be read, and no new ones sent."),
+                code="messages_closed", params={"status": locked.get_status_display().lower()},
+            )
+        MESSAGE_UPLOAD.validate(attachment, field="attachment")
+        message = Message(
+            proposal=locked, partner=partner, side=side, author=author, body=(body or "").strip(),
+            attachment=attachment or "", created_at=now or timezone.now(),
+        )
+        keep_original_name(message, "attachment", "attachment_name")
+        message.full_clean()
+        with new_files_discarded_on_error(message):
+            message.save()
+            _refresh_awaiting_reply(locked)
+            _mail_message(message)  # queued in this transaction: the message and its mail commit together
+    return message
+
+
+def _refresh_awaiting_reply(proposal):
+    """Recompute since when the proposal has waited for staff (the oldest of its threads still waiting).
+
+    An update, not a save: the column is staff's bookkeeping, not a change to the proposal, so neither its
+    updated_at nor the public pages' data version move."""
+    rows = proposal.messages.order_by("created_at", "pk").values_list("partner_id", "side", "created_at")
+    since = min(unanswered(rows).values(), default=None)
+    Proposal.objects.filter(pk=proposal.pk).update(awaiting_reply_since=since)
+    proposal.awaiting_reply_since = since
+
+
+def _staff_to_tell(message):
+    """The staff an applicant's message is for (see the decision above), without its author."""
+    User = get_user_model()
+    permission = Permission.objects.filter(content_type__app_label="projects", codename="message_applicants")
+    direct = User.user_permissions.through.objects.filter(permission__in=permission).values("user_id")
+    in_group = User.groups.through.objects.filter(group__permissions__in=permission).values("user_id")
+    may_write = Q(pk__in=direct) | Q(pk__in=in_group)
+    staff = User.objects.filter(is_active=True, is_staff=True)
+    wrote = Message.objects.filter(proposal_id=message.proposal_id, side=Message.Side.STAFF).values("author_id")
+    # A superuser who answered follows the conversation like anyone who did; one who never wrote is not asked.
+    emails = list(staff.filter(may_write | Q(is_superuser=True), pk__in=wrote).values_list("email", flat=True))
+    return emails or list(staff.filter(may_write).values_list("email", flat=True))
+
+
+def _mail_message(message):
+    proposal = message.proposal
+    if message.is_from_staff:
+        if message.partner_id:
+            memberships = Membership.objects.managing().filter(organization_id=message.partner_id)
+            url = absolute_reverse("my-proposals:part-messages", proposal.pk)
+        else:
+            memberships = proposal.manager_memberships()
+            url = absolute_reverse("my-proposals:messages", proposal.pk)
+        recipients = _emails(memberships.select_related("user"))
+    else:
+        recipients = _staff_to_tell(message)
+        url = absolute_reverse("admin:projects_proposal_messages", proposal.pk)
+    recipients = [email for email in recipients if email != message.author.email]
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"message": message, "proposal": proposal, "url": url,
+                   "organization": message.partner or proposal.lead}
+        subject = render_to_string("projects/email/message_subject.txt", context).strip()
+        body = render_to_string("projects/email/message_body.txt", context)
+    queue_mail(to=recipients, subject=subject, body=body)

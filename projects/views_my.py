@@ -21,11 +21,12 @@ from portal import once
 from portal.access import Refused, staff_may_read_private_files
 from portal.files import is_new_upload, serve_private_file
 from portal.workflow import WorkflowError
-from projects import revisions, rules, search, services
+from projects import revisions, rules, search, services, threads
 from projects.forms import (
     MAX_EXTRA_ROWS,
     MIN_EXTRA_ROWS,
     AnnexForm,
+    MessageForm,
     NoteForm,
     PartnerLineForm,
     ProposalForm,
@@ -33,7 +34,7 @@ from projects.forms import (
     kpi_formset,
     participant_formset,
 )
-from projects.models import Annex, Call, Participant, Proposal, Submission, SubmittedFile
+from projects.models import Annex, Call, Message, Participant, Proposal, Submission, SubmittedFile
 
 LEAD_MANAGER_NEEDED = _("Only the owners and managers of the lead organisation may change this proposal.")
 
@@ -252,6 +253,8 @@ def proposal_detail(request, pk):
         "is_lead": is_lead,
         "own_line": None if is_lead else own,
         "can_answer": bool(not is_lead and own and membership.can_manage and proposal.is_editable),
+        # The partner's part of the conversation with the alliance (projects.threads): its owners and managers.
+        "part_messages": bool(not is_lead and own and membership.can_manage),
         "tier_mix": rules.tier_mix([rules.Line.of(p) for p in participants if p.is_counted]) if is_lead else None,
         "consent_history": proposal.consent_history.select_related("organization", "by") if is_lead else (),
         "kpis": proposal.kpis.all(),
@@ -530,3 +533,75 @@ def organization_search(request):
     return render(request, "projects/organization_search.html", {
         "form": form, "query": query, "results": results, "more": more, "page": search.PAGE, "proposal": proposal,
     })
+
+
+# --- the conversation with the alliance (projects.threads says who reads and writes what) -------------------------
+
+THREAD_ROLE_NEEDED = _("Only the owners and managers of the lead organisation take part in the conversation with "
+                       "the alliance.")
+
+
+def _lead_thread(request, pk):
+    """The lead's own proposal `pk`, for its owners and managers: 404 for everyone else's organisation (a partner's
+    people included: their part has its own page), 403 for a plain member of the lead."""
+    membership = Membership.objects.of(request.user)
+    proposal = _visible_proposal(membership, pk)
+    if membership.organization_id != proposal.lead_id:
+        raise Http404
+    if not membership.can_manage:
+        raise Refused(THREAD_ROLE_NEEDED)
+    return proposal
+
+
+def _thread_page(request, proposal, loaded, *, partner, url):
+    form = MessageForm()
+    status = 200
+    if request.method == "POST":
+        form = MessageForm(request.POST, request.FILES)
+        response, status = threads.send(
+            request, form, proposal=proposal, side=Message.Side.APPLICANT, partner=partner, url=url,
+        )
+        if response is not None:
+            return response
+    if partner is None:
+        shown = threads.threads_of(list(loaded))  # the lead's thread, then the partners' parts that have messages
+    else:
+        shown = [t for t in threads.threads_of(list(loaded), partners=[partner]) if t.partner]
+    return render(request, "projects/message_thread.html", {
+        "proposal": proposal, "partner": partner, "threads": shown, "form": form,
+        "can_write": proposal.status in Proposal.MESSAGES_OPEN,
+    }, status=status)
+
+
+@login_required
+def proposal_messages(request, pk):
+    """The lead's conversation with the alliance, with its partners' parts to read; a form to write in its own."""
+    proposal = _lead_thread(request, pk)
+    loaded = proposal.messages.select_related("author", "partner")
+    return _thread_page(request, proposal, loaded, partner=None, url=reverse("my-proposals:messages", args=[pk]))
+
+
+@login_required
+def participation_messages(request, pk):
+    """A partner's part of the conversation: its messages with the alliance, which the lead reads too."""
+    participant = _own_participation(request, pk)
+    organization = participant.organization
+    loaded = participant.proposal.messages.of_part(organization).select_related("author", "partner")
+    return _thread_page(request, participant.proposal, loaded, partner=organization,
+                        url=reverse("my-proposals:part-messages", args=[pk]))
+
+
+@login_required
+def message_attachment(request, pk, message_pk):
+    """A message's attachment: for whoever may read the message, and staff with MFA allowed to read threads."""
+    user = request.user
+    if staff_may_read_private_files(user, "projects.view_message"):
+        message = get_object_or_404(Message, proposal_id=pk, pk=message_pk)
+    else:
+        membership = Membership.objects.of(user)
+        organization = membership.organization if membership else None
+        message = get_object_or_404(Message.objects.visible_to(organization), proposal_id=pk, pk=message_pk)
+        require_manager(membership)
+    if not message.attachment:
+        raise Http404
+    return serve_private_file(request, message.attachment, download_name=message.attachment_name)

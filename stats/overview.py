@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -67,6 +67,13 @@ def overview(user, now=None):
             ),
             selected_url=_changelist("projects_proposal", status__exact=S.SELECTED),
             rejected_url=_changelist("projects_proposal", status__exact=S.REJECTED),
+        )
+    if user.has_perm("projects.view_proposal") and user.has_perm("projects.view_message"):
+        # One query on the partial index of proposals waiting for an answer (ProposalQuerySet.awaiting_reply).
+        waiting = Proposal.objects.awaiting_reply().aggregate(count=Count("pk"), oldest=Min("awaiting_reply_since"))
+        out.update(
+            awaiting_reply=waiting["count"], awaiting_reply_oldest=waiting["oldest"],
+            awaiting_reply_url=_changelist("projects_proposal", messages="waiting"),
         )
     if user.has_perm("projects.view_call"):
         until = now + datetime.timedelta(days=CLOSING_WITHIN_DAYS)

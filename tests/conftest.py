@@ -129,6 +129,7 @@ def _fresh_cache():
 REFERENCE_DATA = [
     ("members.migrations.0003_seed_industries_and_groups", "seed"),
     ("projects.migrations.0002_seed_ai_areas_and_groups", "seed"),
+    ("projects.migrations.0007_messages", "grant"),
     ("news.migrations.0002_news_editors_group", "create_group"),
     ("stats.migrations.0002_seed_targets", "seed"),
 ]

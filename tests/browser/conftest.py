@@ -105,7 +105,8 @@ def company_paths(world):
     pk = world.proposal.pk
     search = reverse("my-proposals:organization-search")
     return ["/my/", "/my/proposals/", f"/my/proposals/new/{world.call.pk}/", f"/my/proposals/{pk}/",
-            f"/my/proposals/{pk}/edit/", f"{search}?proposal={pk}&q=%EC%83%88%EB%B4%84"]  # the search step: 새봄
+            f"/my/proposals/{pk}/edit/", f"{search}?proposal={pk}&q=%EC%83%88%EB%B4%84",  # the search step: 새봄
+            reverse("my-proposals:messages", args=[pk])]
 
 
 @pytest.fixture
@@ -143,6 +144,17 @@ def audit_world(portal_world):
     world.proposal.participants.filter(organization=partner).update(consent="pending")
     # A proposal of the owner's company that went round the changes-requested loop: its submitted versions.
     world.revised = _revised(world.call, lead=company, by=world.owner, decider=world.staff)
+    # A conversation on the draft: staff's question, the owner's answer with an attachment, the partner's question.
+    from projects.models import Message
+    from projects.services import message_post
+
+    message_post(proposal=world.proposal, author=world.staff, side=Message.Side.STAFF,
+                 body="수요기업의 현장 데이터 확보 계획을 알려 주세요.")
+    message_post(proposal=world.proposal, author=world.owner, side=Message.Side.APPLICANT,
+                 body="도장 라인에서 6개월간 수집합니다.\n계획서를 첨부합니다.",
+                 attachment=personas.pdf("수집계획.pdf"))
+    message_post(proposal=world.proposal, author=world.partner_owner, side=Message.Side.APPLICANT, partner=partner,
+                 body="저희 현물 부담분에 설비 사용료를 넣어도 되나요?")
     world.mail = OutgoingMail.objects.create(
         recipients=["owner@hanbit.example"], subject="[AI 자율제조 얼라이언스] 제안서가 접수되었습니다", body="",
         status=OutgoingMail.Status.FAILED, attempts=3, last_error="SMTP 421",
@@ -191,6 +203,8 @@ def audited_pages(world):
     owner += [reverse("my-proposals:submissions", args=[revised]),
               reverse("my-proposals:submission", args=[revised, 2])]
     staff.append(reverse("admin:projects_proposal_submission", args=[revised, 2]))
+    staff.append(reverse("admin:projects_proposal_messages", args=[pk]))
+    staff.append(reverse("admin:projects_proposal_changelist") + "?messages=waiting")
     return ([(None, path) for path in public + ERROR_PATHS] + [("newcomer", "/members/register/")]
             + [("owner", path) for path in owner] + [("partner_owner", path) for path in partner_paths(world)]
             + [("staff", path) for path in staff])
@@ -201,4 +215,4 @@ def partner_paths(world):
     its own line's form."""
     pk = world.proposal.pk
     return ["/my/", reverse("my-proposals:requests"), reverse("my-proposals:detail", args=[pk]),
-            reverse("my-proposals:part", args=[pk])]
+            reverse("my-proposals:part", args=[pk]), reverse("my-proposals:part-messages", args=[pk])]

@@ -4,9 +4,10 @@ import io
 import random
 
 import pytest
+from django.utils import timezone
 
 from projects import rules
-from projects.models import Call, Proposal, ReviewScore, StatusChange
+from projects.models import Call, Message, Proposal, ReviewScore, StatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,18 @@ def test_every_sent_demo_proposal_has_its_submitted_versions_and_one_was_revised
     kinds = [change.kind for change in revisions.diff(first.snapshot, second.snapshot)]
     assert kinds == ["field", "field", "amount", "kpi_added", "document"]  # the data plan, the total, the lead's line
     assert first.submitted_at < second.submitted_at == Proposal.objects.get(pk=revised).submitted_at
+def test_demo_has_an_answered_conversation_and_one_waiting_for_the_alliance():
+    run_seed()
+    answered, waiting = (
+        Proposal.objects.filter(pk__in=Message.objects.values("proposal"), status=status).get()
+        for status in ("changes_requested", "submitted")
+    )
+    assert answered.awaiting_reply_since is None
+    assert answered.messages.filter(side="applicant", partner__isnull=False).exists()  # a partner's part too
+    assert answered.messages.exclude(attachment="").exists()
+    assert list(Proposal.objects.awaiting_reply()) == [waiting]
+    assert waiting.messages.get().side == "applicant"
+    assert Message.objects.count() == 6
+    for message in Message.objects.select_related("proposal"):
+        message.full_clean()  # bulk-created, as a service would have written it
+        assert message.proposal.submitted_at < message.created_at <= timezone.now()

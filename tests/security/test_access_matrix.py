@@ -76,6 +76,15 @@ EXPECTED = {
     "my-proposals:part-accept":  ("POST", L, 404, 404, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:part-decline": ("POST", L, 404, 404, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:part-withdraw": ("POST", L, 404, 404, DONE, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    # --- A's conversation with the alliance (projects.threads): A's owners and managers read all of it (C's part
+    #     included) and write in A's thread; C's owners and managers read and write C's part only; a plain member
+    #     of A gets 403 with the role needed; staff answer in the admin. The attachment (A's answer in A's thread)
+    #     goes to those who read the message, and to staff with MFA allowed to read threads ---------------------
+    "my-proposals:messages":    ("GET", L,   404, 404, 404, 200, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:part-messages":
+                                ("GET", L,   404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:message-attachment":
+                                ("GET", L,   404, 404, 404, 200, 403, 404, 404, 200, 200, 404, 404, 200),
     "my-proposals:document":    ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
     # A's proposal as it was submitted each time, and what changed: read as the proposal is read (C sees the amounts
     # of its own line only); the documents of a version as the proposal's documents. Staff use the admin's page.
@@ -123,6 +132,16 @@ EXPECTED = {
                                 ("GET", *NOT_ADMIN, 403, 200, 403, 403, 403, 200),
     "admin:projects_proposal_submission":  # a submitted version and its diff: whoever reads proposals
                                 ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    # A proposal's threads: both project groups read them (deciders write, tests/projects/test_messages.py).
+    "admin:projects_proposal_messages":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    # Messages are read, never edited or deleted (a message is a record once sent).
+    "admin:projects_message_change":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:projects_message_history":
+                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:projects_message_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
     "admin:projects_call_change":
                                 ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
     "admin:projects_call_history":
@@ -165,7 +184,8 @@ EXPECTED = {
                       "socialaccount/socialaccount", "mfa/authenticator", "news/article", "members/user",
                       "members/industry", "members/organization", "members/changerequest",
                       "members/tiercertificate", "projects/call", "projects/aiarea",
-                      "projects/proposal", "stats/target", "jobs/outgoingmail", "django_tasks_database/dbtaskresult")
+                      "projects/proposal", "projects/message", "stats/target", "jobs/outgoingmail",
+                      "django_tasks_database/dbtaskresult")
     },
 }
 

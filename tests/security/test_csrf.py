@@ -60,6 +60,9 @@ POST_VIEWS = {
     "my-proposals:part-accept": "participant",
     "my-proposals:part-decline": "participant",
     "my-proposals:part-withdraw": "participant",
+    "my-proposals:messages": "owner",
+    "my-proposals:part-messages": "participant",
+    "admin:projects_proposal_messages": "project_decider",
 }
 
 # Routes that only read (GET/HEAD); a POST to them must change nothing even with a valid token.
@@ -81,6 +84,7 @@ READ_ONLY_VIEWS = {
     "my-proposals:list", "my-proposals:requests", "my-proposals:organization-search",
     "my-proposals:detail", "my-proposals:document", "my-proposals:annex",
     "my-proposals:submissions", "my-proposals:submission", "my-proposals:submission-file",
+    "my-proposals:message-attachment",
     "my:dashboard",
 }
 

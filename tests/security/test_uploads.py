@@ -149,7 +149,16 @@ def annex(world, client_for):
     return client, reverse("my-proposals:annex-add", args=[world.proposal.pk]), {}, "file", 20
 
 
-TARGETS = {"member registration": registration, "proposal form": proposal_form, "proposal annex": annex}
+def thread_message(world, client_for):
+    client = client_for("owner", HTTP_ACCEPT_LANGUAGE="en")
+    url = reverse("my-proposals:messages", args=[world.proposal.pk])
+    data = FormFields(client.get(url).content.decode()).data
+    assert "form_once" in data, sorted(data)
+    return client, url, {**data, "body": "자료를 첨부합니다."}, "attachment", 20
+
+
+TARGETS = {"member registration": registration, "proposal form": proposal_form, "proposal annex": annex,
+           "message attachment": thread_message}
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -238,6 +247,9 @@ def downloads(world):
          "owner", "attachment; filename*=utf-8''%EC%82%AC%EC%97%85%EA%B3%84%ED%9A%8D%EC%84%9C.pdf"),
         ("annex", reverse("my-proposals:annex", args=[world.proposal.pk, world.annex.pk]), world.annex.file,
          "owner", "attachment; filename*=utf-8''%EB%B6%80%EB%A1%9D.pdf"),
+        ("message attachment", reverse("my-proposals:message-attachment", args=[world.proposal.pk, world.message.pk]),
+         world.message.attachment, "owner",
+         "attachment; filename*=utf-8''%EB%8D%B0%EC%9D%B4%ED%84%B0%EA%B3%84%ED%9A%8D.pdf"),
         ("news cover", reverse("news:cover", args=[world.article.slug]), world.article.cover, "anonymous", "inline"),
     ]
 

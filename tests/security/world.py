@@ -167,6 +167,7 @@ def build_world() -> World:
         "news.article": w.article,
         "projects.call": w.call,
         "projects.proposal": w.proposal,
+        "projects.message": w.message,
     }
     return w
 
@@ -174,7 +175,8 @@ def build_world() -> World:
 def _projects(w):
     """A call open now, and company A's draft proposal with company C as demand company."""
     from projects import services
-    from projects.models import KPI, Annex, Participant, Proposal, Review
+    from projects.models import KPI, Annex, Message, Participant, Proposal, Review
+    from projects.services import message_post
 
     w.call = personas.call()
     w.proposal = personas.proposal(w.call, w.org_a, title="AI 불량 검출 라인")
@@ -199,6 +201,15 @@ def _projects(w):
     # Company B's own proposal, under the same call: nobody from A or C may reach it.
     w.other_proposal = personas.proposal(w.call, w.org_b, title="다른 회사의 제안")
     w.review = Review.objects.create(proposal=w.proposal, reviewer=w.project_reviewer, comment="검토 의견")
+    # A's conversation with the alliance: a decider's question, the owner's answer with an attachment (the one the
+    # attachment URL points at), and C's question about its own part, which A reads and other partners would not.
+    message_post(proposal=w.proposal, author=w.project_decider, side=Message.Side.STAFF,
+                 body="수요기업 현장 데이터 확보 계획을 알려 주세요.")
+    w.message = message_post(proposal=w.proposal, author=w.owner, side=Message.Side.APPLICANT,
+                             body="계획을 첨부합니다.", attachment=personas.pdf("데이터계획.pdf"))
+    w.part_message = message_post(proposal=w.proposal, author=w.participant, side=Message.Side.APPLICANT,
+                                  body="저희 몫의 현금 비율을 확인해 주세요.", partner=w.org_c,
+                                  attachment=personas.pdf("현금계획.pdf"))
     # A past call that selected company B's project, with company C as demand company; C chose a public page.
     w.past_call = personas.call(opens=-90, closes=-30, title="지난 공모")
     w.selected_proposal = personas.ready_proposal(

@@ -27,6 +27,7 @@ from projects.models import (
     Call,
     ConsentChange,
     Criterion,
+    Message,
     Participant,
     Proposal,
     Review,
@@ -60,6 +61,8 @@ STABLE = {
     Submission: ["proposal__title", "number", "submitted_at", "submitted_by__email", "snapshot__proposal__title"],
     SubmittedFile: ["submission__proposal__title", "submission__number", "position", "original_name", "sha256"],
     Review: ["proposal__title", "reviewer__email", "comment"],
+    Message: ["proposal__title", "partner__business_number", "side", "author__email", "body", "created_at",
+              "attachment_name"],
     ReviewScore: ["review__proposal__title", "review__reviewer__email", "criterion__code", "score"],
     Article: ["guid", "slug", "title", "status", "published_at", "category"],
 }
@@ -85,7 +88,8 @@ def seed(seed=11, scale=60):
 
 def wipe():
     """Remove everything seed_demo made (reference data from the migrations stays)."""
-    for model in (SubmittedFile, Submission, ReviewScore, Review, ProposalChange, ConsentChange, KPI, Participant,
+    for model in (Message, SubmittedFile, Submission, ReviewScore, Review, ProposalChange, ConsentChange, KPI,
+                  Participant,
                   Proposal.ai_areas.through, Proposal, Criterion, Call, Article, MembershipChange, ChangeRequest,
                   OrganizationFieldChange, CertificateReminder, TierCertificate, Membership, EmailAddress,
                   Authenticator, User.groups.through, User, Organization):
