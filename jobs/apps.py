@@ -13,5 +13,7 @@ class JobsConfig(AppConfig):
 
         # Not watched by the page cache: no public page shows a mail or a job's schedule.
         periodic.register(name="purge-old-mail", task=tasks.purge_old_mail, every=datetime.timedelta(hours=24))
+        periodic.register(name="purge-old-access-records", task=tasks.purge_old_access_records,
+                          every=datetime.timedelta(hours=24))
         periodic.register(name="sweep-orphan-files", task=tasks.sweep_orphan_files,
                           every=datetime.timedelta(hours=1))

@@ -6,6 +6,7 @@ mail is sent under its row's lock and only while it is still queued.
 
 import datetime
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django_tasks import task
 
 from jobs.models import OutgoingMail
 from portal.files import sweep_orphans
+from portal.models import AccessRecord
 
 Status = OutgoingMail.Status
 
@@ -75,3 +77,13 @@ def sweep_orphan_files() -> dict:
     """Delete stored private files that no row names and stale upload temp files (portal.files)."""
     sweep = sweep_orphans(delete=True)
     return {"stored": len(sweep.stored), "temporary": len(sweep.temporary)}
+
+
+@task()
+def purge_old_access_records() -> dict:
+    """Delete access records older than PORTAL_ACCESS_RECORD_RETENTION_DAYS (two years at least).
+
+    A queryset delete: the model's own delete() refuses, since nothing else may remove a record."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.PORTAL_ACCESS_RECORD_RETENTION_DAYS)
+    deleted, _ = AccessRecord.objects.filter(at__lt=cutoff).delete()
+    return {"deleted": deleted}

@@ -28,13 +28,14 @@ from members.models import (
     choice_label,
 )
 from members.timeline import organization_timeline
-from portal.admin import LongListMixin, WorkflowAdminMixin
+from portal.admin import LongListMixin, RecordedAdminViewMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RecordedAdminViewMixin, BaseUserAdmin):
+    access_record_what = _("account: email, name, groups, sign-in dates")
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
@@ -217,7 +218,9 @@ class OrganizationAdminForm(CertificateDateMixin, IdentifierFieldsForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
+class OrganizationAdmin(RecordedAdminViewMixin, WorkflowAdminMixin, ChangelistExportMixin, LongListMixin,
+                        admin.ModelAdmin):
+    access_record_what = _("organisation: representative, contact person and phone, people, invitations")
     list_display = [
         "name", "business_number_col", "kind", "size_col", "industry", "status_col", "ai_stage",
         "certificate_col", "people_count", "created_at", "approved_at",
@@ -397,7 +400,8 @@ class _MembershipRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(WorkflowAdminMixin, _MembershipRecordAdmin):
+class ChangeRequestAdmin(RecordedAdminViewMixin, WorkflowAdminMixin, _MembershipRecordAdmin):
+    access_record_what = _("change request: the details before and after (representative, contact person)")
     list_display = ["organization", "fields_col", "status_col", "requested_by", "created_at", "decided_at"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["organization", "requested_by"]
@@ -515,6 +519,8 @@ STAFF_GROUP_LABELS = {
     "Project reviewers": _("Project reviewers"),
     "Project deciders": _("Project deciders"),
     "News editors": _("News editors"),
+    "Access record readers": _("Access record readers"),
+    "Policy editors": _("Policy editors"),
 }
 
 

@@ -16,6 +16,7 @@ from portal.access import staff_may_read_private_files
 from portal.files import MB, PDF, PrivateFileField, UploadPolicy
 from portal.models import AppendOnly
 from portal.workflow import Transition, Workflow
+from privacy import consents
 
 # The partial unique constraint's message (a form shows it on the field; see OrganizationForm).
 CORPORATE_NUMBER_TAKEN = _(
@@ -90,6 +91,11 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
+
+    def accepting_mailings(self):
+        """The people a mailing (alliance news and events to many) may go to: active, and said yes to it
+        (privacy.consents). Notices about a person's own membership and proposals are not mailings."""
+        return consents.accepting_mailings(self.get_queryset())
 
 
 class User(AbstractUser):

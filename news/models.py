@@ -13,8 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from news.rendering import render_markdown, sanitize_html
 from portal.files import JPEG, MB, PNG, WEBP, PrivateImageField, UploadPolicy
+from portal.rendering import render_markdown, sanitize_html
 from portal.workflow import Transition, Workflow
 
 # Pictures between 200 and 6000 pixels on each side: big enough for a card, small enough to decode.

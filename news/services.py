@@ -19,8 +19,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from news.models import Article, Category, Status, validate_http_url
-from news.rendering import html_to_text, sanitize_html
 from portal.files import delete_file_on_commit, new_files_discarded_on_error
+from portal.rendering import html_to_text, sanitize_html
 
 FEED_MAX_BYTES = 5 * 1024 * 1024
 FEED_TIMEOUT_SECONDS = 15

@@ -68,6 +68,7 @@ def article_cover(request, slug):
     # Drafts' pictures: editors as the admin would let them see the draft.
     if not (public or staff_may_read_private_files(request.user, "news.view_article")):
         raise Http404
-    # The address carries ?v=<last update>, so a changed picture gets a new address.
-    return serve_private_file(request, article.cover, inline=True,
+    # The address carries ?v=<last update>, so a changed picture gets a new address. A cover is no person's
+    # data: its downloads are not access records.
+    return serve_private_file(request, article.cover, inline=True, record=False,
                               cache_control="public, max-age=86400" if public else "private, no-store")

@@ -210,3 +210,20 @@ class WorkflowAdminMixin:
             self.message_user(request, gettext("“%(object)s” was not changed: %(reason)s")
                               % {"object": obj, "reason": reason}, messages.ERROR)
 
+
+
+class RecordedAdminViewMixin:
+    """A change page that shows a person's details writes an access record each time it is shown (portal.audit).
+
+    `access_record_what` names what the page shows, for the record."""
+
+    access_record_what = ""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and obj.pk:
+            from portal.audit import record_access
+            from portal.models import AccessRecord
+
+            record_access(request, obj=obj, what=str(self.access_record_what or self.opts.verbose_name),
+                          action=AccessRecord.Action.ADMIN_VIEW)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

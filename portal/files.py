@@ -274,8 +274,12 @@ class PrivateImageField(models.ImageField):
 # --- serving ----------------------------------------------------------------------------------
 
 
-def serve_private_file(request, field_file, *, download_name=None, inline=False, cache_control=PRIVATE):
+def serve_private_file(request, field_file, *, download_name=None, inline=False, cache_control=PRIVATE,
+                       record=True):
     """The response for a stored file, once the caller has checked that `request` may have it.
+
+    Each file handed out is written down (portal.audit: who, when, which object's field, from where), unless
+    `record=False` says the file is no person's data (a published article's cover).
 
     On object storage (a storage without local paths) a redirect to a signed address valid for a
     minute; on local disk django-sendfile2's response, which the front web server fills in
@@ -309,6 +313,11 @@ def serve_private_file(request, field_file, *, download_name=None, inline=False,
         if response.has_header("X-Accel-Redirect"):
             del response["Content-Length"]  # the web server sends the bytes and counts them
     response["X-Content-Type-Options"] = "nosniff"
+    if record:
+        # Imported here: the models' modules import this one while the app registry is still loading.
+        from portal.audit import record_download
+
+        record_download(request, field_file)
     return response
 
 

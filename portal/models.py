@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +54,51 @@ class SpentFormToken(models.Model):
 
     def __str__(self):
         return f"{self.purpose} {self.spent_at:%Y-%m-%d %H:%M}"
+
+
+class AccessRecord(AppendOnly):
+    """Someone read a person's data: a private document downloaded, or a person's details opened in the admin.
+
+    Who, when, what (the object and the field or page), from which address. Written by portal.audit in the
+    request that serves the data; never changed or deleted except by the retention task
+    (jobs.tasks.purge_old_access_records), after PORTAL_ACCESS_RECORD_RETENTION_DAYS."""
+
+    # The record of who read what is evidence: written once, never rewritten. (Its plain queryset's delete() is
+    # the retention task's.)
+    refused_change = _("An access record cannot be changed.")
+    refused_delete = _("An access record cannot be deleted.")
+
+    class Action(models.TextChoices):
+        DOWNLOAD = "download", _("Downloaded a document")
+        ADMIN_VIEW = "admin_view", _("Opened in the administration")
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    # Kept as written, so the record still says who it was after the account is gone or changes its address.
+    by_email = models.CharField(_("by (email address)"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", verbose_name=_("type"),
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    what = models.CharField(_("what"), max_length=200, help_text=_("The file's field or the page's fields."))
+    path = models.CharField(_("address"), max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        # Only reading: nobody is given a right to add, change or delete records (the admin refuses them too).
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="access_record_object"),
+            models.Index(fields=["by", "-at"], name="access_record_by"),
+        ]
+
+    def __str__(self):
+        return f"{self.by_email or '?'} · {self.object_repr} · {self.what}"

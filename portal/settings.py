@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "portal",
     "jobs",
+    "privacy",
     "news",
     "stats",
     "members",
@@ -78,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After sign-in is known: a signed-in person who owes an answer to a new version of the terms or the
+    # consent notices is asked before anything else (privacy.consents).
+    "privacy.middleware.ConsentMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
@@ -184,6 +188,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI 자율제조 얼라이언스] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Renders allauth's mails as allauth does, then queues them instead of sending them inside the request.
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
+# Sign-up asks for the required consents apart from the optional one, none ticked beforehand (privacy.forms).
+ACCOUNT_FORMS = {"signup": "privacy.forms.SignupForm"}
 # allauth's built-in rate limits stay on (ACCOUNT_RATE_LIMITS is left at its default).
 # They count per client address. Behind nginx (and any load balancer before it) REMOTE_ADDR is the
 # proxy's, so every visitor would share one count; the client is then the X-Forwarded-For entry
@@ -328,3 +334,37 @@ PORTAL_SITE_NAME = _("AI Autonomous Manufacturing Alliance")
 # The site's public address, for links in mails. Mails are rendered in services and sent by the worker,
 # far from any request, so the address comes from here (portal.links.absolute_url), never from a Host header.
 PORTAL_SITE_URL = env_site_url("PORTAL_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "", https=not DEBUG)
+
+# --- personal information (개인정보 보호법) ------------------------------------------------------------
+# The privacy officer (개인정보 보호책임자) the privacy policy names. The defaults are the demo's: set them.
+PORTAL_PRIVACY_OFFICER = {
+    "name": env_str("PRIVACY_OFFICER_NAME", "홍길동 (데모)"),
+    "position": env_str("PRIVACY_OFFICER_POSITION", "산업통상자원부 산업인공지능정책과장 (데모)"),
+    "email": env_str("PRIVACY_OFFICER_EMAIL", "privacy@alliance.example"),
+    "phone": env_str("PRIVACY_OFFICER_PHONE", "044-000-0000"),
+}
+
+
+def _entries(name, fields):
+    """Entries of `a | b | c` separated by `;`, read into dicts of `fields` (the policy lists them)."""
+    entries = []
+    for raw in env_str(name).split(";"):
+        if not raw.strip():
+            continue
+        parts = [part.strip() for part in raw.split("|")]
+        if len(parts) != len(fields) or not all(parts):
+            raise ImproperlyConfigured(f"{name}: each entry is {' | '.join(fields)}, separated by ';' (got {raw!r})")
+        entries.append(dict(zip(fields, parts, strict=True)))
+    return entries
+
+
+# Recipients of personal information outside the operator (제3자 제공) and the processors it entrusts work to
+# (처리 위탁: a mail service, object storage). None unless set; the privacy policy lists what is set here.
+PORTAL_PRIVACY_THIRD_PARTIES = _entries(
+    "PRIVACY_THIRD_PARTIES", ("recipient", "purpose", "items", "retention"))
+PORTAL_PRIVACY_PROCESSORS = _entries("PRIVACY_PROCESSORS", ("processor", "task"))
+# Access records (portal.AccessRecord) are kept this many days, then removed by the daily job
+# `purge-old-access-records`. The safety measures standard asks for at least two years here.
+PORTAL_ACCESS_RECORD_RETENTION_DAYS = env_int("PORTAL_ACCESS_RECORD_RETENTION_DAYS", 730)
+if PORTAL_ACCESS_RECORD_RETENTION_DAYS < 730:
+    raise ImproperlyConfigured("PORTAL_ACCESS_RECORD_RETENTION_DAYS must be at least 730 (two years).")

@@ -6,6 +6,7 @@ from members.sitemaps import MemberPageSitemap
 from news.sitemaps import ArticleSitemap, PublicPagesSitemap
 from portal import views
 from portal.pagecache import public_page
+from privacy import views as privacy_views
 from projects.sitemaps import CallSitemap, ProjectSitemap
 
 # Error pages render inside the layout without touching the database or the session (templates/error.html).
@@ -22,8 +23,8 @@ SITEMAPS = {
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("privacy/", views.privacy, name="privacy"),
-    path("terms/", views.terms, name="terms"),
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("terms/", privacy_views.terms, name="terms"),
     path("contact/", views.contact, name="contact"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
@@ -31,6 +32,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before allauth's: the consent pages live in the account area (/accounts/consents/).
+    path("", include("privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("news/", include("news.urls")),

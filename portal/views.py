@@ -27,9 +27,7 @@ class HomeView(TemplateView):
 
 home = public_page(HomeView.as_view())
 
-# The pages the footer links to on every page (KRDS: privacy policy, terms, contact). Fixed text, so cached.
-privacy = public_page(TemplateView.as_view(template_name="portal/privacy.html"))
-terms = public_page(TemplateView.as_view(template_name="portal/terms.html"))
+# The footer's contact page (KRDS); the privacy policy and the terms are versioned texts (privacy.views).
 contact = public_page(TemplateView.as_view(template_name="portal/contact.html"))
 
 

@@ -132,6 +132,7 @@ REFERENCE_DATA = [
     ("projects.migrations.0007_messages", "grant"),
     ("news.migrations.0002_news_editors_group", "create_group"),
     ("stats.migrations.0002_seed_targets", "seed"),
+    ("privacy.migrations.0002_first_versions_and_groups", "seed"),
 ]
 
 

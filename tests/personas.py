@@ -67,12 +67,24 @@ def pdf(name="확인서.pdf", content=PDF_BYTES):
 # --- people -------------------------------------------------------------------------------------
 
 
-def user(email=None, *, password=PASSWORD, **fields):
-    """A person whose email is verified, who signs in with `password`."""
+def user(email=None, *, password=PASSWORD, consented=True, mailing=False, **fields):
+    """A person whose email is verified, who signs in with `password`, and who agreed at sign-up to the
+    required documents in force (and to the mailing if `mailing`); `consented=False` for one who never did."""
     email = email or f"person{serial()}@example.com"
     person = get_user_model().objects.create_user(email=email, password=password, **fields)
     EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    if consented:
+        consent(person, mailing=mailing)
     return person
+
+
+def consent(person, *, mailing=False, source="signup"):
+    """`person` answers the documents in force: yes to the required ones, `mailing` to the mailing."""
+    from privacy import consents
+    from privacy.models import Kind
+
+    consents.record_consents(user=person, source=source,
+                             answers={Kind.TERMS: True, Kind.COLLECTION: True, Kind.MAILING: mailing})
 
 
 def activate_totp(person) -> str:

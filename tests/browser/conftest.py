@@ -16,6 +16,7 @@ from django.utils import timezone
 from members.models import Membership, Organization
 from news import services as news
 from news.models import Article, Category
+from privacy.models import PolicyVersion
 from projects.models import Proposal
 from tests import personas
 from tests.browser.helpers import DESKTOP, PASSWORD, PHONE
@@ -155,6 +156,8 @@ def audit_world(portal_world):
                  attachment=personas.pdf("수집계획.pdf"))
     message_post(proposal=world.proposal, author=world.partner_owner, side=Message.Side.APPLICANT, partner=partner,
                  body="저희 현물 부담분에 설비 사용료를 넣어도 되나요?")
+    # An account that never agreed to the terms (made by staff): the page that asks for consent.
+    world.unconsented = personas.user("unconsented@example.com", password=PASSWORD, consented=False)
     world.mail = OutgoingMail.objects.create(
         recipients=["owner@hanbit.example"], subject="[AI 자율제조 얼라이언스] 제안서가 접수되었습니다", body="",
         status=OutgoingMail.Status.FAILED, attempts=3, last_error="SMTP 421",
@@ -186,10 +189,12 @@ def audited_pages(world):
     anonymous visitor, else the name of a person in `world` (audit_world). Forms showing their errors are
     reached by posting, in each audit."""
     pk, submitted = world.proposal.pk, world.submitted.pk
-    public = public_paths(world) + ["/privacy/", "/terms/", "/contact/", "/accounts/password/reset/"]
+    public = public_paths(world) + ["/privacy/", "/terms/", "/contact/", "/accounts/password/reset/",
+                                    reverse("privacy:policy", args=["collection"]),
+                                    reverse("privacy:policy-version", args=["mailing", 1])]
     owner = company_paths(world) + [reverse("my:edit"), reverse("my:certificate")] + [
         "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/2fa/totp/activate/",
-        "/accounts/reauthenticate/",
+        "/accounts/reauthenticate/", reverse("privacy:consents"),
     ]
     staff = ["/admin/"]
     for changelist, obj in (("members/organization", world.proposal.lead_id), ("projects/proposal", pk),
@@ -205,9 +210,13 @@ def audited_pages(world):
     staff.append(reverse("admin:projects_proposal_submission", args=[revised, 2]))
     staff.append(reverse("admin:projects_proposal_messages", args=[pk]))
     staff.append(reverse("admin:projects_proposal_changelist") + "?messages=waiting")
+    policy = PolicyVersion.objects.get(kind="privacy", number=1)
+    staff += ["/admin/privacy/policyversion/", f"/admin/privacy/policyversion/{policy.pk}/change/",
+              "/admin/privacy/policyversion/add/?kind=terms", "/admin/portal/accessrecord/",
+              "/admin/privacy/consentrecord/"]
     return ([(None, path) for path in public + ERROR_PATHS] + [("newcomer", "/members/register/")]
             + [("owner", path) for path in owner] + [("partner_owner", path) for path in partner_paths(world)]
-            + [("staff", path) for path in staff])
+            + [("staff", path) for path in staff] + [("unconsented", reverse("privacy:renew"))])
 
 
 def partner_paths(world):

@@ -76,6 +76,21 @@ def fill(driver, name, value, scope="main"):
     return field
 
 
+def tick(driver, name, scope="main"):
+    """Tick a checkbox as a person does, by its label (the box may sit beside a long text)."""
+    box = driver.find_element(By.CSS_SELECTOR, f"{scope} input[type=checkbox][name='{name}']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    if not box.is_selected():
+        driver.find_element(By.CSS_SELECTOR, f"{scope} label[for='{box.get_attribute('id')}']").click()
+    assert box.is_selected(), name
+
+
+def agree_to_the_required_consents(driver):
+    """The sign-up form's two required boxes (the terms, the collection of personal information)."""
+    tick(driver, "consent_terms")
+    tick(driver, "consent_collection")
+
+
 def choose(driver, name, *, value=None, text=None, scope="main"):
     select = Select(driver.find_element(By.CSS_SELECTOR, f"{scope} select[name='{name}']"))
     if value is not None:
@@ -144,6 +159,7 @@ def sign_up_and_verify(driver, email, password=PASSWORD):
     fill(driver, "email", email)
     fill(driver, "password1", password)
     fill(driver, "password2", password)
+    agree_to_the_required_consents(driver)
     press(driver, "main form button[type=submit]")
     wait_for(driver, EC.url_contains("/accounts/confirm-email/"))
     go(driver, last_link("/accounts/confirm-email/", to=email))

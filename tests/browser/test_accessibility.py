@@ -13,6 +13,7 @@ from tests.browser.conftest import audited_pages, desktop_only
 from tests.browser.helpers import (
     PASSWORD,
     admin_action,
+    agree_to_the_required_consents,
     axe_violations,
     fill,
     format_violations,
@@ -92,6 +93,11 @@ def test_company_pages_have_no_serious_accessibility_violations(browser, audit_w
     audit(browser, paths_of(audit_world, "owner"), problems, "owner")
     sign_in_with_session(browser, audit_world.partner_owner)
     audit(browser, paths_of(audit_world, "partner_owner"), problems, "partner owner")
+    sign_in_with_session(browser, audit_world.unconsented)
+    audit(browser, paths_of(audit_world, "unconsented"), problems, "unconsented")
+    press(browser, "main form.consent-form button[type=submit]")  # without the required boxes
+    assert browser.find_elements(By.CSS_SELECTOR, "main .errorlist")
+    audit_here(browser, "unconsented consent page (errors)", problems)
     assert not problems, report(problems)
 
 
@@ -118,6 +124,7 @@ def test_forms_showing_errors_have_no_serious_accessibility_violations(browser, 
     fill(browser, "email", "new-person@example.com")
     fill(browser, "password1", "short")  # too short for the password rules
     fill(browser, "password2", "short")
+    agree_to_the_required_consents(browser)  # else the browser itself stops the form at the first box
     press(browser, "main form button[type=submit]")
     assert browser.find_elements(By.CSS_SELECTOR, "main .errorlist")
     audit_here(browser, "visitor /accounts/signup/ (errors)", problems)

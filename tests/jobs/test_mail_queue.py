@@ -120,6 +120,7 @@ def test_a_proposal_decision_in_the_admin(smtp):
 def test_a_sign_up(smtp, client):
     response = client.post(reverse("account_signup"), {
         "email": "new@example.com", "password1": "long-pass-phrase-42", "password2": "long-pass-phrase-42",
+        "consent_terms": "on", "consent_collection": "on",
     })
     assert response["Location"] == reverse("account_email_verification_sent")
     assert get_user_model().objects.filter(email="new@example.com").exists()

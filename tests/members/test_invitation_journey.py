@@ -29,7 +29,8 @@ def invitation_url():
 
 def sign_up(client, email, next_url=None):
     url = reverse("account_signup") + (f"?{urlencode({'next': next_url})}" if next_url else "")
-    response = client.post(url, {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(url, {"email": email, "password1": PASSWORD, "password2": PASSWORD,
+                                 "consent_terms": "on", "consent_collection": "on"})
     assert response.status_code == 302, response.text
 
 

@@ -20,7 +20,8 @@ def test_signup_asks_for_email_not_username(client):
 def test_signup_sends_a_verification_link_and_blocks_sign_in_until_it_is_used(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": "long-pass-phrase-42", "password2": "long-pass-phrase-42"},
+        {"email": "new@example.com", "password1": "long-pass-phrase-42", "password2": "long-pass-phrase-42",
+         "consent_terms": "on", "consent_collection": "on"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")

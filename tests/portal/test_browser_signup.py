@@ -10,7 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.background import run_tasks
-from tests.browser.helpers import language_button
+from tests.browser.helpers import agree_to_the_required_consents, language_button
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +51,7 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     browser.find_element(By.NAME, "email").send_keys(email)
     browser.find_element(By.NAME, "password1").send_keys(password)
     browser.find_element(By.NAME, "password2").send_keys(password)
+    agree_to_the_required_consents(browser)
     submit(browser)
     wait_for(browser, EC.url_contains("/accounts/confirm-email/"))
 

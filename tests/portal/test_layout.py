@@ -46,8 +46,8 @@ def test_every_page_links_the_privacy_policy_first_and_emphasised(client):
 def test_the_privacy_policy_names_what_is_kept_and_for_how_long(client):
     with translation.override("en"):
         page = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    for kept in ("email address", "business registration number", "proof of your size tier", "outgoing mail queue",
-                 "30 days after delivery; 90 days when delivery failed"):
+    for kept in ("email address", "business registration number", "SME or mid-sized enterprise certificates",
+                 "Mails sent", "30 days after sending (90 days if delivery failed)", "Records of access"):
         assert kept in page, kept
 
 

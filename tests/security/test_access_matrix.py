@@ -40,6 +40,9 @@ EXPECTED = {
     "projects:project-detail":  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "organizations:detail":     ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "stats:chart-csv":          ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # the policies in force and each published version (a draft's number is 404 for everybody)
+    "privacy:policy":           ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:policy-version":   ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     # --- allauth's keyed links (the key is the secret; the page only asks to confirm) --------------------
     "account_confirm_email":    ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "account_reset_password_from_key":
@@ -177,6 +180,18 @@ EXPECTED = {
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
     "admin:django_tasks_database_dbtaskresult_delete":
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
+    # Access records and consent records: read by "Access record readers" (no persona here) and superusers; nobody
+    # changes or deletes one. A published policy version is read, never changed or deleted (drafts are, by
+    # "Policy editors").
+    **{
+        f"admin:{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200)
+        for model in ("portal_accessrecord", "privacy_consentrecord", "privacy_policyversion")
+        for view in ("change", "history")
+    },
+    **{
+        f"admin:{model}_delete": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403)
+        for model in ("portal_accessrecord", "privacy_consentrecord", "privacy_policyversion")
+    },
     # admin/<app>/<model>/<id>/ redirects to .../change/ for anyone the admin lets in.
     **{
         f"admin/{model}/<path:object_id>/": ("GET", *NOT_ADMIN, 302, 302, 302, 302, 302, 302)
@@ -185,7 +200,8 @@ EXPECTED = {
                       "members/industry", "members/organization", "members/changerequest",
                       "members/tiercertificate", "projects/call", "projects/aiarea",
                       "projects/proposal", "projects/message", "stats/target", "jobs/outgoingmail",
-                      "django_tasks_database/dbtaskresult")
+                      "django_tasks_database/dbtaskresult", "portal/accessrecord", "privacy/consentrecord",
+                      "privacy/policyversion")
     },
 }
 
@@ -197,6 +213,8 @@ DOWNLOADS = {
                                 ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
     "admin:projects_proposal_export":
                                 ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+    "admin:portal_accessrecord_export":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
 }
 
 
@@ -226,6 +244,14 @@ SITE_PAGES = {
     "privacy":                  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "terms":                    ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "contact":                  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+}
+
+
+# The account's consent pages: everyone signed in; the page that asks again sends on whoever owes nothing.
+ACCOUNT_PAGES = {
+    #                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
+    "privacy:consents":         ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:renew":            ("GET", L,   302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
 }
 
 
@@ -312,6 +338,11 @@ def test_partner_pages_matrix(world, client_for):
 
 def test_site_pages_matrix(world, client_for):
     differences = _differences(SITE_PAGES, client_for)
+    assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
+
+
+def test_account_pages_matrix(world, client_for):
+    differences = _differences(ACCOUNT_PAGES, client_for)
     assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
 
 

@@ -63,6 +63,8 @@ POST_VIEWS = {
     "my-proposals:messages": "owner",
     "my-proposals:part-messages": "participant",
     "admin:projects_proposal_messages": "project_decider",
+    "privacy:consents": "owner",
+    "privacy:renew": "owner",
 }
 
 # Routes that only read (GET/HEAD); a POST to them must change nothing even with a valid token.
@@ -75,8 +77,9 @@ READ_ONLY_VIEWS = {
     "accounts/social/connections/",
     "admin:index", "admin:login", "admin:password_change_done", "admin:autocomplete", "admin:jsi18n",
     "admin:view_on_site", "admin:app_list", r"admin/(?P<url>.*)$", "admin:members_organization_export",
-    "admin:projects_proposal_export",
+    "admin:projects_proposal_export", "admin:portal_accessrecord_export",
     "admin:news_article_preview", "admin:projects_proposal_submission",
+    "privacy:policy", "privacy:policy-version",
     "news:list", "news:atom", "news:rss", "news:detail", "news:cover",
     "members:directory", "members:tier-proof", "members:certificate-file",
     "projects:call-list", "projects:call-detail", "projects:project-detail", "organizations:detail",

@@ -85,6 +85,8 @@ KWARGS = {
     "news:detail": lambda w: {"slug": w.article.slug},
     "news:cover": lambda w: {"slug": w.article.slug},
     "stats:chart-csv": lambda w: {"slug": _first_chart_slug()},
+    "privacy:policy": lambda w: {"kind": "privacy"},
+    "privacy:policy-version": lambda w: {"kind": "terms", "number": 1},
     "members:invitation": lambda w: {"token": w.invitation_token},
     "members:tier-proof": lambda w: {"pk": w.org_a.pk},
     "members:certificate-file": lambda w: {"pk": w.certificate.pk},

@@ -156,6 +156,16 @@ def build_world() -> World:
     _projects(w)
     # A background task waiting in the queue, so that the admin's task pages have an object.
     queued_for_the_world.enqueue()
+    # Somebody read A's proof of tier: an access record for the admin's record pages.
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.models import AccessRecord
+
+    AccessRecord.objects.create(
+        at=timezone.now(), by=w.membership_reviewer, by_email=w.membership_reviewer.email, ip_address="192.0.2.10",
+        action=AccessRecord.Action.DOWNLOAD, content_type=ContentType.objects.get_for_model(w.org_a),
+        object_id=str(w.org_a.pk), object_repr=str(w.org_a), what="tier_proof", path="/members/1/tier-proof/",
+    )
 
     w.admin_objects = {
         "members.organization": w.org_a,

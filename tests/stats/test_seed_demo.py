@@ -22,6 +22,7 @@ from members.models import (
 )
 from members.models import StatusChange as MembershipChange
 from news.models import Article
+from privacy.models import ConsentRecord
 from projects.models import (
     KPI,
     Call,
@@ -91,8 +92,8 @@ def wipe():
     for model in (Message, SubmittedFile, Submission, ReviewScore, Review, ProposalChange, ConsentChange, KPI,
                   Participant,
                   Proposal.ai_areas.through, Proposal, Criterion, Call, Article, MembershipChange, ChangeRequest,
-                  OrganizationFieldChange, CertificateReminder, TierCertificate, Membership, EmailAddress,
-                  Authenticator, User.groups.through, User, Organization):
+                  OrganizationFieldChange, CertificateReminder, TierCertificate, Membership, ConsentRecord,
+                  EmailAddress, Authenticator, User.groups.through, User, Organization):
         model.objects.all()._raw_delete(model.objects.db)
 
 

@@ -1,4 +1,4 @@
-"""Markdown to safe HTML: the only way article bodies (typed or imported) become markup.
+"""Markdown to safe HTML: the only way authored text (article bodies typed or imported, policy texts) becomes markup.
 
 Markdown lets authors write raw HTML, and imported feeds bring their own, so
 every piece of HTML goes through one allow-list (nh3) before it is stored or shown.
