@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import LongListMixin, WorkflowAdminMixin
+from portal.admin import LongListMixin, RecordedAdminViewMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
 from portal.money import exact_krw, format_krw
@@ -222,10 +222,14 @@ class AwaitingReplyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin):
+class ProposalAdmin(
+    RecordedAdminViewMixin, WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin
+):
     list_display = [
         "title", "call", "lead", "lead_tier", "status", "funding", "average", "submitted_at",
     ]
+    # The change page shows every participant's contact person and phone: each view is an access record.
+    access_record_what = _("proposal with its participants' contact persons")
     # Submission dates as a filter rather than a date hierarchy, which scans every proposal on each page.
     list_filter = ["call", "status", AwaitingReplyFilter, "industry", "ai_areas", "lead__tier",
                    ("submitted_at", admin.DateFieldListFilter)]

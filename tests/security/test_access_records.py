@@ -101,6 +101,7 @@ STAFF_VIEWS = [
     ("admin:members_user_change", lambda w: w.member, "superuser"),
     ("admin:members_organization_change", lambda w: w.org_a, "membership_reviewer"),
     ("admin:members_changerequest_change", lambda w: w.change_request, "membership_reviewer"),
+    ("admin:projects_proposal_change", lambda w: w.proposal, "superuser"),
 ]
 
 
