@@ -210,3 +210,12 @@ def parse_krw(text) -> int:
     if total > MAX_KRW:
         raise KRWParseError("too_large")
     return total
+
+
+def browser_settings() -> dict:
+    """The browser's copy of parse_krw and format_krw (static/js/krw-input.js) reads and writes amounts with these:
+    the unit tables of this module, for a json_script."""
+    return {
+        "units": BIG_UNITS, "smallUnits": SMALL_UNITS, "won": WON, "max": MAX_KRW,
+        "enUnits": [[size, unit] for size, unit in _EN_UNITS],
+    }

@@ -112,8 +112,16 @@ class ParticipantForm(forms.ModelForm):
                 "data-org-picker-label": _("Matching members"), "aria-describedby": "picker-help",
             }),
         )
+        self.known_organization = current  # the organisation this row names, when known without a query
         if isinstance(self.initial.get("organization"), Organization):
+            self.known_organization = self.initial["organization"]
             self.initial["organization"] = search.label(self.initial["organization"])
+
+    def named_organization(self):
+        """The organisation the row names as far as it is known already: the one read from what was sent (when
+        the form was checked), else its stored or initial one."""
+        cleaned = getattr(self, "cleaned_data", None) or {}
+        return cleaned.get("organization") or self.known_organization
 
 
 class ParticipantFormSet(BaseInlineFormSet):
@@ -124,8 +132,15 @@ class ParticipantFormSet(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
 
     def get_queryset(self):
-        # Each row shows its organisation's label: read with the rows, not one query per row.
-        return super().get_queryset().select_related("organization")
+        # Each row shows its organisation's label: read with the rows, not one query per row. Kept where the base
+        # class keeps its own: a new clone on each call was read again by every form of the formset.
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset().select_related("organization")
+        return self._queryset
+
+    def named_organizations(self):
+        """The organisations the rows name, read already (no query): the form's live check needs their groups."""
+        return [org for org in (form.named_organization() for form in self.forms) if org is not None]
 
     def validate_unique(self):
         """Duplicates are reported by projects.rules with a clearer message (and held by the database)."""

@@ -140,8 +140,8 @@ class Call(models.Model):
         """The last day a project starting on `starts_on` may run to."""
         return add_months(starts_on, self.max_months) - datetime.timedelta(days=1)
 
-    def gov_share_limit(self, organization):
-        """Percent of a participant's own total budget that government funding may cover."""
+    def gov_share_limits(self):
+        """{group: percent of a participant's own total budget that government funding may cover}."""
         Group = Organization.Group
         return {
             Group.LARGE: self.gov_share_large,
@@ -149,11 +149,15 @@ class Call(models.Model):
             Group.SME: self.gov_share_sme,
             Group.PUBLIC_ENTERPRISE: self.gov_share_public_enterprise,
             Group.INSTITUTION: self.gov_share_institution,
-        }[organization.group]
+        }
 
-    def cash_minimum(self, organization):
-        """Minimum percent of a company's or a public enterprise's private contribution paid in cash (None for
-        institutions)."""
+    def gov_share_limit(self, organization):
+        """Percent of a participant's own total budget that government funding may cover."""
+        return self.gov_share_limits()[organization.group]
+
+    def cash_minimums(self):
+        """{group: minimum percent of the private contribution paid in cash}: companies and public enterprises
+        have one, institutions None."""
         Group = Organization.Group
         return {
             Group.LARGE: self.cash_min_large,
@@ -161,7 +165,12 @@ class Call(models.Model):
             Group.SME: self.cash_min_sme,
             Group.PUBLIC_ENTERPRISE: self.cash_min_public_enterprise,
             Group.INSTITUTION: None,
-        }[organization.group]
+        }
+
+    def cash_minimum(self, organization):
+        """Minimum percent of a company's or a public enterprise's private contribution paid in cash (None for
+        institutions)."""
+        return self.cash_minimums()[organization.group]
 
     def add_default_criteria(self):
         """Give a call without criteria the five standard ones."""

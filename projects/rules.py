@@ -8,10 +8,11 @@ Every comparison is on integers (KRW and whole percents).
 from dataclasses import dataclass
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Organization
-from portal.money import format_krw
+from portal.money import browser_settings, format_krw
 from projects.choices import COUNTED_CONSENT, Consent, ParticipantRole
 
 CONFLICT_MESSAGE = _(
@@ -98,6 +99,104 @@ def max_government_for(limit, private):
     return limit * private // (100 - limit)
 
 
+# --- the budget rules the proposal form also checks as it is typed ------------------------------------------
+# Each message is a template with named placeholders. The checks below fill it in; the proposal form hands the
+# same templates, translated, to the browser (live_rules() → static/js/proposal-totals.js), which fills in the
+# same figures in the same money format (portal.money.format_krw). tests/projects/budget_cases.py holds the
+# cases on which both must give the same messages.
+
+GOVERNMENT_SHARE = _(
+    "Government funding may cover at most %(limit)s%% of the own budget of a participant of this size (%(tier)s): "
+    "with %(private)s of private contribution, at most %(max)s."
+)
+CASH_MINIMUM = _(
+    "At least %(minimum)s%% of the private contribution of a company of this size (%(tier)s) must be cash: at "
+    "least %(amount)s here."
+)
+FUNDING_CAP = _("The consortium requests %(total)s of government funding; this call allows at most %(cap)s.")
+NO_GOVERNMENT_FUNDING = _("Request government funding for at least one participant.")
+SME_MIDSIZE_SHARE = _(
+    "SMEs and mid-sized firms must receive at least %(minimum)s%% of the government funding; they receive "
+    "%(share)s%% now."
+)
+# A line's problem in the list of a whole proposal's (the submission check names the organisation).
+LINE_PROBLEM = "%(org)s: %(message)s"
+# The groups whose government funding makes the consortium's SME-and-mid-sized share.
+SMALL_GROUPS = (Organization.Group.SME, Organization.Group.MIDSIZE)
+
+
+def government_share_problem(limit, line):
+    """The message when `line` asks the government for more than `limit` percent of its own budget, else None."""
+    if line.government * 100 <= limit * line.total:
+        return None
+    return GOVERNMENT_SHARE % {
+        "limit": limit,
+        "tier": line.organization.group_label,
+        "private": format_krw(line.private),
+        "max": format_krw(max_government_for(limit, line.private)),
+    }
+
+
+def cash_minimum_problem(minimum, line):
+    """The message when less than `minimum` percent of `line`'s private contribution is cash, else None."""
+    if minimum is None or line.cash * 100 >= minimum * line.private:
+        return None
+    return CASH_MINIMUM % {
+        "minimum": minimum,
+        "tier": line.organization.group_label,
+        "amount": format_krw(-(-minimum * line.private // 100)),
+    }
+
+
+def funding_cap_problem(call, government):
+    """The message when the consortium's `government` funding is above the call's cap, else None."""
+    if government <= call.funding_cap:
+        return None
+    return FUNDING_CAP % {"total": format_krw(government), "cap": format_krw(call.funding_cap)}
+
+
+def small_share_problem(call, lines):
+    """The message when SMEs and mid-sized firms get less than the call's share of the government funding (or
+    nobody gets any), else None: a rule a submission must meet."""
+    total = sum(line.government for line in lines)
+    if total == 0:
+        return NO_GOVERNMENT_FUNDING
+    small = sum(line.government for line in lines if line.organization.group in SMALL_GROUPS)
+    if small * 100 >= call.sme_midsize_min_share * total:
+        return None
+    return SME_MIDSIZE_SHARE % {"minimum": call.sme_midsize_min_share, "share": small * 100 // total}
+
+
+def line_problem(organization, message):
+    return LINE_PROBLEM % {"org": organization, "message": message}
+
+
+def live_rules(call, organizations=()):
+    """What static/js/proposal-totals.js needs to check budget lines as they are typed, for a json_script: the
+    call's figures, each group's limits, the group of each organisation the page names (by business number), the
+    messages above translated into the page's language, and how amounts are read and written (portal.money)."""
+    limits, minimums = call.gov_share_limits(), call.cash_minimums()
+    return {
+        "language": "en" if (get_language() or "ko").startswith("en") else "ko",
+        "money": browser_settings(),
+        "cap": call.funding_cap,
+        "smallShareMinimum": call.sme_midsize_min_share,
+        "smallGroups": [str(group) for group in SMALL_GROUPS],
+        "groups": {
+            str(group): {"label": str(group.label), "limit": limits[group], "cashMinimum": minimums[group]}
+            for group in Organization.Group
+        },
+        "organizations": {
+            org.business_number: {"name": str(org), "group": str(org.group)} for org in organizations if org
+        },
+        "messages": {
+            "governmentShare": str(GOVERNMENT_SHARE), "cashMinimum": str(CASH_MINIMUM), "fundingCap": str(FUNDING_CAP),
+            "noGovernmentFunding": str(NO_GOVERNMENT_FUNDING), "smallShare": str(SME_MIDSIZE_SHARE),
+            "line": LINE_PROBLEM,
+        },
+    }
+
+
 def line_errors(call, lead_id, line):
     """Rules one budget line must meet on its own: {field name: [messages]}."""
     errors = {}
@@ -110,36 +209,10 @@ def line_errors(call, lead_id, line):
         add("role", _("Only the lead organisation can have the role Lead."))
     if org.pk == lead_id and line.role != ParticipantRole.LEAD:
         add("role", _("The lead organisation takes part with the role Lead."))
-
-    limit = call.gov_share_limit(org)
-    if line.government * 100 > limit * line.total:
-        add(
-            "government_funding",
-            _(
-                "Government funding may cover at most %(limit)s%% of the own budget of a participant of "
-                "this size (%(tier)s): with %(private)s of private contribution, at most %(max)s."
-            )
-            % {
-                "limit": limit,
-                "tier": org.group_label,
-                "private": format_krw(line.private),
-                "max": format_krw(max_government_for(limit, line.private)),
-            },
-        )
-    minimum = call.cash_minimum(org)
-    if minimum is not None and line.cash * 100 < minimum * line.private:
-        add(
-            "private_cash",
-            _(
-                "At least %(minimum)s%% of the private contribution of a company of this size (%(tier)s) "
-                "must be cash: at least %(amount)s here."
-            )
-            % {
-                "minimum": minimum,
-                "tier": org.group_label,
-                "amount": format_krw(-(-minimum * line.private // 100)),
-            },
-        )
+    if problem := government_share_problem(call.gov_share_limit(org), line):
+        add("government_funding", problem)
+    if problem := cash_minimum_problem(call.cash_minimum(org), line):
+        add("private_cash", problem)
     return errors
 
 
@@ -159,34 +232,16 @@ def consortium_errors(call, lead, lines, *, complete):
         if line.organization.pk not in approved:
             problems.append(not_approved_message(line.organization))
 
-    total = sum(line.government for line in lines)
-    if total > call.funding_cap:
-        problems.append(
-            _("The consortium requests %(total)s of government funding; this call allows at most %(cap)s.")
-            % {"total": format_krw(total), "cap": format_krw(call.funding_cap)}
-        )
+    if problem := funding_cap_problem(call, sum(line.government for line in lines)):
+        problems.append(problem)
     if not complete:
         return problems
 
     leads = [line for line in lines if line.role == ParticipantRole.LEAD]
     if len(leads) != 1 or leads[0].organization.pk != lead.pk:
         problems.append(_("The lead organisation must be in the consortium, with the role Lead."))
-    if total == 0:
-        problems.append(_("Request government funding for at least one participant."))
-    else:
-        small = sum(
-            line.government
-            for line in lines
-            if line.organization.group in (Organization.Group.SME, Organization.Group.MIDSIZE)
-        )
-        if small * 100 < call.sme_midsize_min_share * total:
-            problems.append(
-                _(
-                    "SMEs and mid-sized firms must receive at least %(minimum)s%% of the government "
-                    "funding; they receive %(share)s%% now."
-                )
-                % {"minimum": call.sme_midsize_min_share, "share": small * 100 // total}
-            )
+    if problem := small_share_problem(call, lines):
+        problems.append(problem)
     if call.demand_company_required and not any(line.role == ParticipantRole.DEMAND_COMPANY for line in lines):
         problems.append(_("This call requires a demand company (수요기업) in the consortium."))
     return problems
@@ -240,7 +295,7 @@ def submission_problems(proposal, now=None):
     problems.extend(lapsed_proof_message(org) for org in named.values() if org.tier_proof_lapsed(today))
     for line in lines:
         for messages in line_errors(call, proposal.lead_id, line).values():
-            problems.extend(f"{line.organization}: {message}" for message in messages)
+            problems.extend(line_problem(line.organization, message) for message in messages)
     problems.extend(consortium_errors(call, proposal.lead, lines, complete=True))
     if not proposal.kpis.exists():
         problems.append(_("Add at least one KPI."))

@@ -65,6 +65,9 @@ def as_json(organization):
     return {
         "label": label(organization), "name": organization.name, "number": organization.business_number_display,
         "size": str(organization.group_label),
+        # The group the funding rules read (members' Organization.Group), for the form's live check: what "size"
+        # says in words, so nothing more than the picker showed already.
+        "group": str(organization.group),
     }
 
 

@@ -105,8 +105,9 @@ def _extra_rows(request):
 def _edit(request, proposal):
     """Create or edit a proposal with its consortium and KPIs in one form that needs no JavaScript.
 
-    "Add rows" saves the draft and reloads with more empty rows; "Submit" applies every
-    submission rule to the formsets as well, then submits through the service.
+    "Add rows" saves the draft and reloads with more empty rows (with JavaScript, rows are added in the page
+    instead: static/js/formset-rows.js); "Submit" applies every submission rule to the formsets as well, then
+    submits through the service.
     """
     rows = _extra_rows(request)
     action = request.POST.get("action", "save")
@@ -180,6 +181,8 @@ def _form_page(request, proposal, form, participants, kpis, is_new, rows):
     return render(request, "projects/proposal_form.html", {
         "proposal": proposal, "call": proposal.call, "form": form, "participants": participants, "kpis": kpis,
         "is_new": is_new, "rows": rows,
+        # The budget rules for the live check as amounts are typed (static/js/proposal-totals.js).
+        "live_rules": rules.live_rules(proposal.call, [proposal.lead, *participants.named_organizations()]),
     })
 
 

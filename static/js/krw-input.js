@@ -1,16 +1,22 @@
-// Echo of a typed amount of won in 억/만 units ("3억 5천만" -> "3억 5,000만 원"), beside every KRWField
-// (portal/forms_money.py). Progressive enhancement: the server reads the text itself with the same rules
-// (portal.money.parse_krw); this only shows the reading early. Units and messages come from data attributes.
+// Amounts of won in the browser, read and written as the server does (portal/money.py): the parser of
+// parse_krw and the display of format_krw, shared as window.portalMoney (static/js/proposal-totals.js uses
+// them too); and the echo of a typed amount in 억/만 units ("3억 5천만" -> "3억 5,000만 원") beside every
+// KRWField (portal/forms_money.py). Progressive enhancement: the server reads the text itself with the same
+// rules; this only shows the reading early. Unit tables and messages come from the server (data attributes,
+// or portal.money.browser_settings() in a json_script).
 (function () {
   "use strict";
 
   function Refusal(code) { this.code = code; }
 
-  function reader(echo) {
-    var big = JSON.parse(echo.dataset.krwUnits);        // {"조": 1e12, "억": 1e8, "만": 1e4}
-    var small = JSON.parse(echo.dataset.krwSmallUnits); // {"천": 1000, "백": 100, "십": 10}
-    var won = echo.dataset.krwWon;
-    var max = Number(echo.dataset.krwMax);
+  // settings: {units: {"조": 1e12, "억": 1e8, "만": 1e4}, smallUnits: {"천": 1000, "백": 100, "십": 10},
+  // won: "원", max: 1e15}. Returns parse(text) -> a Number of won (exact: max is below 2**53), or throws a
+  // Refusal whose code is a key of portal.money.PARSE_MESSAGES.
+  function reader(settings) {
+    var big = settings.units;
+    var small = settings.smallUnits;
+    var won = settings.won;
+    var max = Number(settings.max);
     var unitChars = Object.keys(big).concat(Object.keys(small)).join("");
     var tokenRe = new RegExp("[0-9][0-9,]*(?:\\.[0-9]+)?|[" + unitChars + "]", "g");
     var grouped = /^[0-9]{1,3}(?:,[0-9]{3})+$|^[0-9]+$/;
@@ -94,31 +100,69 @@
     };
   }
 
-  // As portal.money.format_krw reads it in Korean: "3억 5,000만 원", "123만 4,567원", "0원".
-  function format(amount, echo) {
-    var big = JSON.parse(echo.dataset.krwUnits), won = echo.dataset.krwWon;
-    var units = Object.keys(big).sort(function (a, b) { return big[b] - big[a]; });
-    var parts = [], rest = amount;
-    units.forEach(function (unit) {
-      var count = Math.floor(rest / big[unit]);
-      rest -= count * big[unit];
-      if (count) { parts.push(count.toLocaleString("en-US") + unit); }
-    });
-    if (rest || !parts.length) {
-      parts.push(rest.toLocaleString("en-US"));
-      return parts.join(" ") + won;
-    }
-    return parts.join(" ") + " " + won;
+  // Digits grouped by threes, as Python's f"{n:,}" writes them.
+  function grouped(n) {
+    return String(n).replace(/\B(?=(\d{3})+$)/g, ",");
   }
 
-  document.querySelectorAll("input[data-krw-echo]").forEach(function (input) {
+  // As portal.money.format_krw writes `amount` (a whole number of won, Number or BigInt) in `language`:
+  // "3억 5,000만 원", "123만 4,567원", "0원"; in English "KRW 1.23 billion" (two decimals, cut, never rounded up)
+  // or "KRW 4,567". Integer arithmetic throughout (BigInt where the browser has it), so sums above 2**53 stay exact.
+  function format(amount, settings, language) {
+    var Int = typeof BigInt === "function" ? BigInt : Number;
+    var exact = function (n) { return Int === Number ? Number(n) : BigInt(n); };
+    var zero = exact(0), rest = exact(amount), sign = "";
+    var div = function (a, b) { return Int === Number ? Math.floor(a / b) : a / b; };
+    if (rest < zero) { sign = "-"; rest = -rest; }
+    if (language === "en") {
+      var units = settings.enUnits || [];
+      for (var k = 0; k < units.length; k++) {
+        var size = exact(units[k][0]);
+        if (rest >= size) {
+          var hundredths = div(rest, div(size, exact(100)));
+          var cents = String(hundredths % exact(100)).padStart(2, "0").replace(/0+$/, "");
+          var whole = grouped(div(hundredths, exact(100)));
+          return sign + "KRW " + whole + (cents ? "." + cents : "") + " " + units[k][1];
+        }
+      }
+      return sign + "KRW " + grouped(rest);
+    }
+    var big = settings.units, won = settings.won;
+    var names = Object.keys(big).sort(function (a, b) { return big[b] - big[a]; });
+    var parts = [];
+    names.forEach(function (unit) {
+      var unitSize = exact(big[unit]), count = div(rest, unitSize);
+      rest -= count * unitSize;
+      if (count > zero) { parts.push(grouped(count) + unit); }
+    });
+    if (rest > zero || !parts.length) {
+      parts.push(grouped(rest));
+      return sign + parts.join(" ") + won;
+    }
+    // Korean writes a space before 원 after a unit word: "100억 원", but "4,567원".
+    return sign + parts.join(" ") + " " + won;
+  }
+
+  // The settings of an echo element's data attributes (portal.forms_money.KRWInput).
+  function settingsOf(echo) {
+    return {
+      units: JSON.parse(echo.dataset.krwUnits), smallUnits: JSON.parse(echo.dataset.krwSmallUnits),
+      won: echo.dataset.krwWon, max: Number(echo.dataset.krwMax),
+    };
+  }
+
+  window.portalMoney = { reader: reader, format: format, Refusal: Refusal };
+
+  function attach(input) {
     var echo = document.getElementById(input.dataset.krwEcho);
-    if (!echo) { return; }
-    var parse = reader(echo), messages = JSON.parse(echo.dataset.krwMessages);
+    if (!echo || input.dataset.krwAttached) { return; }
+    input.dataset.krwAttached = "yes";
+    var settings = settingsOf(echo), parse = reader(settings), messages = JSON.parse(echo.dataset.krwMessages);
     var update = function () {
       if (!input.value.trim()) { echo.textContent = ""; echo.classList.remove("krw-echo-error"); return; }
       try {
-        echo.textContent = format(parse(input.value), echo);
+        // The echo reads Korean units on every page: they are what people type.
+        echo.textContent = format(parse(input.value), settings, "ko");
         echo.classList.remove("krw-echo-error");
       } catch (refusal) {
         if (!(refusal instanceof Refusal)) { throw refusal; }
@@ -128,5 +172,13 @@
     };
     input.addEventListener("input", update);
     update();
-  });
+  }
+
+  function attachWithin(root) {
+    root.querySelectorAll("input[data-krw-echo]").forEach(attach);
+  }
+
+  attachWithin(document);
+  // A row added to a formset in the page (static/js/formset-rows.js) echoes its amounts too.
+  document.addEventListener("formset:added", function (event) { attachWithin(event.target); });
 })();

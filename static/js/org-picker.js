@@ -1,12 +1,15 @@
 // The partner picker: turns each budget row's organisation box into an autocomplete (WAI-ARIA APG
 // "combobox with listbox popup", list autocomplete with manual selection). Without this file the box
 // takes a business number or an exact name, and the form's "Save and find a partner" step searches.
+// Choosing a member fires "org-picker:chosen" on the box with the search's answer for it (name, number, size and
+// the group the funding rules read: static/js/proposal-totals.js checks the line with it).
 (function () {
   "use strict";
   var DELAY = 250;
   var counter = 0;
 
   function setup(input) {
+    if (input.getAttribute("role") === "combobox") return; // set up already
     var url = input.getAttribute("data-org-picker");
     var id = input.id || "org-picker-" + (++counter);
     var wrapper = document.createElement("div");
@@ -62,6 +65,7 @@
       if (index < 0 || index >= results.length) return;
       input.value = results[index].label;
       close();
+      input.dispatchEvent(new CustomEvent("org-picker:chosen", { bubbles: true, detail: results[index] }));
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
     function render(data) {
@@ -128,6 +132,12 @@
     input.addEventListener("blur", function () { window.setTimeout(close, 150); });
   }
 
-  var boxes = document.querySelectorAll("input[data-org-picker]");
-  for (var i = 0; i < boxes.length; i++) setup(boxes[i]);
+  function setupWithin(root) {
+    var boxes = root.querySelectorAll("input[data-org-picker]");
+    for (var i = 0; i < boxes.length; i++) setup(boxes[i]);
+  }
+
+  setupWithin(document);
+  // A budget row added in the page (static/js/formset-rows.js) gets its picker too.
+  document.addEventListener("formset:added", function (event) { setupWithin(event.target); });
 })();

@@ -155,15 +155,17 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     fill_line(browser, 1, sme, "demand_company", 4_500_000_000, 500_000_000, 1_000_000_000)
     fill_kpi(browser, 0, "생산성", 100, 120, "%")
     fill_kpi(browser, 1, "불량률", 2.5, 1.2, "%")
-    click_to_new_page(browser, button(browser, "저장하고 행 더 추가"))
-    assert "/edit/" in path_of(browser), text_of(browser)
+    click_to_new_page(browser, button(browser, "임시 저장"))
     proposal = Proposal.objects.get(title="협력사 연계 AI 불량 검출 라인")
     assert proposal.lead == organization and proposal.participants.count() == 2
     # Each partner confirms its part on its own pages (tests/browser/test_consent_journey.py walks through that).
     confirm_part(proposal, sme)
 
-    # The third row of the consortium: a research institute, up to 100% government-funded.
-    fill_line(browser, 2, institute, "research_partner", CAP - 9_500_000_000 + 1, 0, 0)
+    # The third row of the consortium, added in the page: a research institute, up to 100% government-funded.
+    go(browser, f"/my/proposals/{proposal.pk}/edit/")
+    rows = len(browser.find_elements(By.CSS_SELECTOR, "[data-formset=participants] tr[data-formset-row]"))
+    browser.find_element(By.CSS_SELECTOR, "[data-formset=participants] [data-formset-add] button").click()
+    fill_line(browser, rows, institute, "research_partner", CAP - 9_500_000_000 + 1, 0, 0)
 
     # --- one won over the call's cap: the page says so, in Korean -----------------------------------
     click_to_new_page(browser, button(browser, "저장하고 제출"))
@@ -172,7 +174,7 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     assert proposal.status == Proposal.Status.DRAFT and proposal.participants.count() == 2
 
     # --- exactly the cap is accepted: fix and submit, once the institute named just now confirmed --------
-    fill(browser, "participants-2-government_funding", CAP - 9_500_000_000)
+    fill(browser, f"participants-{rows}-government_funding", CAP - 9_500_000_000)
     click_to_new_page(browser, button(browser, "저장하고 제출"))
     assert browser.find_elements(By.CSS_SELECTOR, "tr[data-consent=pending]")
     proposal.refresh_from_db()

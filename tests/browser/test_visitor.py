@@ -122,7 +122,7 @@ def test_phone_menu_opens_and_is_walked_with_the_keyboard(browser, portal_world)
 LABELS = """
     const form = document.querySelector('form.proposal-form');
     const controls = [...form.querySelectorAll('input, select, textarea, button')]
-        .filter(e => e.type !== 'hidden' && !e.disabled);
+        .filter(e => e.type !== 'hidden' && !e.disabled && e.getClientRects().length);  // shown ones only
     const nameOf = e => {
         if (e.tagName === 'BUTTON') return e.innerText.trim();
         const byLabel = [...(e.labels || [])].map(l => l.innerText.trim()).join(' ');

@@ -45,7 +45,7 @@ def test_a_search_returns_at_most_a_page(signed_in):
     assert answer["results"][0] == {"label": "정밀000 (" + Organization.objects.get(name="정밀000")
                                     .business_number_display + ")", "name": "정밀000",
                                     "number": Organization.objects.get(name="정밀000").business_number_display,
-                                    "size": "Small or medium enterprise"}
+                                    "size": "Small or medium enterprise", "group": "sme"}
 
 
 def test_names_match_from_their_start_and_numbers_from_their_start_or_exactly(signed_in):
