@@ -1,7 +1,10 @@
-"""Two companies make one consortium by consent, in a real browser.
+"""Two companies make one consortium by consent and go round a changes-requested loop, in a real browser.
 
 Company B (the lead) names company A as a partner with the picker's autocomplete; A's owner finds the request
-from its /my/ page, confirms its part and edits its own line; B submits.
+from its /my/ page, confirms its part and edits its own line; B submits. A decider asks a question in the
+proposal's conversation and B answers it; the decider asks for changes; B changes the title and its own line and
+submits again; B and the decider read the same diff between the two submissions, and A reads it without B's
+figures. (Issue 15's journey.)
 """
 
 import datetime
@@ -21,7 +24,10 @@ from tests.browser.conftest import desktop_only
 from tests.browser.helpers import (
     PASSWORD,
     Sessions,
+    admin_action,
+    admin_messages,
     axe_violations,
+    click_to_new_page,
     fill,
     format_violations,
     go,
@@ -29,6 +35,7 @@ from tests.browser.helpers import (
     press,
     set_date,
     sign_in,
+    text_of,
     wait_for,
 )
 
@@ -36,7 +43,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @desktop_only
-def test_a_partner_named_with_the_picker_confirms_its_part_and_the_lead_submits(browser, open_call, tmp_path):
+def test_a_partner_named_with_the_picker_confirms_its_part_and_a_resubmission_reads_as_a_diff(
+        browser, open_call, staff_member, tmp_path):
     company_a = personas.organization("한빛정밀", tier=Organization.Tier.SME)
     personas.organization("한빛소재", tier=Organization.Tier.SME)  # another match for the same letters
     a_owner = personas.member(company_a, Membership.Role.OWNER, "owner@hanbit.example", password=PASSWORD)
@@ -132,3 +140,70 @@ def test_a_partner_named_with_the_picker_confirms_its_part_and_the_lead_submits(
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
     assert proposal.private_in_kind_total == 2_400_000_000 + 100_000_000
+
+    # --- a decider asks a question in the proposal's conversation ------------------------------------------------
+    decider, secret = staff_member("decider@ministry.example", personas.PROJECT_DECIDERS)
+    sign_in(browser, decider.email, totp_secret=secret)
+    sessions.keep("decider")
+    go(browser, f"/admin/projects/proposal/{proposal.pk}/change/")
+    press(browser, f"a[href='/admin/projects/proposal/{proposal.pk}/messages/']")
+    fill(browser, "body", "수요기업의 현물 부담 내역을 설명해 주세요.", scope="#content")
+    press(browser, "#content form.conversation-form input[type=submit]")
+    assert admin_messages(browser)
+
+    # --- B's owner answers from the mail's link --------------------------------------------------------------------
+    run_tasks()
+    [question] = [m for m in mail.outbox if m.to == ["owner@daehan.example"] and "/messages/" in m.body]
+    assert f"/my/proposals/{proposal.pk}/messages/" in question.body
+    sessions.become("b")
+    go(browser, f"/my/proposals/{proposal.pk}/messages/")
+    assert "현물 부담 내역" in text_of(browser)
+    fill(browser, "body", "검사 설비 사용료 1억 원을 현물로 계상했습니다.")
+    press(browser, "main form button[type=submit]")
+    assert "검사 설비 사용료" in text_of(browser)
+
+    # --- the decider reads the answer and asks for changes ----------------------------------------------------------
+    sessions.become("decider")
+    go(browser, f"/admin/projects/proposal/{proposal.pk}/messages/")
+    assert "검사 설비 사용료" in text_of(browser, "#content")
+    admin_action(browser, "/admin/projects/proposal/", [proposal.pk], "request_changes")
+    fill(browser, "note", "주관기관의 장비 투자 계획을 보강해 주세요.", scope="#content")
+    click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#content form input[type=submit]"))
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.CHANGES_REQUESTED
+
+    # --- B changes the title and its own line, and submits again ----------------------------------------------------
+    sessions.become("b")
+    go(browser, f"/my/proposals/{proposal.pk}/edit/")
+    fill(browser, "title", "협력사 연계 AI 용접 품질 예측 고도화")
+    fill(browser, "participants-0-government_funding", "32억")
+    fill(browser, "participants-0-private_in_kind", "26억")
+    click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "button[name=action][value=submit]"))
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED, text_of(browser)
+    assert proposal.submissions.count() == 2
+
+    # --- B and the decider read the same diff; A reads it without B's figures ---------------------------------------
+    def diff_rows():
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.revision-diff tbody tr")
+        return [(row.get_attribute("data-kind"), *[c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")])
+                for row in rows]
+
+    go(browser, f"/my/proposals/{proposal.pk}/")
+    click_to_new_page(browser, browser.find_element(
+        By.CSS_SELECTOR, f"ol.timeline a[href='/my/proposals/{proposal.pk}/submissions/2/']"))
+    rows = diff_rows()
+    assert rows[0][2:] == ("협력사 연계 AI 용접 품질 예측", "협력사 연계 AI 용접 품질 예측 고도화")
+    assert any("대한중공업" in row[1] and row[2:] == ("30억 원", "32억 원") for row in rows), rows
+    assert any("대한중공업" in row[1] and row[2:] == ("24억 원", "26억 원") for row in rows), rows
+
+    sessions.become("decider")
+    go(browser, f"/admin/projects/proposal/{proposal.pk}/change/")
+    click_to_new_page(browser, browser.find_element(
+        By.CSS_SELECTOR, f"a[href='/admin/projects/proposal/{proposal.pk}/submissions/2/']"))
+    assert diff_rows() == rows
+
+    sessions.become("a")
+    go(browser, f"/my/proposals/{proposal.pk}/submissions/2/")
+    assert [row for row in diff_rows() if row[0] == "amount"] == []
+    assert "30억 원" not in text_of(browser) and "협력사 연계 AI 용접 품질 예측 고도화" in text_of(browser)
