@@ -68,7 +68,8 @@ def test_breadcrumb_starts_at_home_and_ends_with_the_current_page_as_text():
 def test_messages_keep_list_semantics_and_errors_are_alerts():
     messages = [Message(constants.SUCCESS, "저장했습니다."), Message(constants.ERROR, "실패했습니다.")]
     html = render_to_string("includes/messages.html", {"messages": messages})
-    alert, status = re.findall(r'<div class="messages" role="(\w+)">\s*<ul class="message-list" role="list">(.*?)</ul>', html, re.S)
+    alert, status = re.findall(
+        r'<div class="messages" role="(\w+)">\s*<ul class="message-list" role="list">(.*?)</ul>', html, re.S)
     assert alert[0] == "alert" and "실패했습니다." in alert[1] and "저장했습니다." not in alert[1]
     assert status[0] == "status" and "저장했습니다." in status[1]
 
