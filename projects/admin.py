@@ -7,11 +7,11 @@ through projects.services, so the admin applies the same rules as the company pa
 
 from decimal import Decimal
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Sum
-from django.http import HttpResponseRedirect
+from django.db.models import Count, FloatField, Q, Sum, Value
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,8 +24,9 @@ from portal.admin import LongListMixin, RecordedAdminViewMixin, WorkflowAdminMix
 from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
 from portal.money import exact_krw, format_krw
-from projects import revisions, rules, services, threads
-from projects.forms import RecuseForm, ScoreForm, StaffMessageForm
+from projects import panels, revisions, services, threads
+from projects.admin_panels import PanelReviewMixin
+from projects.forms import StaffMessageForm
 from projects.models import (
     KPI,
     AIArea,
@@ -34,6 +35,8 @@ from projects.models import (
     ConsentChange,
     Criterion,
     Message,
+    Panel,
+    PanelProposal,
     Participant,
     Proposal,
     Review,
@@ -42,10 +45,24 @@ from projects.models import (
 )
 
 
+class CriterionFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        weights = [form.cleaned_data.get("weight") or 0 for form in self.forms
+                   if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        # A call saved without criteria gets the standard ones, whose weights sum to 100.
+        problem = self.instance.weight_problem(weights) if weights else None
+        if problem:
+            raise ValidationError(problem)
+
+
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    formset = CriterionFormSet
     extra = 0
-    fields = ["sort_order", "code", "name"]
+    fields = ["sort_order", "code", "name", "weight", "scale"]
 
 
 @admin.register(Call)
@@ -67,6 +84,8 @@ class CallAdmin(admin.ModelAdmin):
             "fields": [("cash_min_large", "cash_min_midsize", "cash_min_sme", "cash_min_public_enterprise")]
         }),
         (_("Consortium"), {"fields": ["sme_midsize_min_share", "demand_company_required"]}),
+        (_("Review and disclosure"), {"fields": ["drop_extremes", "disclose_rank_band", "disclose_evaluators",
+                                                 "objection_days"]}),
     ]
 
     def get_queryset(self, request):
@@ -154,7 +173,16 @@ class ReviewInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reviewer").prefetch_related("scores__criterion")
+        queryset = super().get_queryset(request).select_related("reviewer").prefetch_related("scores__criterion")
+        if panels.restricted(request.user):
+            # A panel member reads their own review, and the others' submitted ones only once they submitted theirs
+            # and the panel's scoring is closed (projects.panels.sees_others).
+            own_done = Review.objects.filter(
+                reviewer=request.user, submitted_at__isnull=False,
+                proposal__panel_assignment__panel__status=Panel.Status.CLOSED,
+            ).values("proposal")
+            queryset = queryset.filter(Q(reviewer=request.user) | Q(proposal__in=own_done, submitted_at__isnull=False))
+        return queryset
 
     @admin.display(description=_("scores"))
     def score_list(self, obj):
@@ -223,7 +251,8 @@ class AwaitingReplyFilter(admin.SimpleListFilter):
 
 @admin.register(Proposal)
 class ProposalAdmin(
-    RecordedAdminViewMixin, WorkflowAdminMixin, ChangelistExportMixin, LongListMixin, admin.ModelAdmin
+    PanelReviewMixin, RecordedAdminViewMixin, WorkflowAdminMixin, ChangelistExportMixin, LongListMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "title", "call", "lead", "lead_tier", "status", "funding", "average", "submitted_at",
@@ -253,7 +282,10 @@ class ProposalAdmin(
     workflow_history = "history"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_average_score()
+        queryset = super().get_queryset(request)
+        if panels.restricted(request.user):
+            return queryset.annotate(average_score=Value(None, output_field=FloatField()))  # see PanelReviewMixin
+        return queryset.with_average_score()
 
     def has_add_permission(self, request):
         return False  # proposals come from companies
@@ -296,12 +328,14 @@ class ProposalAdmin(
         url = reverse("my-proposals:document", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.document_name or _("download"))
 
-    @admin.display(description=_("review"))
+    @admin.display(description=_("review panel"))
     def review_links(self, obj):
-        if obj.status not in services.REVIEWABLE:
+        # The buttons to score and to the panel's summary depend on who reads: the page's object tools
+        # (PanelReviewMixin.change_view) show them.
+        assignment = PanelProposal.objects.select_related("panel__call").filter(proposal=obj).first()
+        if assignment is None:
             return "—"
-        url = reverse("admin:projects_proposal_score", args=[obj.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Score this proposal"))
+        return f"{assignment.panel} · {assignment.panel.get_status_display()}"
 
     @admin.display(description=_("messages"))
     def conversation(self, obj):
@@ -357,11 +391,11 @@ class ProposalAdmin(
             None if p.average_score is None else Decimal(f"{p.average_score:.2f}"), p.submitted_at,
         ]
 
-    # --- scoring ------------------------------------------------------------------------------------
+    # --- panel members' pages (projects.admin_panels.PanelReviewMixin) ----------------------------------------
 
     def get_urls(self):
         return [
-            path("<int:pk>/score/", self.admin_site.admin_view(self.score_view), name="projects_proposal_score"),
+            *self.panel_urls(),
             path("<int:pk>/submissions/<int:number>/", self.admin_site.admin_view(self.submission_view),
                  name="projects_proposal_submission"),
             path("<int:pk>/messages/", self.admin_site.admin_view(self.messages_view),
@@ -385,51 +419,6 @@ class ProposalAdmin(
             "numbers": list(proposal.submissions.values_list("number", flat=True)),
             "changes": None if other is None else revisions.diff(other.snapshot, submission.snapshot),
             "snapshot": revisions.readable(submission.snapshot), "own_lines": None,
-        })
-
-    def score_view(self, request, pk):
-        if not services.can_score(request.user):
-            raise PermissionDenied
-        proposal = get_object_or_404(Proposal.objects.select_related("call", "lead"), pk=pk)
-        change_url = reverse("admin:projects_proposal_change", args=[pk])
-        if rules.reviewer_conflict(proposal, request.user):
-            self.message_user(request, rules.CONFLICT_MESSAGE, messages.ERROR)
-            return HttpResponseRedirect(change_url)
-        criteria = list(proposal.call.criteria.all())
-        review = Review.objects.filter(proposal=proposal, reviewer=request.user).prefetch_related("scores").first()
-        initial = {}
-        if review:
-            initial = {f"criterion_{s.criterion_id}": s.score for s in review.scores.all()}
-            initial["comment"] = review.comment
-        score_form = ScoreForm(criteria=criteria, initial=initial)
-        recuse_form = RecuseForm()
-        if request.method == "POST":
-            try:
-                if "recuse" in request.POST:
-                    recuse_form = RecuseForm(request.POST)
-                    if recuse_form.is_valid():
-                        services.review_recuse(
-                            proposal=proposal, reviewer=request.user, reason=recuse_form.cleaned_data["reason"]
-                        )
-                        self.message_user(request, _("You recused yourself from this proposal."), messages.SUCCESS)
-                        return HttpResponseRedirect(change_url)
-                else:
-                    score_form = ScoreForm(request.POST, criteria=criteria)
-                    if score_form.is_valid():
-                        services.review_save(
-                            proposal=proposal, reviewer=request.user, scores=score_form.scores(),
-                            comment=score_form.cleaned_data["comment"],
-                        )
-                        self.message_user(request, _("Your scores were saved."), messages.SUCCESS)
-                        return HttpResponseRedirect(change_url)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.message_user(request, message, messages.ERROR)
-        return render(request, "admin/projects/proposal/score.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Score “%(title)s”") % {"title": proposal.title},
-            "proposal": proposal, "score_form": score_form, "recuse_form": recuse_form, "review": review,
-            "opts": self.model._meta,
         })
 
     # --- the conversation with the applicants (projects.threads) -------------------------------------------------

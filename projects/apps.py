@@ -15,3 +15,12 @@ class ProjectsConfig(AppConfig):
         # month each project was selected). Reviews, scores and annexes stay with the applicants and the ministry.
         pagecache.watch(Call, Criterion, AIArea, Proposal, Participant, KPI, StatusChange)
         pagecache.schedule(Call.objects.next_change)  # calls open and close by themselves
+
+        # Review panels' reminders (issue 16): hourly, so a panel whose deadline comes within two days is reminded
+        # soon after; each member is reminded once (PanelMember.reminded_at).
+        import datetime
+
+        from jobs import periodic
+        from projects import tasks
+
+        periodic.register(name="review-reminders", task=tasks.send_review_reminders, every=datetime.timedelta(hours=1))

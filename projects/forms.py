@@ -13,7 +13,9 @@ from projects.models import (
     KPI,
     MESSAGE_MAX,
     MESSAGE_UPLOAD,
+    OBJECTION_UPLOAD,
     PROPOSAL_DOCUMENT_UPLOAD,
+    ConflictDeclaration,
     Participant,
     Proposal,
 )
@@ -221,10 +223,13 @@ class ScoreForm(forms.Form):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
-        choices = [("", "—")] + [(n, str(n)) for n in range(1, 6)]
         for criterion in self.criteria:
+            # Each criterion on its own scale (1 to 5 for the standard ones), its weight in the label.
+            choices = [("", "—")] + [(n, str(n)) for n in range(1, criterion.scale + 1)]
             self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
-                label=criterion.label, choices=choices, coerce=int
+                label=_("%(criterion)s (weight %(weight)s, 1–%(scale)s)") % {
+                    "criterion": criterion.label, "weight": criterion.weight, "scale": criterion.scale},
+                choices=choices, coerce=int,
             )
         self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comment"])
 
@@ -270,3 +275,58 @@ class StaffMessageForm(MessageForm):
     def addressee(self):
         """The partner the reply is addressed to, or None for the lead."""
         return self.partners.get(self.cleaned_data.get("to") or "")
+
+
+# --- review panels (issue 16) ------------------------------------------------------------------------------------
+
+
+class DeclarationForm(forms.Form):
+    """A panel member's declaration before reading a proposal: no conflict, or a conflict with its ground."""
+
+    ground = forms.ChoiceField(
+        label=_("Conflict of interest"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in ConflictDeclaration.Ground.choices],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you declare a conflict: who, what relation, since when."),
+    )
+
+    def __init__(self, *args, conflict_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if conflict_only:  # after "no conflict": only a conflict can still be declared
+            self.fields["ground"].choices = [c for c in self.fields["ground"].choices
+                                             if c[0] != ConflictDeclaration.Ground.NONE]
+
+    def clean(self):
+        data = super().clean()
+        ground = data.get("ground")
+        if ground and ground != ConflictDeclaration.Ground.NONE and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for the conflict of interest."))
+        return data
+
+
+class ReopenForm(forms.Form):
+    review = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChallengeForm(forms.Form):
+    person_name = forms.CharField(label=_("Evaluator's name"), max_length=100)
+    person_affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("Why a fair evaluation cannot be expected from this person."))
+
+
+class ObjectionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    document = forms.FileField(
+        label=_("Supporting document"), help_text=_("PDF, HWP or HWPX, at most 20 MB."),
+        widget=forms.FileInput(attrs={"accept": OBJECTION_UPLOAD.accept}),
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        OBJECTION_UPLOAD.validate(document)
+        return document

@@ -88,6 +88,23 @@ class Call(models.Model):
     )
     demand_company_required = models.BooleanField(_("a demand company must take part"), default=True)
 
+    # Review by panels (issue 16): how the panel score is formed and what the applicant sees after the decision.
+    drop_extremes = models.BooleanField(
+        _("drop the highest and lowest reviewer totals"), default=True,
+        help_text=_("Applies when five or more reviewers have scored a proposal."),
+    )
+    disclose_rank_band = models.BooleanField(
+        _("show applicants their rank band"), default=False,
+        help_text=_("After the decision: top 10%, top 25%, top 50% or lower half of the call's scored proposals."),
+    )
+    disclose_evaluators = models.BooleanField(
+        _("show applicants the evaluators' names and affiliations"), default=True,
+        help_text=_("After the decision, as the national R&D rules have required since 2024."),
+    )
+    objection_days = models.PositiveSmallIntegerField(
+        _("objection period (days after the decision)"), default=7,
+    )
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
@@ -111,6 +128,11 @@ class Call(models.Model):
                 name="call_max_months_positive",
                 condition=Q(max_months__gt=0),
                 violation_error_message=_("The maximum project length must be at least one month."),
+            ),
+            models.CheckConstraint(
+                name="call_objection_days_positive",
+                condition=Q(objection_days__gte=1, objection_days__lte=90),
+                violation_error_message=_("The objection period is from 1 to 90 days."),
             ),
             models.CheckConstraint(
                 name="call_percents_within_100",
@@ -177,14 +199,28 @@ class Call(models.Model):
         if self.criteria.exists():
             return
         Criterion.objects.bulk_create(
-            Criterion(call=self, code=code, name=str(label), sort_order=index)
+            Criterion(call=self, code=code, name=str(label), sort_order=index, weight=Criterion.DEFAULT_WEIGHTS[code])
             for index, (code, label) in enumerate(Criterion.DEFAULTS.items(), start=1)
         )
 
+    def weight_problem(self, weights=None):
+        """Why the criteria's weights cannot form a panel score (they must sum to 100), or None.
+
+        `weights` are the weights about to be saved (the admin's inline); by default the stored ones."""
+        if weights is None:
+            weights = list(self.criteria.values_list("weight", flat=True))
+        if not weights:
+            return _("The call has no review criteria.")
+        if sum(weights) != 100:
+            return _("The weights of the review criteria must sum to 100; they sum to %(sum)s.") % {
+                "sum": sum(weights)
+            }
+        return None
 
 
 class Criterion(models.Model):
-    """One review criterion of a call, scored 1 to 5."""
+    """One review criterion of a call, scored from 1 to its scale, with a weight: a call's weights sum to 100,
+    so a reviewer's total is out of 100 (projects.scoring)."""
 
     DEFAULTS = {
         "feasibility": _("Technical feasibility"),
@@ -193,16 +229,35 @@ class Criterion(models.Model):
         "cooperation": _("Consortium and supply-chain cooperation"),
         "budget": _("Budget adequacy"),
     }
+    # The weights of the standard criteria (issue 16): feasibility first, the budget last.
+    DEFAULT_WEIGHTS = {"feasibility": 30, "ai-impact": 25, "spread": 20, "cooperation": 15, "budget": 10}
+    MAX_SCALE = 10
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
     code = models.SlugField(_("code"), max_length=40, blank=True, help_text=_("Set for the standard criteria."))
     name = models.CharField(_("name"), max_length=200)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=0, help_text=_("Points out of 100; a call's weights sum to 100."),
+    )
+    scale = models.PositiveSmallIntegerField(
+        _("scale"), default=5, help_text=_("Scores go from 1 to this number (at most 10)."),
+    )
 
     class Meta:
         ordering = ["sort_order", "pk"]
         verbose_name = _("review criterion")
         verbose_name_plural = _("review criteria")
+        constraints = [
+            models.CheckConstraint(
+                name="criterion_weight_within_100", condition=Q(weight__lte=100),
+                violation_error_message=_("A weight is at most 100."),
+            ),
+            models.CheckConstraint(
+                name="criterion_scale_2_to_10", condition=Q(scale__gte=2, scale__lte=10),
+                violation_error_message=_("The scale goes from 2 to 10."),
+            ),
+        ]
 
     def __str__(self):
         return self.label
@@ -825,6 +880,8 @@ class Review(models.Model):
     recusal_reason = models.TextField(_("reason for recusal"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the reviewer submits: the scores are locked from then on (a change needs the panel's chair).
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -866,15 +923,22 @@ class ReviewScore(models.Model):
                 fields=["review", "criterion"], name="score_once_per_criterion",
                 violation_error_message=_("Each criterion is scored once per review."),
             ),
+            # Each criterion's own scale is checked in clean(): a rule across two tables.
             models.CheckConstraint(
-                name="score_between_1_and_5",
-                condition=Q(score__gte=1, score__lte=5),
-                violation_error_message=_("Scores go from 1 to 5."),
+                name="score_between_1_and_10",
+                condition=Q(score__gte=1, score__lte=10),
+                violation_error_message=_("Scores go from 1 to 10."),
             ),
         ]
 
     def __str__(self):
         return f"{self.criterion}: {self.score}"
+
+    def clean(self):
+        if self.criterion_id and self.score is not None and not 1 <= self.score <= self.criterion.scale:
+            raise ValidationError(
+                {"score": _("Scores go from 1 to %(scale)s.") % {"scale": self.criterion.scale}}
+            )
 
 
 # --- the conversation between the alliance's staff and a consortium ---------------------------------------
@@ -999,3 +1063,369 @@ def unanswered(rows):
         else:
             waiting.setdefault(partner_id, at)
     return waiting
+
+
+# --- review panels (평가위원회): evaluators, conflicts (제척·회피), 기피 and 이의신청 (issue 16) ---------------------
+
+# What an applicant attaches to an objection: the documents Korean public bodies exchange.
+OBJECTION_UPLOAD = UploadPolicy(prefix="objections", kinds=(PDF, HWP, HWPX), max_bytes=20 * MB)
+
+
+class ReviewerProfile(models.Model):
+    """What the portal knows of an evaluator (a ministry reviewer or an outside professor or researcher): shown to
+    applicants after the decision when the call says so, and read for the automatic conflict grounds."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile", verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    affiliation = models.CharField(_("affiliation"), max_length=200)
+    affiliation_organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("affiliation as a member of the alliance"),
+        help_text=_("When the evaluator's own organisation is a member: proposals it takes part in are excluded."),
+    )
+    field = models.CharField(_("field of expertise"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("evaluator profile")
+        verbose_name_plural = _("evaluator profiles")
+
+    def __str__(self):
+        return f"{self.name} ({self.affiliation})"
+
+
+class FormerEmployer(models.Model):
+    profile = models.ForeignKey(
+        ReviewerProfile, on_delete=models.CASCADE, related_name="former_employers", verbose_name=_("evaluator"),
+    )
+    name = models.CharField(_("employer"), max_length=200)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("employer as a member of the alliance"),
+    )
+    from_year = models.PositiveSmallIntegerField(_("from (year)"))
+    until_year = models.PositiveSmallIntegerField(_("until (year)"))
+
+    class Meta:
+        ordering = ["-until_year", "pk"]
+        verbose_name = _("former employer")
+        verbose_name_plural = _("former employers")
+        constraints = [
+            models.CheckConstraint(
+                name="former_employer_years_in_order", condition=Q(until_year__gte=models.F("from_year")),
+                violation_error_message=_("The employment cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.from_year}–{self.until_year})"
+
+    def is_recent(self, today):
+        """Whether the employment ended recently enough to be a conflict (projects.rules.conflict_organizations)."""
+        return self.until_year >= today.year - rules.FORMER_EMPLOYER_YEARS
+
+
+class Panel(models.Model):
+    """An evaluation committee (평가위원회) for a call or a round of it: members with one chair, and the proposals
+    it evaluates (each proposal in one panel at most). Staff close its scoring; only then do members see each
+    other's scores."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Scoring open")
+        CLOSED = "closed", _("Scoring closed")
+
+    WORKFLOW = Workflow(
+        subject=pgettext_lazy("workflow subject", "This panel"),
+        states=Status,
+        notes=False,
+        notice=_("Members can no longer change their scores, and those who submitted theirs see the others'."),
+        transitions=[
+            Transition(
+                "close_scoring", frozenset({Status.OPEN}), Status.CLOSED, _("Close scoring"),
+                pgettext_lazy("workflow verb", "closed"), pgettext_lazy("workflow step", "close the scoring"),
+                permission="projects.decide_proposal",
+            ),
+        ],
+    )
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="panels", verbose_name=_("call"))
+    round_name = models.CharField(_("round"), max_length=100, blank=True, help_text=_("For example 1차 서면평가."))
+    starts_at = models.DateTimeField(
+        _("evaluation starts"), help_text=_("Applicants may ask to exclude an evaluator (기피) until then."),
+    )
+    deadline = models.DateTimeField(_("scoring deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("scoring closed at"), null=True, blank=True)
+    chair_notified_at = models.DateTimeField(_("chair told all scores are in"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "pk"]
+        verbose_name = _("review panel")
+        verbose_name_plural = _("review panels")
+        constraints = [
+            models.CheckConstraint(
+                name="panel_deadline_after_start", condition=Q(deadline__gt=models.F("starts_at")),
+                violation_error_message=_("The scoring deadline must be after the evaluation starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.call} · {self.round_name}" if self.round_name else str(self.call)
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    def has_started(self, now=None):
+        return self.starts_at <= (now or timezone.now())
+
+
+class PanelMember(models.Model):
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members", verbose_name=_("panel"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats", verbose_name=_("evaluator"),
+    )
+    is_chair = models.BooleanField(_("chair"), default=False)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    # The one reminder before the deadline (projects.tasks.send_review_reminders).
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_chair", "pk"]
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "user"], name="panel_member_once",
+                violation_error_message=_("This evaluator already sits on the panel."),
+            ),
+            models.UniqueConstraint(
+                fields=["panel"], condition=Q(is_chair=True), name="panel_one_chair",
+                violation_error_message=_("A panel has one chair."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def clean(self):
+        if self.user_id and not (self.user.is_active and self.user.is_staff
+                                 and self.user.has_perm("projects.score_proposal")):
+            raise ValidationError({"user": _("Only active staff in the group “Project reviewers” can evaluate.")})
+
+
+class PanelProposal(models.Model):
+    """A proposal assigned to a panel: its members evaluate it."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("panel"))
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="panel_assignment", verbose_name=_("proposal"),
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("assigned proposal")
+        verbose_name_plural = _("assigned proposals")
+
+    def __str__(self):
+        return str(self.proposal)
+
+    def clean(self):
+        if self.panel_id and self.proposal_id:
+            if self.proposal.call_id != self.panel.call_id:
+                raise ValidationError({"proposal": _("The proposal belongs to another call than the panel.")})
+            if self.proposal.status in (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN):
+                raise ValidationError({"proposal": _("Only submitted proposals are evaluated.")})
+
+
+class ConflictDeclaration(models.Model):
+    """A panel member's declaration for one proposal, made before they see its content: no conflict of interest, or
+    a conflict with its ground and reason (회피), which excludes them from the proposal entirely. The grounds the
+    portal detects itself (projects.rules.automatic_conflict) exclude without any declaration."""
+
+    class Ground(models.TextChoices):
+        NONE = "none", _("No conflict of interest")
+        OWN_ORGANISATION = "own_organisation", _("Own organisation in the consortium")
+        FORMER_EMPLOYER = "former_employer", _("Former employer in the consortium within 3 years")
+        RELATIVE = "relative", _("A relative works for a consortium member")
+        JOINT_RESEARCH = "joint_research", _("Joint research with a consortium member in the last 3 years")
+        COMPETING = "competing", _("Involved in a competing proposal")
+        TEACHER_STUDENT = "teacher_student", _("Teacher and student")
+        OTHER = "other", _("Other")
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="conflict_declarations", verbose_name=_("proposal"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("evaluator"),
+    )
+    ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["declared_at", "pk"]
+        verbose_name = _("conflict of interest declaration")
+        verbose_name_plural = _("conflict of interest declarations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "reviewer"], name="conflict_declared_once",
+                violation_error_message=_("You have already declared for this proposal."),
+            ),
+            models.CheckConstraint(
+                name="conflict_has_reason", condition=Q(ground="none") | ~Q(reason=""),
+                violation_error_message=_("Give the reason for the conflict of interest."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal} / {self.reviewer}: {self.get_ground_display()}"
+
+    @property
+    def has_conflict(self):
+        return self.ground != self.Ground.NONE
+
+
+class Decision(models.TextChoices):
+    """Where a 기피 request or an objection stands."""
+
+    PENDING = "pending", _("Waiting for a decision")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+def _decision_workflow(subject, notice, *, note_required_to_uphold):
+    return Workflow(
+        subject=subject,
+        states=Decision,
+        notice=notice,
+        transitions=[
+            Transition(
+                "uphold", frozenset({Decision.PENDING}), Decision.UPHELD, _("Uphold"),
+                pgettext_lazy("workflow verb", "upheld"), pgettext_lazy("workflow step", "uphold it"),
+                permission="projects.decide_proposal", note_required=note_required_to_uphold,
+            ),
+            Transition(
+                "dismiss", frozenset({Decision.PENDING}), Decision.DISMISSED, _("Dismiss"),
+                pgettext_lazy("workflow verb", "dismissed"), pgettext_lazy("workflow step", "dismiss it"),
+                permission="projects.decide_proposal", note_required=True,
+            ),
+        ],
+    )
+
+
+class ChallengeRequest(models.Model):
+    """The lead's request to exclude an evaluator (기피신청), made before the evaluation starts.
+
+    The lead does not know the panel (its members are disclosed after the decision), so it names the person; staff
+    match the name to a panel member, if one is, and uphold or dismiss the request. An upheld request excludes that
+    member from the proposal."""
+
+    Status = Decision
+    WORKFLOW = _decision_workflow(
+        pgettext_lazy("workflow subject", "This request"),
+        _("The note is recorded with the request and emailed to the lead organisation's owners and managers. "
+          "Upholding it excludes the matched panel member from the proposal."),
+        note_required_to_uphold=False,
+    )
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="challenges", verbose_name=_("proposal"),
+    )
+    person_name = models.CharField(_("evaluator's name"), max_length=100)
+    person_affiliation = models.CharField(_("evaluator's affiliation"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), max_length=2000)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("matching panel member"),
+        help_text=_("Staff pick the panel member the lead means, if any, before upholding."),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by"),
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+        verbose_name = _("request to exclude an evaluator (기피)")
+        verbose_name_plural = _("requests to exclude an evaluator (기피)")
+
+    def __str__(self):
+        return f"{self.proposal}: {self.person_name}"
+
+
+class Objection(models.Model):
+    """The lead's objection to the result (이의신청), within the call's period after the decision, with a reason and
+    a document; staff uphold or dismiss it with a note."""
+
+    Status = Decision
+    WORKFLOW = _decision_workflow(
+        pgettext_lazy("workflow subject", "This objection"),
+        _("The note is recorded in the proposal's timeline and emailed to the lead organisation's owners and "
+          "managers."),
+        note_required_to_uphold=True,
+    )
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="objections", verbose_name=_("proposal"),
+    )
+    reason = models.TextField(_("reason"), max_length=5000)
+    document = PrivateFileField(
+        _("supporting document"), upload_to=OBJECTION_UPLOAD.upload_to,
+        help_text=_("PDF, HWP or HWPX, at most 20 MB."),
+    )
+    document_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by"),
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+        verbose_name = _("objection (이의신청)")
+        verbose_name_plural = _("objections (이의신청)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"], name="objection_once_per_proposal",
+                violation_error_message=_("An objection to this result has already been filed."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal}: {self.get_status_display()}"
+
+
+class ReviewReopening(models.Model):
+    """The chair unlocked a submitted review so its reviewer may change it: who, why, and the scores before."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reopenings", verbose_name=_("review"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    scores_before = models.JSONField(_("scores before"), default=dict)
+    comment_before = models.TextField(_("comment before"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("reopened review")
+        verbose_name_plural = _("reopened reviews")
+
+    def __str__(self):
+        return f"{self.review} ({self.at:%Y-%m-%d})"

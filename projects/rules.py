@@ -16,7 +16,8 @@ from portal.money import browser_settings, format_krw
 from projects.choices import COUNTED_CONSENT, Consent, ParticipantRole
 
 CONFLICT_MESSAGE = _(
-    "You are excluded from scoring this proposal (제척): your organisation is part of its consortium."
+    "You are excluded from scoring this proposal (제척): your organisation, or an employer you left less than "
+    "3 years ago, is part of its consortium."
 )
 
 
@@ -324,9 +325,45 @@ def consent_problems(proposal, rows):
 
 
 def reviewer_conflict(proposal, user):
-    """True when the reviewer's own organisation leads or takes part in the proposal (제척)."""
-    membership = Membership.objects.of(user)
-    if membership is None:
-        return False
-    org_id = membership.organization_id
-    return org_id == proposal.lead_id or proposal.participants.filter(organization_id=org_id).exists()
+    """True when an automatic ground of conflict excludes the reviewer from the proposal (제척)."""
+    return automatic_conflict(proposal, user) is not None
+
+
+# The automatic grounds (issue 16), by the codes of projects.models.ConflictDeclaration.Ground.
+OWN_ORGANISATION, FORMER_EMPLOYER = "own_organisation", "former_employer"
+FORMER_EMPLOYER_YEARS = 3
+
+
+def conflict_organizations(user, today=None):
+    """{organisation id: (ground, organisation name)}: the organisations whose proposals `user` may not evaluate.
+
+    Their own organisation (the membership of a ministry reviewer who also works at a member, or the affiliation of
+    an outside evaluator's profile) and every employer they left in the last 3 years (the year it ended counts as a
+    whole: an employment that ended in 2023 counts until the end of 2026)."""
+    return conflict_organizations_of(getattr(user, "reviewer_profile", None), Membership.objects.of(user), today)
+
+
+def conflict_organizations_of(profile, membership, today=None):
+    """conflict_organizations() from an evaluator's profile (with its former employers) and membership already read
+    (either may be None): a panel's lists read them for every member at once."""
+    today = today or timezone.localdate()
+    found = {}
+    if profile is not None:
+        for employer in profile.former_employers.all():
+            if employer.organization_id and employer.is_recent(today):
+                found.setdefault(employer.organization_id, (FORMER_EMPLOYER, employer.name))
+        if profile.affiliation_organization_id:
+            found[profile.affiliation_organization_id] = (OWN_ORGANISATION, profile.affiliation)
+    if membership is not None:
+        found[membership.organization_id] = (OWN_ORGANISATION, membership.organization.name)
+    return found
+
+
+def automatic_conflict(proposal, user, today=None, *, organizations=None):
+    """(ground, organisation name) when the lead or a named partner of `proposal` is one of `user`'s conflict
+    organisations, else None. `organizations` are conflict_organizations(user) when the caller has them."""
+    organizations = conflict_organizations(user, today) if organizations is None else organizations
+    if not organizations:
+        return None
+    consortium = {proposal.lead_id, *proposal.participants.values_list("organization_id", flat=True)}
+    return next((organizations[pk] for pk in organizations if pk in consortium), None)

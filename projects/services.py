@@ -5,6 +5,8 @@ Every function is keyword-only and atomic. Workflow transitions lock the proposa
 wins; the other gets a WorkflowError whose message says what happened.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -12,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jobs.services import queue_mail
@@ -22,18 +24,25 @@ from portal.files import delete_file_on_commit, keep_original_name, new_files_di
 from portal.links import absolute_reverse
 from portal.money import format_krw
 from portal.workflow import WorkflowError
-from projects import revisions, rules
+from projects import panels, revisions, rules
 from projects.models import (
     ANNEX_UPLOAD,
     KPI,
     MESSAGE_UPLOAD,
+    OBJECTION_UPLOAD,
     PROPOSAL_DOCUMENT_UPLOAD,
     Annex,
+    ChallengeRequest,
+    ConflictDeclaration,
     ConsentChange,
     Message,
+    Objection,
+    Panel,
+    PanelMember,
     Participant,
     Proposal,
     Review,
+    ReviewReopening,
     ReviewScore,
     StatusChange,
     Submission,
@@ -491,28 +500,50 @@ REVIEWABLE = (S.SUBMITTED, S.UNDER_REVIEW)
 
 
 def _lock_for_review(proposal, reviewer):
+    """The proposal under lock and the reviewer's standing on it (projects.panels): only a member of the panel that
+    evaluates it, not excluded from it, may act, while the panel's scoring is open."""
     if not can_score(reviewer):
         raise PermissionDenied
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update().select_related("call", "lead").get(pk=proposal.pk)
     if locked.status not in REVIEWABLE:
         raise ValidationError(_("Only submitted proposals and proposals under review can be scored."))
-    return locked
+    if rules.reviewer_conflict(locked, reviewer):
+        raise ValidationError(rules.CONFLICT_MESSAGE)
+    standing = panels.standing(reviewer, locked)
+    if not standing.visible:
+        raise PermissionDenied  # not on its panel, or excluded: the views answer 404
+    panel = Panel.objects.select_for_update().get(pk=standing.panel.pk)  # the chair's notice is sent once
+    if not panel.is_open:
+        raise WorkflowError(_("The panel's scoring is closed: scores can no longer change."), code="closed")
+    standing.seat.panel = panel
+    return locked, standing
 
 
-def review_save(*, proposal, reviewer, scores, comment=""):
-    """Record a reviewer's 1–5 score for every criterion of the call, with a comment.
+def review_save(*, proposal, reviewer, scores, comment="", submit=False, now=None):
+    """Record a panel member's score for every criterion of the call (1 to the criterion's scale), with a comment.
 
-    `scores` maps criterion id to score. A reviewer whose organisation is in the consortium is
-    excluded (제척); one who recused themself (회피) cannot score.
+    `scores` maps criterion id to score. Only a member who declared no conflict of interest scores; `submit` locks
+    the review (a change after that needs the chair: review_reopen) and, with the last review of the panel in,
+    tells the chair.
     """
     with transaction.atomic():
-        locked = _lock_for_review(proposal, reviewer)
-        if rules.reviewer_conflict(locked, reviewer):
-            raise ValidationError(rules.CONFLICT_MESSAGE)
-        review, _created = Review.objects.get_or_create(proposal=locked, reviewer=reviewer)
+        locked, standing = _lock_for_review(proposal, reviewer)
+        if not standing.clear:
+            raise ValidationError(_("Declare whether you have a conflict of interest before scoring."))
+        problem = locked.call.weight_problem()
+        if problem:
+            raise ValidationError(problem)
+        review, _created = Review.objects.select_for_update().get_or_create(proposal=locked, reviewer=reviewer)
         if review.recused:
             raise ValidationError(_("You recused yourself from this proposal, so you cannot score it."))
+        if review.submitted_at:
+            raise WorkflowError(
+                _("You have submitted this review: it is locked. Ask the panel's chair to reopen it for a change."),
+                code="locked",
+            )
         review.comment = comment
+        if submit:
+            review.submitted_at = now or timezone.now()
         review.full_clean()
         review.save()
         for criterion in locked.call.criteria.all():
@@ -661,3 +692,378 @@ def _mail_message(message):
         subject = render_to_string("projects/email/message_subject.txt", context).strip()
         body = render_to_string("projects/email/message_body.txt", context)
     queue_mail(to=recipients, subject=subject, body=body)
+
+
+# --- review panels (평가위원회), conflicts, 기피 and 이의신청 (issue 16) -------------------------------------------
+#
+# Staff with the decider permission form the panels in the admin; members declare, score and submit on the admin's
+# pages; the lead files 기피 requests and objections on its proposal's pages. Mails are queued in the transaction of
+# the change that causes them.
+
+G = ConflictDeclaration.Ground
+D = ChallengeRequest.Status
+# Reminders go out in the two days before a panel's deadline.
+REMIND_BEFORE = datetime.timedelta(days=2)
+
+
+def _require_decider(by):
+    if not can_decide(by):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def panel_save(*, panel, by):
+    _require_decider(by)
+    panel.full_clean()
+    panel.save()
+    return panel
+
+
+@transaction.atomic
+def panel_seat_save(*, member, by):
+    """Seat an evaluator on a panel (or change whether they chair it); a new member is told by mail."""
+    _require_decider(by)
+    new = member.pk is None
+    member.full_clean()
+    member.save()
+    if new:
+        _mail_assignment(member)
+    return member
+
+
+@transaction.atomic
+def panel_seat_remove(*, member, by):
+    _require_decider(by)
+    if Review.objects.filter(reviewer_id=member.user_id, proposal__panel_assignment__panel_id=member.panel_id,
+                             submitted_at__isnull=False).exists():
+        raise ValidationError(
+            _("%(user)s has submitted reviews on this panel and stays on it.") % {"user": member.user})
+    member.delete()
+
+
+@transaction.atomic
+def panel_assign(*, assignment, by):
+    _require_decider(by)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def panel_unassign(*, assignment, by):
+    _require_decider(by)
+    if Review.objects.filter(proposal_id=assignment.proposal_id, submitted_at__isnull=False).exists():
+        raise ValidationError(_("“%(title)s” has submitted reviews and stays with the panel.")
+                              % {"title": assignment.proposal.title})
+    assignment.delete()
+
+
+def panel_transition(*, panel, action, by, now=None):
+    """A staff step of Panel.WORKFLOW: closing the scoring, after which members see each other's scores."""
+    spec = Panel.WORKFLOW[action]
+    if not (by.is_active and by.is_staff and by.has_perm(spec.permission)):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Panel.objects.select_for_update().get(pk=panel.pk)
+        Panel.WORKFLOW.check(action, current=locked.status, seen=panel.status)
+        locked.status = spec.target
+        locked.closed_at = now or timezone.now()
+        locked.save(update_fields=["status", "closed_at"])
+    panel.status, panel.closed_at = locked.status, locked.closed_at
+    return panel
+
+
+def panel_close_scoring(*, panel, by, now=None):
+    return panel_transition(panel=panel, action="close_scoring", by=by, now=now)
+
+
+def conflict_declare(*, proposal, reviewer, ground, reason="", now=None):
+    """A panel member declares, before seeing the proposal's content, that they have no conflict of interest or a
+    conflict with its ground and reason. A conflict excludes them from the proposal entirely (any review of theirs
+    is dropped) and cannot be taken back; "no conflict" can later become a conflict."""
+    now = now or timezone.now()
+    if ground not in G.values:
+        raise ValidationError(_("Choose a ground."))
+    if ground != G.NONE and not reason.strip():
+        raise ValidationError(_("Give the reason for the conflict of interest."))
+    with transaction.atomic():
+        locked, standing = _lock_for_review(proposal, reviewer)
+        declaration = standing.declaration
+        if declaration is not None and ground == G.NONE:
+            raise WorkflowError(_("You have already declared for this proposal."), code="already")
+        if declaration is None:
+            declaration = ConflictDeclaration(proposal=locked, reviewer=reviewer)
+        declaration.ground, declaration.declared_at = ground, now
+        declaration.reason = reason.strip() if ground != G.NONE else ""
+        declaration.full_clean()
+        declaration.save()
+        if ground != G.NONE:
+            Review.objects.filter(proposal=locked, reviewer=reviewer).delete()
+            _tell_chair_when_complete(standing.panel, now=now)
+    return declaration
+
+
+def review_reopen(*, review, by, reason, now=None):
+    """The chair unlocks a submitted review so its reviewer can change it; the scores before are recorded."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for reopening the review."))
+    with transaction.atomic():
+        locked = Review.objects.select_for_update().select_related("proposal", "reviewer").get(pk=review.pk)
+        seat = PanelMember.objects.select_related("panel").filter(
+            user=by, is_chair=True, panel__assignments__proposal_id=locked.proposal_id).first()
+        if seat is None:
+            raise PermissionDenied
+        if not seat.panel.is_open:
+            raise WorkflowError(_("The panel's scoring is closed: scores can no longer change."), code="closed")
+        if not locked.submitted_at:
+            raise WorkflowError(_("This review has not been submitted: its reviewer can still change it."),
+                                code="not_submitted")
+        ReviewReopening.objects.create(
+            review=locked, by=by, reason=reason.strip(), at=now or timezone.now(), comment_before=locked.comment,
+            scores_before={str(s.criterion_id): s.score for s in locked.scores.all()},
+        )
+        locked.submitted_at = None
+        locked.save(update_fields=["submitted_at", "updated_at"])
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Your review of “%(title)s” was reopened") % {"title": locked.proposal.title}
+            body = "\n".join([
+                str(_("The panel's chair reopened your submitted review of “%(title)s”, so you can change it and "
+                      "submit it again. Their reason:") % {"title": locked.proposal.title}),
+                reason.strip(), "", absolute_reverse("admin:projects_proposal_score", locked.proposal_id),
+            ])
+        queue_mail(to=locked.reviewer.email, subject=str(subject), body=body)
+    return locked
+
+
+def _tell_chair_when_complete(panel, *, now=None):
+    """Once every member who is not excluded has submitted every review of the panel, mail the chair (once). The
+    caller holds the panel's row lock."""
+    if panel.chair_notified_at or not panels.all_scores_in(panel):
+        return
+    chair = panel.members.select_related("user").filter(is_chair=True).first()
+    panel.chair_notified_at = now or timezone.now()
+    panel.save(update_fields=["chair_notified_at"])
+    if chair is None or not chair.user.is_active:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Panel “%(panel)s”: all scores are in") % {"panel": panel}
+        body = "\n".join([
+            str(_("Every member of the panel “%(panel)s” has submitted their reviews. Staff can now close the "
+                  "scoring; the panel's summary:") % {"panel": panel}),
+            absolute_reverse("admin:projects_panel_summary", panel.pk),
+        ])
+    queue_mail(to=chair.user.email, subject=str(subject), body=body)
+
+
+def _mail_assignment(member):
+    panel = member.panel
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"panel": str(panel), "starts": _local_text(panel.starts_at), "deadline": _local_text(panel.deadline)}
+        subject = _("You sit on the review panel “%(panel)s”") % params
+        lines = [
+            str(_("You have been appointed to the review panel “%(panel)s”%(chair)s. The evaluation starts on "
+                  "%(starts)s; submit your scores by %(deadline)s.") % {
+                **params, "chair": _(" as its chair") if member.is_chair else ""}),
+            "",
+            str(_("Before you read a proposal, declare whether you have a conflict of interest with its consortium "
+                  "(relatives, joint research or employment in the last 3 years, a competing proposal, teacher and "
+                  "student). Your proposals:")),
+            absolute_reverse("admin:projects_proposal_changelist"),
+        ]
+    queue_mail(to=member.user.email, subject=str(subject), body="\n".join(lines))
+
+
+def _local_text(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def review_reminders_send(*, now=None, before=None):
+    """Remind, once each, the panel members who still owe a declaration or a review, in the days before the
+    deadline of an open panel (REMIND_BEFORE). Returns how many were reminded; safe to run twice."""
+    import datetime
+
+    now = now or timezone.now()
+    before = before or REMIND_BEFORE
+    sent = 0
+    due = Panel.objects.filter(status=Panel.Status.OPEN, deadline__gt=now, deadline__lte=now + before,
+                               starts_at__lte=now).select_related("call")
+    for panel in due:
+        for member in panels.unfinished_members(panel):
+            if member.reminded_at:
+                continue
+            with transaction.atomic():
+                locked = PanelMember.objects.select_for_update().select_related("user").get(pk=member.pk)
+                if locked.reminded_at:
+                    continue  # another run was first
+                locked.reminded_at = now
+                locked.save(update_fields=["reminded_at"])
+                if locked.user.is_active:
+                    _mail_reminder(locked, panel, left=max(datetime.timedelta(0), panel.deadline - now))
+                    sent += 1
+    return sent
+
+
+def _mail_reminder(member, panel, *, left):
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Reminder: scores for “%(panel)s” are due %(deadline)s") % {
+            "panel": panel, "deadline": _local_text(panel.deadline)}
+        body = "\n".join([
+            str(_("Some proposals of the review panel “%(panel)s” still wait for your declaration or your "
+                  "submitted review. Scoring closes at %(deadline)s.") % {
+                "panel": panel, "deadline": _local_text(panel.deadline)}),
+            "", absolute_reverse("admin:projects_proposal_changelist"),
+        ])
+    queue_mail(to=member.user.email, subject=str(subject), body=body)
+
+
+
+
+# --- 기피: the lead asks to exclude an evaluator ------------------------------------------------------------------
+
+CHALLENGEABLE = (S.SUBMITTED, S.UNDER_REVIEW)
+
+
+def challenge_problem(proposal, now=None):
+    """Why the lead cannot ask to exclude an evaluator now, or None."""
+    if proposal.status not in CHALLENGEABLE:
+        return _("A request to exclude an evaluator can be made once the proposal is submitted and until its "
+                 "evaluation starts.")
+    panel = Panel.objects.filter(assignments__proposal=proposal).first()
+    if panel is not None and panel.has_started(now):
+        return _("The evaluation of this proposal has started: evaluators can no longer be challenged.")
+    return None
+
+
+def challenge_file(*, proposal, by, person_name, reason, person_affiliation="", now=None):
+    if not can_manage(by, proposal):
+        raise PermissionDenied
+    if not person_name.strip() or not reason.strip():
+        raise ValidationError(_("Name the evaluator and give your reason."))
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        problem = challenge_problem(locked, now)
+        if problem:
+            raise WorkflowError(problem, code="too_late")
+        challenge = ChallengeRequest(
+            proposal=locked, person_name=person_name.strip(), person_affiliation=person_affiliation.strip(),
+            reason=reason.strip(), filed_by=by, filed_at=now or timezone.now(),
+        )
+        challenge.full_clean()
+        challenge.save()
+    return challenge
+
+
+def challenge_match(*, challenge, evaluator, by):
+    """Staff name the panel member a pending request means (None: nobody on the panel)."""
+    _require_decider(by)
+    with transaction.atomic():
+        locked = ChallengeRequest.objects.select_for_update().get(pk=challenge.pk)
+        if locked.status != D.PENDING:
+            raise WorkflowError(_("This request has been decided: its evaluator can no longer change."),
+                                code="decided")
+        if evaluator is not None and not PanelMember.objects.filter(
+                user=evaluator, panel__assignments__proposal_id=locked.proposal_id).exists():
+            raise ValidationError({"evaluator": _("%(user)s does not sit on the panel evaluating this proposal.")
+                                   % {"user": evaluator}})
+        locked.evaluator = evaluator
+        locked.save(update_fields=["evaluator"])
+    challenge.evaluator = evaluator
+    return locked
+
+
+def challenge_transition(*, challenge, action, by, note="", now=None):
+    """Uphold or dismiss a 기피 request (ChallengeRequest.WORKFLOW); upheld, it excludes the matched member."""
+    spec = ChallengeRequest.WORKFLOW[action]
+    if not (by.is_active and by.is_staff and by.has_perm(spec.permission)):
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = ChallengeRequest.objects.select_for_update().select_related("proposal__call", "proposal__lead").get(
+            pk=challenge.pk)
+        ChallengeRequest.WORKFLOW.check(action, current=locked.status, seen=challenge.status, note=note)
+        locked.status, locked.decided_by, locked.decided_at, locked.note = spec.target, by, now, note
+        locked.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        if spec.target == D.UPHELD and locked.evaluator_id:
+            panel = Panel.objects.select_for_update().filter(assignments__proposal_id=locked.proposal_id).first()
+            if panel is not None:
+                _tell_chair_when_complete(panel, now=now)
+        _mail_lead_decision(locked.proposal, what="challenge", outcome=locked, note=note)
+    challenge.status, challenge.decided_at = locked.status, locked.decided_at
+    return locked
+
+
+def _mail_lead_decision(proposal, *, what, outcome, note):
+    recipients = _emails(proposal.manager_memberships())
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"title": proposal.title, "status": outcome.get_status_display(),
+                  "name": getattr(outcome, "person_name", "")}
+        if what == "challenge":
+            subject = _("“%(title)s”: your request to exclude %(name)s was %(status)s") % params
+        else:
+            subject = _("“%(title)s”: your objection was %(status)s") % params
+        lines = [str(subject)]
+        if note:
+            lines += ["", str(_("Note from the alliance:")), note]
+        lines += ["", str(_("See the proposal on the portal:")), absolute_reverse("my-proposals:detail", proposal.pk)]
+    queue_mail(to=recipients, subject=str(subject), body="\n".join(lines))
+
+
+# --- 이의신청: the lead objects to the result --------------------------------------------------------------------
+
+
+def objection_deadline(proposal):
+    """The end of the period in which the lead may object (None before the decision)."""
+    if not proposal.decided_at:
+        return None
+    return proposal.decided_at + datetime.timedelta(days=proposal.call.objection_days)
+
+
+def objection_problem(proposal, now=None):
+    """Why the lead cannot object now, or None."""
+    now = now or timezone.now()
+    if not proposal.is_decided:
+        return _("An objection can be filed once the proposal has been decided.")
+    if Objection.objects.filter(proposal=proposal).exists():
+        return _("An objection to this result has already been filed.")
+    deadline = objection_deadline(proposal)
+    if deadline is None or now >= deadline:
+        return _("The period for objections ended on %(date)s.") % {"date": _local_text(deadline or now)}
+    return None
+
+
+def objection_file(*, proposal, by, reason, document, now=None):
+    if not can_manage(by, proposal):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for your objection.")})
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+        problem = objection_problem(locked, now)
+        if problem:
+            raise WorkflowError(problem, code="not_now")
+        OBJECTION_UPLOAD.validate(document, field="document")
+        objection = Objection(proposal=locked, reason=reason.strip(), document=document, filed_by=by,
+                              filed_at=now or timezone.now())
+        keep_original_name(objection, "document", "document_name")
+        objection.full_clean()
+        with new_files_discarded_on_error(objection):
+            objection.save()
+    return objection
+
+
+def objection_transition(*, objection, action, by, note="", now=None):
+    """Uphold or dismiss an objection (Objection.WORKFLOW), with a note for the lead; recorded and mailed."""
+    spec = Objection.WORKFLOW[action]
+    if not (by.is_active and by.is_staff and by.has_perm(spec.permission)):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().select_related("proposal__call", "proposal__lead").get(
+            pk=objection.pk)
+        Objection.WORKFLOW.check(action, current=locked.status, seen=objection.status, note=note)
+        locked.status, locked.decided_by, locked.decided_at, locked.note = spec.target, by, now or timezone.now(), note
+        locked.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        _mail_lead_decision(locked.proposal, what="objection", outcome=locked, note=note)
+    objection.status, objection.decided_at = locked.status, locked.decided_at
+    return locked

@@ -27,4 +27,8 @@ urlpatterns = [
     path("<int:pk>/annexes/", views.annex_add, name="annex-add"),
     path("<int:pk>/annexes/<int:annex_pk>/", views.annex_download, name="annex"),
     path("<int:pk>/annexes/<int:annex_pk>/delete/", views.annex_delete, name="annex-delete"),
+    # Review by panels (issue 16): 기피 before the evaluation, 이의신청 after the decision.
+    path("<int:pk>/challenge/", views.proposal_challenge, name="challenge"),
+    path("<int:pk>/objection/", views.proposal_objection, name="objection"),
+    path("<int:pk>/objection/document/", views.objection_document, name="objection-document"),
 ]

@@ -21,20 +21,22 @@ from portal import once
 from portal.access import Refused, staff_may_read_private_files
 from portal.files import is_new_upload, serve_private_file
 from portal.workflow import WorkflowError
-from projects import revisions, rules, search, services, threads
+from projects import panels, revisions, rules, search, services, threads
 from projects.forms import (
     MAX_EXTRA_ROWS,
     MIN_EXTRA_ROWS,
     AnnexForm,
+    ChallengeForm,
     MessageForm,
     NoteForm,
+    ObjectionForm,
     PartnerLineForm,
     ProposalForm,
     SearchForm,
     kpi_formset,
     participant_formset,
 )
-from projects.models import Annex, Call, Message, Participant, Proposal, Submission, SubmittedFile
+from projects.models import Annex, Call, Message, Objection, Participant, Proposal, Submission, SubmittedFile
 
 LEAD_MANAGER_NEEDED = _("Only the owners and managers of the lead organisation may change this proposal.")
 
@@ -55,10 +57,15 @@ def _managed_proposal(request, pk):
 
 
 def _document_proposal(request, pk):
-    """Documents: the consortium's people, and staff with MFA allowed to view proposals."""
+    """Documents: the consortium's people, and staff with MFA allowed to view proposals; a reviewer who does not
+    decide only on the proposals of their panels that they declared no conflict with (projects.panels)."""
     user = request.user
     if staff_may_read_private_files(user, "projects.view_proposal"):
-        return get_object_or_404(Proposal, pk=pk)
+        if not panels.restricted(user):
+            return get_object_or_404(Proposal, pk=pk)
+        proposal = Proposal.objects.filter(pk=pk).first()
+        if proposal is not None and panels.standing(user, proposal).clear:
+            return proposal
     return _visible_proposal(Membership.objects.of(user), pk)
 
 
@@ -271,9 +278,8 @@ def proposal_detail(request, pk):
     }
     if context["can_manage"] and proposal.is_editable:
         context["problems"] = proposal.submission_problems()
-    if proposal.is_decided:
-        context["score_summary"] = proposal.score_summary()
-        context["review_comments"] = proposal.review_comments()
+    if is_lead:
+        context.update(_review_context(proposal, can_manage=context["can_manage"]))
     return render(request, "projects/proposal_detail.html", context)
 
 
@@ -608,3 +614,79 @@ def message_attachment(request, pk, message_pk):
     if not message.attachment:
         raise Http404
     return serve_private_file(request, message.attachment, download_name=message.attachment_name)
+
+
+# --- review by panels: what the lead sees after the decision, 기피 and 이의신청 (issue 16) ---------------------------
+
+
+def _review_context(proposal, *, can_manage):
+    """The lead's part of its proposal page: the disclosed result after the decision, its 기피 requests and its
+    objection (with their outcomes, in the timeline too), and whether it may file one now."""
+    objection = proposal.objections.first()
+    return {
+        "disclosure": panels.disclosure(proposal),
+        "challenges": list(proposal.challenges.all()),
+        "objection": objection,
+        "may_challenge": can_manage and services.challenge_problem(proposal) is None,
+        "may_object": can_manage and services.objection_problem(proposal) is None,
+        "objection_deadline": services.objection_deadline(proposal),
+    }
+
+
+@login_required
+def proposal_challenge(request, pk):
+    """The lead's owners and managers ask to exclude an evaluator (기피) before the evaluation starts."""
+    proposal = _managed_proposal(request, pk)
+    problem = services.challenge_problem(proposal)
+    form = ChallengeForm(request.POST or None)
+    if request.method == "POST" and problem is None and form.is_valid():
+        try:
+            services.challenge_file(proposal=proposal, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Your request was sent. The alliance decides it before the evaluation "
+                                        "starts and tells you the outcome."))
+            return redirect("my-proposals:detail", pk=proposal.pk)
+    return render(request, "projects/proposal_challenge.html", {
+        "proposal": proposal, "form": form, "problem": problem, "challenges": proposal.challenges.all(),
+    })
+
+
+@login_required
+def proposal_objection(request, pk):
+    """The lead's owners and managers object to the result (이의신청) within the call's period after the decision."""
+    proposal = _managed_proposal(request, pk)
+    problem = services.objection_problem(proposal)
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and problem is None and form.is_valid():
+        try:
+            services.objection_file(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"],
+                                    document=form.cleaned_data["document"])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Your objection was filed. The alliance answers it and tells you the "
+                                        "outcome."))
+            return redirect("my-proposals:detail", pk=proposal.pk)
+    return render(request, "projects/proposal_objection.html", {
+        "proposal": proposal, "form": form, "problem": problem, "objection": proposal.objections.first(),
+        "deadline": services.objection_deadline(proposal),
+    })
+
+
+@login_required
+def objection_document(request, pk):
+    """The objection's document: the lead's people, and staff with MFA allowed to view objections."""
+    user = request.user
+    if staff_may_read_private_files(user, "projects.view_objection"):
+        objection = get_object_or_404(Objection, proposal_id=pk)
+    else:
+        membership = Membership.objects.of(user)
+        proposal = _visible_proposal(membership, pk)
+        if membership.organization_id != proposal.lead_id:
+            raise Http404  # partners do not see the lead's objection
+        objection = get_object_or_404(Objection, proposal=proposal)
+    return serve_private_file(request, objection.document, download_name=objection.document_name or "objection")
