@@ -407,6 +407,9 @@ class ProposalAdmin(
 
     def submission_view(self, request, pk, number):
         """A submitted version and what changed since the one before (or ?against=<number>), every line shown."""
+        gate = self._panel_gate(request, pk)  # a panel member: their proposals only, after declaring (issue 16)
+        if gate is not None:
+            return gate
         proposal = get_object_or_404(Proposal.objects.select_related("call", "lead"), pk=pk)
         if not self.has_view_permission(request, proposal):
             raise PermissionDenied

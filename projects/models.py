@@ -313,11 +313,12 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(status__in=Proposal.SHOWN_PUBLICLY)
 
     def with_average_score(self):
-        """Each proposal's mean score over the reviews that were not recused (None before any)."""
+        """Each proposal's mean score over the submitted reviews that were not recused (None before any)."""
         # A subquery per proposal rather than a join grouped over all of them: a page of the admin
         # averages only the rows it shows, and its count and date queries stay on the proposal table.
         scores = (
-            ReviewScore.objects.filter(review__proposal=OuterRef("pk"), review__recused=False)
+            ReviewScore.objects.filter(review__proposal=OuterRef("pk"), review__recused=False,
+                                       review__submitted_at__isnull=False)
             .order_by().values("review__proposal").annotate(average=Avg("score")).values("average")
         )
         return self.annotate(average_score=Subquery(scores, output_field=models.FloatField()))

@@ -269,3 +269,59 @@ def form_once(client, purpose) -> dict:
 
     person = get_user_model().objects.get(pk=client.session[SESSION_KEY])
     return {once.FIELD: once.issue(user=person, purpose=purpose)}
+
+
+# --- review panels (issue 16) -----------------------------------------------------------------------------------
+
+
+def panel(call_obj, *, members=(), proposals=(), chair=None, starts=-1, deadline=7, **fields):
+    """A panel of `call_obj` whose evaluation started `starts` days ago (negative: in the past) and whose scores are
+    due in `deadline` days, with `members` (staff who can score; `chair` among them or added) and `proposals`."""
+    from projects.models import Panel, PanelMember
+
+    now = timezone.now()
+    obj = Panel(call=call_obj, starts_at=now + datetime.timedelta(days=starts),
+                deadline=now + datetime.timedelta(days=deadline), **fields)
+    obj.full_clean()
+    obj.save()
+    people = list(members)
+    if chair is not None and chair not in people:
+        people.insert(0, chair)
+    for person in people:
+        seat = PanelMember(panel=obj, user=person, is_chair=person == chair)
+        seat.full_clean()
+        seat.save()
+    for prop in proposals:
+        assign(obj, prop)
+    return obj
+
+
+def assign(panel_obj, prop):
+    from projects.models import PanelProposal
+
+    assignment = PanelProposal(panel=panel_obj, proposal=prop)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+def declare(reviewer, prop, ground="none", reason=""):
+    """`reviewer`'s declaration on `prop` through the service (the panel must have seated them)."""
+    from projects import services
+
+    return services.conflict_declare(proposal=prop, reviewer=reviewer, ground=ground, reason=reason)
+
+
+def evaluator(email=None, *, name="김평가", affiliation="한국산업기술대학교", field="스마트제조", organization=None,
+              employers=(), **fields):
+    """An outside evaluator: a staff account in the reviewers' group with a profile. `employers` are
+    (name, organisation or None, from year, until year)."""
+    from projects.models import FormerEmployer, ReviewerProfile
+
+    person = staff(email or f"evaluator{serial()}@university.example", group=PROJECT_REVIEWERS, **fields)
+    profile = ReviewerProfile.objects.create(user=person, name=name, affiliation=affiliation, field=field,
+                                             affiliation_organization=organization)
+    for employer, org, since, until in employers:
+        FormerEmployer.objects.create(profile=profile, name=employer, organization=org, from_year=since,
+                                      until_year=until)
+    return person

@@ -18,8 +18,9 @@ MATRIX = {
                     "submit": 403, "withdraw": 403, "annex-add": 403, "annex-delete": 403},
     "owner": {"detail": 200, "edit": 200, "document": 200, "annex": 200,
               "submit": 302, "withdraw": 302, "annex-add": 302, "annex-delete": 302},
-    # Staff work in the admin; they may download the documents they review, nothing else here.
-    "reviewer": {"detail": 404, "edit": 404, "document": 200, "annex": 200,
+    # Staff work in the admin; deciders may download the documents, a reviewer only those of the proposals of their
+    # panels (tests/projects/test_panels.py): this one sits on none.
+    "reviewer": {"detail": 404, "edit": 404, "document": 404, "annex": 404,
                  "submit": 404, "withdraw": 404, "annex-add": 404, "annex-delete": 404},
     "decider": {"detail": 404, "edit": 404, "document": 200, "annex": 200,
                 "submit": 404, "withdraw": 404, "annex-add": 404, "annex-delete": 404},
@@ -105,13 +106,19 @@ def test_the_decision_shows_average_scores_and_comments_without_names(client, pr
 
     services.proposal_submit(proposal=proposal, by=owner)
     services.proposal_start_review(proposal=proposal, by=decider)
+    from tests import personas
+
+    personas.panel(proposal.call, members=[reviewer], proposals=[proposal])
+    personas.declare(reviewer, proposal)
     scores = {c.pk: 4 for c in proposal.call.criteria.all()}
-    services.review_save(proposal=proposal, reviewer=reviewer, scores=scores, comment="확산 계획이 구체적입니다.")
+    services.review_save(proposal=proposal, reviewer=reviewer, scores=scores, comment="확산 계획이 구체적입니다.",
+                         submit=True)
     client.force_login(owner)
     assert "확산 계획이 구체적입니다." not in client.get(url_for("detail", proposal)).text
     services.proposal_decide(proposal=proposal, by=decider, selected=True, note="선정을 축하합니다.")
     page = client.get(url_for("detail", proposal)).text
-    assert "확산 계획이 구체적입니다." in page and "4.0" in page and "선정을 축하합니다." in page
+    assert "확산 계획이 구체적입니다." in page and "4.00 / 5" in page and "선정을 축하합니다." in page
+    assert "80.00" in page  # 4 of 5 on every criterion: 80 of 100
     assert reviewer.email not in page and decider.email not in page
 
 

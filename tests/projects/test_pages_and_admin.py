@@ -101,11 +101,16 @@ CHANGELIST = "/admin/projects/proposal/"
 
 
 def fill(n, reviewer):
+    """`n` submitted proposals of a new call, on a panel `reviewer` sits on, each scored 3 and submitted."""
     call = f.call()
+    panel = f.personas.panel(call, members=[reviewer])
     for i in range(n):
         prop = f.ready_proposal(call, title=f"과제 {i}", status=S.SUBMITTED)
         prop.ai_areas.add(*prop.ai_areas.model.objects.all()[:3])
-        services.review_save(proposal=prop, reviewer=reviewer, scores={c.pk: 3 for c in call.criteria.all()})
+        f.personas.assign(panel, prop)
+        f.personas.declare(reviewer, prop)
+        services.review_save(proposal=prop, reviewer=reviewer, scores={c.pk: 3 for c in call.criteria.all()},
+                             submit=True)
 
 
 def test_admin_changelist_runs_a_constant_number_of_queries(client, reviewer):
@@ -118,13 +123,15 @@ def test_admin_changelist_runs_a_constant_number_of_queries(client, reviewer):
 
 def test_admin_changelist_shows_eok_average_and_filtered_totals(client, reviewer, decider):
     fill(2, reviewer)
-    services.review_save(
-        proposal=Proposal.objects.first(), reviewer=reviewer,
-        scores={c.pk: 5 for c in Proposal.objects.first().call.criteria.all()},
-    )
-    client.force_login(reviewer)
+    second = f.staff(None, "second@ministry.example", "Project reviewers")
+    first = Proposal.objects.first()
+    first.panel_assignment.panel.members.create(user=second)
+    f.personas.declare(second, first)
+    services.review_save(proposal=first, reviewer=second, scores={c.pk: 5 for c in first.call.criteria.all()},
+                         submit=True)
+    client.force_login(decider)  # panel members see no averages (issue 16)
     page = client.get(CHANGELIST, headers={"accept-language": "ko"}).text
-    assert "75억 원" in page and "5.00" in page
+    assert "75억 원" in page and "4.00" in page  # (3 + 5) / 2: the submitted reviews of two members
     assert "150억 원" in page  # two proposals × 75억, not multiplied by the review rows
     filtered = client.get(CHANGELIST, {"lead__tier": Organization.Tier.SME}, headers={"accept-language": "ko"}).text
     assert "150억 원" not in filtered
@@ -215,6 +222,8 @@ def test_the_admin_reports_done_and_refused_proposals_of_one_action(client, deci
 def test_reviewers_score_on_the_score_page(client, reviewer):
     call = f.call()
     prop = f.ready_proposal(call, status=S.SUBMITTED)
+    f.personas.panel(call, members=[reviewer], proposals=[prop])
+    f.personas.declare(reviewer, prop)
     client.force_login(reviewer)
     url = reverse("admin:projects_proposal_score", args=[prop.pk])
     assert client.get(url).status_code == 200
@@ -227,10 +236,12 @@ def test_a_conflicted_reviewer_is_turned_away_from_the_score_page(client, review
     from members.models import Membership
 
     prop = f.ready_proposal(status=S.SUBMITTED)
+    f.personas.panel(prop.call, members=[reviewer], proposals=[prop])
     Membership.objects.create(user=reviewer, organization=prop.lead)
     client.force_login(reviewer)
-    response = client.get(reverse("admin:projects_proposal_score", args=[prop.pk]), follow=True)
-    assert "제척" in response.text
+    # Excluded entirely (제척): the proposal does not exist for them.
+    assert client.get(reverse("admin:projects_proposal_score", args=[prop.pk])).status_code == 404
+    assert client.get(reverse("admin:projects_proposal_change", args=[prop.pk])).status_code == 404
     assert not prop.reviews.exists()
 
 
@@ -258,7 +269,10 @@ def test_average_score_counts_only_reviews_that_were_not_recused(reviewer, make_
     call = f.call()
     scored = f.ready_proposal(call, status=S.SUBMITTED)
     unscored = f.ready_proposal(call, title="심사 전 과제", status=S.SUBMITTED)
-    services.review_save(proposal=scored, reviewer=reviewer, scores={c.pk: 4 for c in call.criteria.all()})
+    f.personas.panel(call, members=[reviewer], proposals=[scored])
+    f.personas.declare(reviewer, scored)
+    services.review_save(proposal=scored, reviewer=reviewer, scores={c.pk: 4 for c in call.criteria.all()},
+                         submit=True)
     # A recusal drops the reviewer's scores; scores left behind on one must not count either.
     second = f.staff(make_user, "second@ministry.example", "Project reviewers")
     recused = Review.objects.create(proposal=scored, reviewer=second, recused=True, recusal_reason="이해관계")

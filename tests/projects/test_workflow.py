@@ -146,8 +146,16 @@ def scores_for(proposal, value=4):
     return {c.pk: value for c in proposal.call.criteria.all()}
 
 
+def seat(proposal, reviewer, *, declare=True):
+    """`reviewer` on a panel evaluating the (submitted) proposal, declared without conflict unless told."""
+    f.personas.panel(proposal.call, members=[reviewer], proposals=[proposal])
+    if declare:
+        f.personas.declare(reviewer, proposal)
+
+
 def test_a_reviewer_scores_every_criterion(proposal, owner, reviewer):
     services.proposal_submit(proposal=proposal, by=owner)
+    seat(proposal, reviewer)
     review = services.review_save(proposal=proposal, reviewer=reviewer, scores=scores_for(proposal), comment="좋음")
     assert review.scores.count() == 5
     services.review_save(proposal=proposal, reviewer=reviewer, scores=scores_for(proposal, 5), comment="")
@@ -156,6 +164,7 @@ def test_a_reviewer_scores_every_criterion(proposal, owner, reviewer):
 
 def test_scores_outside_1_to_5_are_refused(proposal, owner, reviewer):
     services.proposal_submit(proposal=proposal, by=owner)
+    seat(proposal, reviewer)
     with pytest.raises(ValidationError):
         services.review_save(proposal=proposal, reviewer=reviewer, scores=scores_for(proposal, 6))
 
@@ -170,6 +179,7 @@ def test_a_reviewer_from_a_consortium_member_is_excluded(proposal, owner, review
 
     Membership.objects.create(user=reviewer, organization=partner_org)
     services.proposal_submit(proposal=proposal, by=owner)
+    seat(proposal, reviewer, declare=False)
     with pytest.raises(ValidationError, match="제척"):
         services.review_save(proposal=proposal, reviewer=reviewer, scores=scores_for(proposal))
 
@@ -179,6 +189,7 @@ def test_a_reviewer_from_an_unrelated_organisation_may_score(proposal, owner, re
 
     Membership.objects.create(user=reviewer, organization=other_org)
     services.proposal_submit(proposal=proposal, by=owner)
+    seat(proposal, reviewer)
     services.review_save(proposal=proposal, reviewer=reviewer, scores=scores_for(proposal))
     review = proposal.reviews.get(reviewer=reviewer)
     assert sorted(review.scores.values_list("score", flat=True)) == [4] * proposal.call.criteria.count()
@@ -186,10 +197,12 @@ def test_a_reviewer_from_an_unrelated_organisation_may_score(proposal, owner, re
 
 def test_a_reviewer_may_recuse_with_a_reason_and_then_cannot_score(proposal, owner, reviewer):
     services.proposal_submit(proposal=proposal, by=owner)
+    seat(proposal, reviewer, declare=False)
     with pytest.raises(ValidationError):
         services.review_recuse(proposal=proposal, reviewer=reviewer, reason="")
     services.review_recuse(proposal=proposal, reviewer=reviewer, reason="공동연구 이력이 있습니다.")
-    with pytest.raises(ValidationError, match="recused"):
+    # A recusal is a declared conflict: the proposal no longer exists for them (issue 16).
+    with pytest.raises(PermissionDenied):
         services.review_save(proposal=proposal, reviewer=reviewer, scores=scores_for(proposal))
 
 

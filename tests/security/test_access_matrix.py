@@ -86,16 +86,25 @@ EXPECTED = {
     "my-proposals:messages":    ("GET", L,   404, 404, 404, 200, 403, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:part-messages":
                                 ("GET", L,   404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    # (a project reviewer reads the threads of their panels' proposals only, issue 16)
     "my-proposals:message-attachment":
-                                ("GET", L,   404, 404, 404, 200, 403, 404, 404, 200, 200, 404, 404, 200),
-    "my-proposals:document":    ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
+                                ("GET", L,   404, 404, 404, 200, 403, 404, 404, 404, 200, 404, 404, 200),
+    # (the project reviewer sits on no panel evaluating A's draft: it does not exist for them, issue 16)
+    "my-proposals:document":    ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 200, 404, 404, 200),
     # A's proposal as it was submitted each time, and what changed: read as the proposal is read (C sees the amounts
     # of its own line only); the documents of a version as the proposal's documents. Staff use the admin's page.
     "my-proposals:submissions": ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:submission":  ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:submission-file":
-                                ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
-    "my-proposals:annex":       ("GET", L,   404, 404, 200, 200, 200, 404, 404, 200, 200, 404, 404, 200),
+                                ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 200, 404, 404, 200),
+    "my-proposals:annex":       ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 200, 404, 404, 200),
+    # --- review by panels (issue 16): the lead's owners and managers ask to exclude an evaluator (기피) and object
+    #     to the result (이의신청) on its proposal's pages (each page says when it is possible; A's draft: not yet);
+    #     the objection's document (A's, on its rejected proposal) is for A's people and the deciders -----------
+    "my-proposals:challenge":   ("GET", L,   404, 404, 403, 200, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:objection":   ("GET", L,   404, 404, 403, 200, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-proposals:objection-document":
+                                ("GET", L,   404, 404, 404, 200, 200, 404, 404, 404, 200, 404, 404, 200),
     # --- the admin: staff with MFA only, then Django permissions per group ----------------------------------
     #                                           mrev prev pdec news staff su
     "admin:app_list":           ("GET", *NOT_ADMIN, 200, 404, 404, 404, 404, 200),  # /admin/members/
@@ -125,24 +134,43 @@ EXPECTED = {
                                 ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
     "admin:members_industry_delete":  # industries are never deleted (organisations point at them)
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
+    # A's draft is on no panel: a project reviewer who does not decide meets only their panels' proposals (404).
     "admin:projects_proposal_change":
-                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+                                ("GET", *NOT_ADMIN, 403, 404, 200, 403, 403, 200),
     "admin:projects_proposal_history":
-                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+                                ("GET", *NOT_ADMIN, 403, 404, 200, 403, 403, 200),
     "admin:projects_proposal_delete":  # proposals are never deleted: their history is a record
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
-    "admin:projects_proposal_score":  # scoring: "Project reviewers" only
-                                ("GET", *NOT_ADMIN, 403, 200, 403, 403, 403, 200),
-    "admin:projects_proposal_submission":  # a submitted version and its diff: whoever reads proposals
-                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
-    # A proposal's threads: both project groups read them (deciders write, tests/projects/test_messages.py).
+    "admin:projects_proposal_score":  # scoring: "Project reviewers" on the proposal's panel only (A's draft: none)
+                                ("GET", *NOT_ADMIN, 403, 404, 403, 403, 403, 404),
+    "admin:projects_proposal_submission":  # a submitted version and its diff: whoever reads the proposal
+                                ("GET", *NOT_ADMIN, 403, 404, 200, 403, 403, 200),
+    # The declaration before reading a proposal of one's panel (the project reviewer chairs the world's panel; the
+    # superuser may score but sits on no panel), the panel's summary for deciders, and the deciders' pages.
+    "admin:projects_proposal_declare":
+                                ("GET", *NOT_ADMIN, 403, 200, 403, 403, 403, 404),
+    "admin:projects_panel_summary":
+                                ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200),
+    "admin:projects_panel_summary_csv":
+                                ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200),
+    **{
+        f"admin:projects_{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200)
+        for model in ("panel", "reviewerprofile", "challengerequest", "objection") for view in ("change", "history")
+    },
+    # Panels, 기피 requests and objections are a record: nobody deletes them; a profile only a superuser.
+    **{f"admin:projects_{model}_delete": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403)
+       for model in ("panel", "challengerequest", "objection")},
+    "admin:projects_reviewerprofile_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    # A proposal's threads: both project groups read them (deciders write, tests/projects/test_messages.py); a
+    # project reviewer only those of their panels' proposals (A's draft is on none).
     "admin:projects_proposal_messages":
-                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+                                ("GET", *NOT_ADMIN, 403, 404, 200, 403, 403, 200),
     # Messages are read, never edited or deleted (a message is a record once sent).
     "admin:projects_message_change":
-                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+                                ("GET", *NOT_ADMIN, 403, 404, 200, 403, 403, 200),
     "admin:projects_message_history":
-                                ("GET", *NOT_ADMIN, 403, 200, 200, 403, 403, 200),
+                                ("GET", *NOT_ADMIN, 403, 404, 200, 403, 403, 200),
     "admin:projects_message_delete":
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
     "admin:projects_call_change":
@@ -201,7 +229,8 @@ EXPECTED = {
                       "members/tiercertificate", "projects/call", "projects/aiarea",
                       "projects/proposal", "projects/message", "stats/target", "jobs/outgoingmail",
                       "django_tasks_database/dbtaskresult", "portal/accessrecord", "privacy/consentrecord",
-                      "privacy/policyversion")
+                      "privacy/policyversion", "projects/panel", "projects/reviewerprofile",
+                      "projects/challengerequest", "projects/objection")
     },
 }
 

@@ -154,6 +154,7 @@ def build_world() -> World:
     SocialToken.objects.create(app=app, account=account, token="token")
 
     _projects(w)
+    _review_panels(w)
     # A background task waiting in the queue, so that the admin's task pages have an object.
     queued_for_the_world.enqueue()
     # Somebody read A's proof of tier: an access record for the admin's record pages.
@@ -178,6 +179,10 @@ def build_world() -> World:
         "projects.call": w.call,
         "projects.proposal": w.proposal,
         "projects.message": w.message,
+        "projects.panel": w.panel,
+        "projects.reviewerprofile": w.reviewer_profile,
+        "projects.challengerequest": w.challenge,
+        "projects.objection": w.objection,
     }
     return w
 
@@ -227,3 +232,24 @@ def _projects(w):
     )
     Organization.objects.filter(pk=w.org_c.pk).update(public_page=True)
     w.org_c.public_page = True
+
+
+def _review_panels(w):
+    """A panel of the open call on which the project reviewer sits (as chair) with another proposal, submitted, that
+    they have not declared for yet; a 기피 request on it; company A's objection to the result of its rejected proposal
+    in the past call.
+    Company A's draft is on no panel: the project reviewer may not reach it."""
+    from projects.models import ChallengeRequest, Objection, Proposal, ReviewerProfile
+
+    w.panel_proposal = personas.ready_proposal(w.call, status=Proposal.Status.SUBMITTED, title="평가 중인 제안")
+    w.panel = personas.panel(w.call, chair=w.project_reviewer, proposals=[w.panel_proposal], starts=1, deadline=10)
+    w.reviewer_profile = ReviewerProfile.objects.create(user=w.project_reviewer, name="이심사", affiliation="산업부")
+    w.challenge = ChallengeRequest.objects.create(
+        proposal=w.panel_proposal, person_name="박평가", reason="경쟁 과제에 참여하고 있습니다.", filed_by=w.owner,
+    )
+    w.rejected_proposal = personas.ready_proposal(w.past_call, lead=w.org_a, status=Proposal.Status.REJECTED,
+                                                  title="탈락한 과제")
+    w.objection = Objection(proposal=w.rejected_proposal, reason="평가 근거를 다시 보아 주십시오.", filed_by=w.owner,
+                            document_name="이의신청서.pdf")
+    w.objection.document.save("이의신청서.pdf", ContentFile(PDF_BYTES), save=False)
+    w.objection.save()
