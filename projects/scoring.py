@@ -72,9 +72,12 @@ RANK_BANDS = (10, 25, 50)
 
 
 def rank_band(rank, count):
-    """The band of the `rank`-th (1 = best) of `count` scored proposals: 10, 25, 50 (top N%) or None (lower half)."""
+    """The band of the `rank`-th (1 = best) of `count` scored proposals: 10, 25, 50 (top N%) or None (lower half).
+
+    A proposal is in the top N% when fewer than N% of the proposals rank above it, so the best of a few is in the
+    top 10% too."""
     for band in RANK_BANDS:
-        if rank * 100 <= band * count:
+        if (rank - 1) * 100 < band * count:
             return band
     return None
 
