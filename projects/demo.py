@@ -23,10 +23,18 @@ from projects.models import (
     KPI,
     AIArea,
     Call,
+    ChallengeRequest,
+    ConflictDeclaration,
+    FormerEmployer,
     Message,
+    Objection,
+    Panel,
+    PanelMember,
+    PanelProposal,
     Participant,
     Proposal,
     Review,
+    ReviewerProfile,
     ReviewScore,
     StatusChange,
     Submission,
@@ -86,7 +94,8 @@ KPIS = [("생산성", 100, 125, "%"), ("불량률", "3.2", "1.5", "%"), ("설비
 def seed(*, rng, scale, stdout):
     reviewers = [ensure_user(email, is_staff=True, groups=["Project reviewers"]) for email in REVIEWER_EMAILS]
     decider = ensure_user(DECIDER_EMAIL, is_staff=True, groups=["Project deciders"])
-    for user in (*reviewers, decider):
+    evaluators = [ensure_user(email, is_staff=True, groups=["Project reviewers"]) for email, *_ in EVALUATORS]
+    for user in (*reviewers, decider, *evaluators):
         ensure_mfa(user)
 
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -154,7 +163,7 @@ def seed(*, rng, scale, stdout):
         revised.submitted_at = first_sent + datetime.timedelta(days=2)  # sent back the next day, sent again after
     Proposal.objects.bulk_create(proposals, batch_size=1000)
 
-    participants, kpis, links, history, reviews = [], [], [], [], []
+    participants, kpis, links, history = [], [], [], []
     rows = {}  # proposal index -> (its participants, KPIs, AI areas), for the snapshots of what was submitted
     for index, (proposal, lines) in enumerate(zip(proposals, lines_by_index, strict=True)):
         first = len(participants), len(kpis), len(links)
@@ -177,26 +186,18 @@ def seed(*, rng, scale, stdout):
             history += _history(proposal, applicant, decider, REVISED_PATH, start=first_sent, days=1)
         else:
             history += _history(proposal, applicant, decider, PATHS[proposal.status])
-        if proposal.status in (S.UNDER_REVIEW, S.SELECTED, S.REJECTED):
-            reviews += [Review(proposal=proposal, reviewer=r, comment=rng.choice(_COMMENTS)) for r in reviewers]
     Participant.objects.bulk_create(participants, batch_size=2000)
     KPI.objects.bulk_create(kpis, batch_size=2000)
     Proposal.ai_areas.through.objects.bulk_create(links, batch_size=2000)
     StatusChange.objects.bulk_create(history, batch_size=2000)
-    Review.objects.bulk_create(reviews, batch_size=2000)
     _submissions(proposals, rows, history, revised, document)
 
-    criteria = {call.pk: list(call.criteria.all()) for call in calls}
-    scores = []
-    for review in reviews:
-        high = review.proposal.status == S.SELECTED
-        for criterion in criteria[review.proposal.call_id]:
-            scores.append(ReviewScore(review=review, criterion=criterion, score=rng.randint(4 if high else 2, 5)))
-    ReviewScore.objects.bulk_create(scores, batch_size=2000)
+    _review_panels(rng, now=now, closed=closed, opened=opened, earlier=closed_calls[1:], proposals=proposals,
+                   lines=lines_by_index, reviewers=reviewers, evaluators=evaluators, decider=decider, owners=owners)
     _conversations(proposals, lines_by_index, owners, decider, document, now)
     stdout.write(
         f"Demo lead projects: {len(proposals)} proposals in {len(calls)} calls; "
-        f"reviewers {', '.join(REVIEWER_EMAILS)}, "
+        f"reviewers {', '.join(REVIEWER_EMAILS)}, outside evaluators {', '.join(e[0] for e in EVALUATORS)}, "
         f"decider {DECIDER_EMAIL} (demo password, TOTP secret as for the staff account).\n"
     )
     if revised is not None:
@@ -381,3 +382,133 @@ def _conversations(proposals, lines_by_index, owners, decider, document, now):
         Proposal.objects.filter(pk=proposal.pk).update(awaiting_reply_since=since)
         if not plans:
             return
+
+
+# --- review panels (issue 16) ---------------------------------------------------------------------------------
+#
+# The first closed call was evaluated by a panel of five (two ministry reviewers and three outside evaluators, one of
+# them its chair) whose scoring is closed: members declared no conflict on most proposals, two declared one, one was
+# excluded automatically (a former employer in the consortium) and one on the lead's upheld 기피 request; a rejected
+# lead has filed an objection (이의신청) that waits for staff. The open call's panel (the two ministry reviewers) is
+# scoring now; earlier calls, at larger scales, had panels of the two.
+
+# (email, name, affiliation, field)
+EVALUATORS = [
+    ("evaluator-kim@university.example", "김서연", "한국공과대학교 산업공학과", "스마트공장 운영"),
+    ("evaluator-lee@university.example", "이준호", "국립제조기술연구원", "머신비전·품질"),
+    ("evaluator-park@university.example", "박지민", "미래산업대학교 기계공학부", "설비 예지보전"),
+]
+REVIEWER_NAMES = [("정하늘", "산업통상자원부 산업인공지능과"), ("최민수", "산업통상자원부 제조산업정책과")]
+CLOSED_ROUND = "1차 공모 서면평가위원회"
+OPEN_ROUND = "2차 공모 평가위원회"
+OBJECTION_PDF = b"%PDF-1.4\n% demo objection\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+REVIEWED = (S.UNDER_REVIEW, S.SELECTED, S.REJECTED)
+
+
+def _profiles(reviewers, evaluators, conflicted_employer):
+    for user, (name, affiliation) in zip(reviewers, REVIEWER_NAMES, strict=True):
+        ReviewerProfile.objects.get_or_create(user=user, defaults={"name": name, "affiliation": affiliation,
+                                                                   "field": "산업 정책"})
+    for user, (_email, name, affiliation, field) in zip(evaluators, EVALUATORS, strict=True):
+        profile, created = ReviewerProfile.objects.get_or_create(
+            user=user, defaults={"name": name, "affiliation": affiliation, "field": field})
+        if created and user == evaluators[2] and conflicted_employer is not None:
+            # Worked at a lead of the first call until last year: excluded from its proposals without declaring.
+            FormerEmployer.objects.create(profile=profile, name=conflicted_employer.name,
+                                          organization=conflicted_employer, from_year=timezone.localdate().year - 8,
+                                          until_year=timezone.localdate().year - 1)
+
+
+def _review_panels(rng, *, now, closed, opened, earlier, proposals, lines, reviewers, evaluators, decider, owners):
+    in_closed = [p for p in proposals if p.call_id == closed.pk and p.status in REVIEWED]
+    conflicted_lead = in_closed[5].lead if len(in_closed) > 5 else None
+    _profiles(reviewers, evaluators, conflicted_lead)
+    chair = evaluators[0]
+    five = [chair, evaluators[1], evaluators[2], *reviewers]
+
+    def panel(call, name, members, *, starts, deadline, closed_at=None, chair_user=None):
+        obj = Panel.objects.create(call=call, round_name=name, starts_at=starts, deadline=deadline,
+                                   status=Panel.Status.CLOSED if closed_at else Panel.Status.OPEN, closed_at=closed_at,
+                                   chair_notified_at=closed_at)
+        PanelMember.objects.bulk_create(PanelMember(panel=obj, user=u, is_chair=u == chair_user) for u in members)
+        return obj
+
+    decided_at = closed.closes_at + datetime.timedelta(days=40)
+    panels = {closed.pk: (panel(closed, CLOSED_ROUND, five, starts=closed.closes_at + datetime.timedelta(days=7),
+                                deadline=closed.closes_at + datetime.timedelta(days=21),
+                                closed_at=closed.closes_at + datetime.timedelta(days=22), chair_user=chair), five)}
+    for call in earlier:
+        panels[call.pk] = (panel(call, "서면평가위원회", reviewers, starts=call.closes_at + datetime.timedelta(days=7),
+                                 deadline=call.closes_at + datetime.timedelta(days=21),
+                                 closed_at=call.closes_at + datetime.timedelta(days=22), chair_user=reviewers[0]),
+                           reviewers)
+    panels[opened.pk] = (panel(opened, OPEN_ROUND, reviewers, starts=now - datetime.timedelta(days=2),
+                               deadline=now + datetime.timedelta(days=5), chair_user=reviewers[0]), reviewers)
+
+    # Who is out of which proposal of the first call, and why.
+    declared = {}  # (proposal pk, user pk) -> (ground, reason)
+    excluded = set()
+    if len(in_closed) > 7:
+        declared[(in_closed[0].pk, evaluators[1].pk)] = (ConflictDeclaration.Ground.JOINT_RESEARCH,
+                                                         "최근 2년간 주관기관과 비전 검사 공동연구를 수행했습니다.")
+        declared[(in_closed[3].pk, evaluators[0].pk)] = (ConflictDeclaration.Ground.TEACHER_STUDENT,
+                                                         "참여기관 연구책임자가 저의 박사과정 지도학생이었습니다.")
+        excluded |= set(declared)
+        # The former employer's proposals, as lead or as partner: the portal's own rule (projects.rules).
+        consortia = {p.pk: {line[0].pk for line in proposal_lines} for p, proposal_lines in zip(proposals, lines,
+                                                                                                    strict=True)}
+        excluded |= {(p.pk, evaluators[2].pk) for p in proposals if conflicted_lead.pk in consortia[p.pk]}
+        challenged = in_closed[7]
+        excluded.add((challenged.pk, reviewers[1].pk))
+        ChallengeRequest.objects.create(
+            proposal=challenged, person_name=REVIEWER_NAMES[1][0], person_affiliation=REVIEWER_NAMES[1][1],
+            reason="해당 위원이 경쟁 컨소시엄의 사전 자문에 참여한 것으로 알고 있습니다.", evaluator=reviewers[1],
+            filed_by_id=owners.get(challenged.lead_id) or decider.pk, filed_at=challenged.submitted_at,
+            status=ChallengeRequest.Status.UPHELD, decided_by=decider, decided_at=closed.closes_at,
+            note="사실관계를 확인하여 해당 위원을 이 과제의 평가에서 제외했습니다.",
+        )
+
+    assignments, declarations, reviews = [], [], []
+    for proposal in proposals:
+        entry = panels.get(proposal.call_id)
+        if entry is None or proposal.status not in (S.SUBMITTED, *REVIEWED):
+            continue
+        panel_obj, members = entry
+        assignments.append(PanelProposal(panel=panel_obj, proposal=proposal))
+        if proposal.status not in REVIEWED:
+            continue  # submitted, not yet under review: the members have yet to declare
+        for position, member in enumerate(members):
+            key = (proposal.pk, member.pk)
+            ground, reason = declared.get(key, (ConflictDeclaration.Ground.NONE, ""))
+            if key in excluded and key not in declared:
+                continue  # excluded automatically or on the lead's request: nothing to declare
+            declarations.append(ConflictDeclaration(proposal=proposal, reviewer=member, ground=ground, reason=reason,
+                                                    declared_at=panel_obj.starts_at))
+            if key in excluded:
+                continue
+            # On the open call, the second reviewer still has a draft: the reminder and the submit button have work.
+            draft = proposal.call_id == opened.pk and position == 1
+            reviews.append(Review(proposal=proposal, reviewer=member, comment=rng.choice(_COMMENTS),
+                                  submitted_at=None if draft else panel_obj.starts_at + datetime.timedelta(days=3)))
+    PanelProposal.objects.bulk_create(assignments, batch_size=2000)
+    ConflictDeclaration.objects.bulk_create(declarations, batch_size=2000)
+    Review.objects.bulk_create(reviews, batch_size=2000)
+
+    criteria = {call.pk: list(call.criteria.all()) for call in (closed, opened, *earlier)}
+    statuses = {p.pk: p.status for p in proposals}
+    scores = []
+    for review in reviews:
+        high = statuses[review.proposal_id] == S.SELECTED
+        for criterion in criteria[review.proposal.call_id]:
+            scores.append(ReviewScore(review=review, criterion=criterion, score=rng.randint(4 if high else 2, 5)))
+    ReviewScore.objects.bulk_create(scores, batch_size=2000)
+
+    rejected = next((p for p in in_closed if p.status == S.REJECTED), None)
+    if rejected is not None:
+        name = default_storage.save(PrivateUploadTo("objections")(None, "demo.pdf"), ContentFile(OBJECTION_PDF))
+        Objection.objects.create(
+            proposal=rejected,
+            reason="확산 계획 항목의 평가 의견이 제출한 사업계획서 4장의 내용과 다릅니다. 재검토를 요청합니다.",
+            document=name, document_name="이의신청서.pdf", filed_by_id=owners.get(rejected.lead_id) or decider.pk,
+            filed_at=decided_at + datetime.timedelta(days=3),
+        )

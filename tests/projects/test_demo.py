@@ -92,3 +92,37 @@ def test_demo_has_an_answered_conversation_and_one_waiting_for_the_alliance():
     for message in Message.objects.select_related("proposal"):
         message.full_clean()  # bulk-created, as a service would have written it
         assert message.proposal.submitted_at < message.created_at <= timezone.now()
+
+
+def test_demo_closed_call_had_a_panel_of_five_with_conflicts_a_challenge_and_an_objection():
+    from projects import demo, panels
+    from projects.models import ChallengeRequest, ConflictDeclaration, Objection, Panel
+
+    run_seed()
+    closed = Call.objects.past().get()
+    panel = Panel.objects.get(call=closed)
+    assert panel.members.count() == 5 and panel.members.filter(is_chair=True).count() == 1
+    assert panel.status == Panel.Status.CLOSED and panel.round_name == demo.CLOSED_ROUND
+    assert ConflictDeclaration.objects.exclude(ground=ConflictDeclaration.Ground.NONE).count() == 2
+    assert ChallengeRequest.objects.get().status == ChallengeRequest.Status.UPHELD
+    assert Objection.objects.get().proposal.status == Proposal.Status.REJECTED
+    _criteria, _members, rows = panels.panel_rows(panel)
+    reviewed = [row for row in rows if row.proposal.status != Proposal.Status.SUBMITTED]
+    assert reviewed and all(row.result.score is not None for row in reviewed)
+    assert all(row.submitted == row.expected for row in reviewed)  # every review in, none by an excluded member
+    reasons = [m.reason for row in rows for m in row.excluded]
+    assert len(reasons) >= 4  # two declared, one 기피, at least one former employer
+    # Five reviews and the call's setting: the highest and the lowest totals were dropped.
+    assert any(len(row.result.dropped) == 2 for row in reviewed)
+    selected = closed.proposals.selected().first()
+    assert panels.disclosure(selected).evaluators[0][0]
+
+
+def test_demo_open_call_panel_is_scoring():
+    from projects.models import Panel, Review
+
+    run_seed()
+    opened = next(call for call in Call.objects.all() if call.is_open())
+    panel = Panel.objects.get(call=opened)
+    assert panel.is_open and panel.members.count() == 2
+    assert Review.objects.filter(proposal__call=opened, submitted_at__isnull=True).exists()
