@@ -123,6 +123,9 @@ def audit_world(portal_world):
         world.call, lead=personas.organization("가온로보틱스", tier=Organization.Tier.LARGE),
         status=Proposal.Status.SUBMITTED, title="물류 로봇 군집 제어 AI",
     )
+    # The superuser chairs its review panel and has declared no conflict, so the score page opens (issue 16).
+    personas.panel(world.call, chair=world.staff, proposals=[world.submitted])
+    personas.declare(world.staff, world.submitted)
     # The owner's company after approval: a detail changed, a change request waiting, a renewed certificate.
     from members import services as members
 

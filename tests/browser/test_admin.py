@@ -48,6 +48,9 @@ def admin_world(db):
                                 partner=partner, status=Proposal.Status.UNDER_REVIEW, title=title)
         for n, title in enumerate(TITLES)
     ]
+    # The superuser sits on the call's panel, declared for the first proposal: its score page opens (issue 16).
+    personas.panel(call, chair=staff, proposals=proposals)
+    personas.declare(staff, proposals[0])
     return staff, proposals, partner
 
 

@@ -148,6 +148,8 @@ def test_proposal_totals_read_in_eok_without_the_raw_figure(client, decider, pro
 
 
 def test_score_page_shows_its_heading_once(client, reviewer, proposal):
+    personas.panel(proposal.call, members=[reviewer], proposals=[proposal])
+    personas.declare(reviewer, proposal)
     client.force_login(reviewer)
     page = client.get(reverse("admin:projects_proposal_score", args=[proposal.pk]), headers=KO)
     assert title_and_heading(page)[1] == [f"“{proposal.title}” 평가"]

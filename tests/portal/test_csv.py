@@ -32,9 +32,10 @@ def rows_of(response):
 
 @pytest.fixture
 def staff(client):
-    """Ministry staff who may read memberships and proposals, signed in with MFA."""
+    """Ministry staff who may read memberships and every proposal (a decider: a reviewer reads only the proposals of
+    their panels), signed in with MFA."""
     client.force_login(personas.staff(
-        "reader@ministry.example", group=[personas.MEMBERSHIP_READERS, personas.PROJECT_REVIEWERS]))
+        "reader@ministry.example", group=[personas.MEMBERSHIP_READERS, personas.PROJECT_DECIDERS]))
     return client
 
 

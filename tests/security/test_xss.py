@@ -118,6 +118,9 @@ def free_text(world):
         (world.review, ["comment", "recusal_reason"]),
         (world.decided, ["title", "summary", "problem"]),
         (world.decided_review, ["comment"]),
+        (world.reviewer_profile, ["name", "affiliation"]),
+        (world.decided_challenge, ["person_name", "person_affiliation", "reason", "note"]),
+        (world.decided_objection, ["reason", "note", "document_name"]),
         (world.article, ["title", "summary", "source_name", "cover_alt"]),
         (world.member_note, ["note"]),
         (world.proposal_note, ["note"]),
@@ -155,7 +158,12 @@ def pages(world):
         ("superuser", "/admin/news/article/"),
         ("superuser", f"/admin/news/article/{world.article.pk}/change/"),
         ("superuser", f"/admin/news/article/{world.article.pk}/preview/"),
-        ("project_reviewer", f"/admin/projects/proposal/{proposal}/score/"),
+        ("project_reviewer", f"/admin/projects/proposal/{world.decided.pk}/score/"),
+        ("superuser", reverse("admin:projects_panel_summary", args=[world.panel.pk])),
+        ("superuser", reverse("admin:projects_challengerequest_change", args=[world.decided_challenge.pk])),
+        ("superuser", reverse("admin:projects_objection_change", args=[world.decided_objection.pk])),
+        ("owner", reverse("my-proposals:challenge", args=[world.decided.pk])),
+        ("owner", reverse("my-proposals:objection", args=[world.decided.pk])),
         ("membership_reviewer", f"/admin/members/organization/{org}/change/"),
     ]
 
@@ -178,13 +186,28 @@ def world_with_notes(world):
     world.proposal_note = ProposalStatusChange.objects.create(
         proposal=world.proposal, from_status="draft", to_status="draft", note="note", by=world.project_decider,
     )
-    # A decided proposal of A's, whose applicant sees the reviewers' comments.
-    from projects.models import Participant, Review
+    # A decided proposal of A's, evaluated by the world's panel, whose applicant sees the reviewers' comments and the
+    # evaluators' names (issue 16), with a 기피 request and an objection.
+    from django.utils import timezone
+
+    from projects.models import ChallengeRequest, ConflictDeclaration, Objection, Participant, Review, ReviewScore
     from tests.projects import factories
 
-    world.decided = factories.proposal(world.call, world.org_a, status="selected", title="decided")
+    world.decided = factories.proposal(world.call, world.org_a, status="selected", title="decided",
+                                       decided_at=timezone.now())
     factories.participant(world.decided, world.org_c, Participant.Role.DEMAND_COMPANY)
-    world.decided_review = Review.objects.create(proposal=world.decided, reviewer=world.project_reviewer)
+    personas.assign(world.panel, world.decided)
+    ConflictDeclaration.objects.create(proposal=world.decided, reviewer=world.project_reviewer, ground="none")
+    world.decided_review = Review.objects.create(proposal=world.decided, reviewer=world.project_reviewer,
+                                                 submitted_at=timezone.now())
+    ReviewScore.objects.bulk_create(ReviewScore(review=world.decided_review, criterion=c, score=4)
+                                    for c in world.call.criteria.all())
+    world.decided_challenge = ChallengeRequest.objects.create(
+        proposal=world.decided, person_name="name", reason="reason", filed_by=world.owner, status="dismissed",
+        note="note")
+    world.decided_objection = Objection.objects.create(
+        proposal=world.decided, reason="reason", document="private/objections/x.pdf", document_name="x.pdf",
+        filed_by=world.owner, status="upheld", note="note")
     return world
 
 
