@@ -66,7 +66,8 @@ class PanelReviewMixin:
         columns = list(super().get_list_display(request))
         if panels.restricted(request.user):
             # No averages for panel members: others' scores reach them only after scoring closes, on the score page.
-            columns = [c for c in columns if c != "average"] + ["my_review_state"]
+            columns = [c for c in columns if c != "average"]
+            columns.insert(1, "my_review_state")  # beside the title: what the member has to do next
         return columns
 
     @admin.display(description=_("your review"))

@@ -515,6 +515,10 @@ def _lock_for_review(proposal, reviewer):
     panel = Panel.objects.select_for_update().get(pk=standing.panel.pk)  # the chair's notice is sent once
     if not panel.is_open:
         raise WorkflowError(_("The panel's scoring is closed: scores can no longer change."), code="closed")
+    if not panel.has_started():
+        # Until then applicants may still ask to exclude an evaluator (기피): nobody declares or scores before.
+        raise WorkflowError(_("The evaluation starts on %(date)s: declarations and scores open then."),
+                            code="not_started", params={"date": _local_text(panel.starts_at)})
     standing.seat.panel = panel
     return locked, standing
 

@@ -365,3 +365,9 @@ def test_the_standing_of_a_member(panel, submitted, reviewer):
     assert standing.visible and not standing.clear
     personas.declare(reviewer, submitted)
     assert panels.standing(reviewer, submitted).clear
+
+
+def test_nobody_declares_or_scores_before_the_evaluation_starts(submitted, reviewer):
+    personas.panel(submitted.call, members=[reviewer], proposals=[submitted], starts=1)
+    with pytest.raises(WorkflowError, match="starts on"):
+        personas.declare(reviewer, submitted)
