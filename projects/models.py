@@ -504,19 +504,6 @@ class Proposal(models.Model):
         if problems:
             raise ValidationError(problems)
 
-    def score_summary(self):
-        """[(criterion, average score or None)] over the reviews that were not recused."""
-        rows = (
-            ReviewScore.objects.filter(review__proposal=self, review__recused=False)
-            .values("criterion").annotate(average=Avg("score")).values_list("criterion", "average")
-        )
-        averages = dict(rows)
-        return [(criterion, averages.get(criterion.pk)) for criterion in self.call.criteria.all()]
-
-    def review_comments(self):
-        """Reviewers' comments without their names, for the applicant after the decision."""
-        return list(self.reviews.filter(recused=False).exclude(comment="").values_list("comment", flat=True))
-
     def manager_memberships(self):
         """The people who may change the proposal: the lead organisation's owners and managers."""
         return Membership.objects.managing().filter(organization_id=self.lead_id).select_related("user")

@@ -15,6 +15,7 @@ from selenium.webdriver.common.by import By
 from members.models import Organization
 from projects import services
 from projects.models import AIArea, Proposal
+from tests import personas
 from tests.background import run_tasks
 from tests.browser.conftest import desktop_only
 from tests.browser.helpers import (
@@ -87,7 +88,7 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     sme = f.organization("새봄부품", tier=Organization.Tier.SME)
     institute = f.organization("한국생산기술연구소", kind=Organization.Kind.INSTITUTION)
     approver, approver_secret = staff_member("membership@ministry.example", "Membership reviewers")
-    _reviewer, reviewer_secret = staff_member("reviewer@ministry.example", "Project reviewers")
+    reviewer, reviewer_secret = staff_member("reviewer@ministry.example", "Project reviewers")
     _decider, decider_secret = staff_member("decider@ministry.example", "Project deciders")
     proof_pdf = tmp_path / "중견기업확인서.pdf"
     proof_pdf.write_bytes(b"%PDF-1.4\n% certificate of a mid-sized enterprise\n%%EOF\n")
@@ -187,16 +188,23 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     assert proposal.government_total == CAP
     assert proposal.participants.count() == 3 and proposal.kpis.count() == 2
 
-    # --- a project reviewer (TOTP) scores it in the admin ------------------------------------------
+    # --- a project reviewer (TOTP) on the call's panel declares no conflict, then scores and submits -------
+    personas.panel(open_call, members=[reviewer], proposals=[proposal])
     sign_in(browser, "reviewer@ministry.example", totp_secret=reviewer_secret)
     go(browser, f"/admin/projects/proposal/{proposal.pk}/change/")
+    assert path_of(browser) == f"/admin/projects/proposal/{proposal.pk}/declare/"  # the declaration comes first
+    assert sme.name in text_of(browser, "#content")  # the consortium's names, to declare against
+    browser.find_element(By.CSS_SELECTOR, "#content input[name=ground][value=none]").click()
+    click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#content .declaration-form input[type=submit]"))
+    assert path_of(browser) == f"/admin/projects/proposal/{proposal.pk}/change/"
     click_to_new_page(browser, browser.find_element(By.LINK_TEXT, "이 제안서 평가하기"))
     for score, criterion in zip((5, 4, 4, 5, 3), open_call.criteria.all(), strict=True):
         choose(browser, f"criterion_{criterion.pk}", value=score, scope="#content")
     fill(browser, "comment", "협력사 확산 계획이 구체적입니다. 예산 근거를 보강하세요.", scope="#content")
-    click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#content input[name=score]"))
-    assert "평가 점수를 저장했습니다." in admin_messages(browser)
-    assert proposal.reviews.get().scores.count() == 5
+    click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#content input[name=submit]"))
+    review = proposal.reviews.get()
+    assert review.scores.count() == 5 and review.submitted_at is not None
+    assert browser.find_elements(By.CSS_SELECTOR, "#content .review-locked")  # locked once submitted
 
     # --- a decider (TOTP) asks for changes, with a note --------------------------------------------
     sign_in(browser, "decider@ministry.example", totp_secret=decider_secret)

@@ -100,6 +100,7 @@ def call_add_data(cap):
         "gov_share_large": 50, "gov_share_midsize": 67, "gov_share_sme": 75, "gov_share_public_enterprise": 50,
         "gov_share_institution": 100, "cash_min_large": 15, "cash_min_midsize": 13, "cash_min_sme": 10,
         "cash_min_public_enterprise": 15, "sme_midsize_min_share": 50, "demand_company_required": "on",
+        "drop_extremes": "on", "disclose_evaluators": "on", "objection_days": 7,
         "criteria-TOTAL_FORMS": 0, "criteria-INITIAL_FORMS": 0, "criteria-MIN_NUM_FORMS": 0,
         "criteria-MAX_NUM_FORMS": 1000,
     }

@@ -371,3 +371,14 @@ def test_nobody_declares_or_scores_before_the_evaluation_starts(submitted, revie
     personas.panel(submitted.call, members=[reviewer], proposals=[submitted], starts=1)
     with pytest.raises(WorkflowError, match="starts on"):
         personas.declare(reviewer, submitted)
+
+
+def test_a_member_reads_submitted_versions_of_their_proposals_only(client, panel, submitted, reviewer):
+    file_url = reverse("my-proposals:submission-file", args=[submitted.pk, 1, 1])
+    version_url = reverse("admin:projects_proposal_submission", args=[submitted.pk, 1])
+    client.force_login(reviewer)
+    assert client.get(file_url).status_code == 404  # not declared yet
+    assert client.get(version_url)["Location"] == urls(submitted)["declare"]
+    personas.declare(reviewer, submitted)
+    assert client.get(file_url).status_code == 200
+    assert client.get(version_url).status_code == 200

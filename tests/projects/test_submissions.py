@@ -405,8 +405,9 @@ def urls(proposal):
     ("lead_member", {"list": 200, "detail": 200, "file": 200}),
     ("partner_person", {"list": 200, "detail": 200, "file": 200}),
     ("outsider", {"list": 404, "detail": 404, "file": 404}),
-    # Staff read the versions in the admin; they may download the documents they review.
-    ("reviewer", {"list": 404, "detail": 404, "file": 200}),
+    # Staff read the versions in the admin; deciders may download the documents, a reviewer only those of the
+    # proposals of their panels (tests/projects/test_panels.py): this one sits on none.
+    ("reviewer", {"list": 404, "detail": 404, "file": 404}),
     ("decider", {"list": 404, "detail": 404, "file": 200}),
 ])
 def test_who_may_open_the_versions(client, resubmitted, request, persona, expected):

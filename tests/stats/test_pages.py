@@ -133,9 +133,10 @@ def call_change_form(call, **changes):
         **{name: getattr(call, name) for name in [
             "funding_cap", "max_months", "expected_projects", "gov_share_large", "gov_share_midsize",
             "gov_share_sme", "gov_share_institution", "cash_min_large", "cash_min_midsize", "cash_min_sme",
-            "sme_midsize_min_share", "gov_share_public_enterprise", "cash_min_public_enterprise",
+            "sme_midsize_min_share", "gov_share_public_enterprise", "cash_min_public_enterprise", "objection_days",
         ]},
-        "demand_company_required": "on" if call.demand_company_required else "",
+        **{name: "on" for name in ("demand_company_required", "drop_extremes", "disclose_rank_band",
+                                   "disclose_evaluators") if getattr(call, name)},
     }
     criteria = list(call.criteria.all())
     data.update({"criteria-TOTAL_FORMS": len(criteria), "criteria-INITIAL_FORMS": len(criteria),
@@ -143,7 +144,8 @@ def call_change_form(call, **changes):
     for i, criterion in enumerate(criteria):
         data.update({f"criteria-{i}-id": criterion.pk, f"criteria-{i}-call": call.pk,
                      f"criteria-{i}-sort_order": criterion.sort_order, f"criteria-{i}-code": criterion.code,
-                     f"criteria-{i}-name": criterion.name})
+                     f"criteria-{i}-name": criterion.name, f"criteria-{i}-weight": criterion.weight,
+                     f"criteria-{i}-scale": criterion.scale})
     data.update(changes)
     return data
 
