@@ -25,7 +25,7 @@ from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
 from portal.money import exact_krw, format_krw
 from projects import panels, revisions, services, threads
-from projects.admin_panels import PanelReviewMixin
+from projects.admin_panels import PanelMessagesMixin, PanelReviewMixin
 from projects.forms import StaffMessageForm
 from projects.models import (
     KPI,
@@ -431,6 +431,9 @@ class ProposalAdmin(
         staff who may view proposals and messages, written by those who may message applicants."""
         if not (services.can_read_messages(request.user) and self.has_view_permission(request)):
             raise PermissionDenied
+        gate = self._panel_gate(request, pk)  # a panel member: their proposals' threads only (issue 16)
+        if gate is not None:
+            return gate
         proposal = get_object_or_404(Proposal.objects.select_related("call", "lead"), pk=pk)
         partners = [
             line.organization
@@ -464,7 +467,7 @@ class ProposalAdmin(
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(PanelMessagesMixin, admin.ModelAdmin):
     """Every message, read-only: a message is a record once sent. Staff answer in a proposal's thread page."""
 
     list_display = ["created_at", "proposal", "side", "partner", "author", "attachment_name"]

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import WorkflowAdminMixin
+from portal.admin import RecordedAdminViewMixin, WorkflowAdminMixin
 from portal.csv import csv_response, stamped_filename
 from portal.workflow import WorkflowError
 from projects import panels, scoring, services
@@ -252,6 +252,29 @@ class PanelReviewMixin:
         return HttpResponseRedirect(back)
 
 
+class PanelMessagesMixin:
+    """MessageAdmin for panel members: the messages of the proposals they may read (declared, not excluded) only;
+    any other message is a 404."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if panels.restricted(request.user):
+            queryset = queryset.filter(proposal__in=panels.readable_proposals(request.user))
+        return queryset
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if panels.restricted(request.user) and not self.get_queryset(request).filter(
+                pk=object_id if str(object_id).isdigit() else None).exists():
+            raise Http404
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if panels.restricted(request.user) and not self.get_queryset(request).filter(
+                pk=object_id if str(object_id).isdigit() else None).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+
 # --- the deciders' side: panels, evaluators, 기피 requests and objections ------------------------------------------
 
 
@@ -400,7 +423,8 @@ class FormerEmployerInline(admin.TabularInline):
 
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
+class ReviewerProfileAdmin(RecordedAdminViewMixin, admin.ModelAdmin):
+    access_record_what = _("evaluator profile: name, affiliation, former employers")
     list_display = ["name", "affiliation", "field", "user"]
     search_fields = ["name", "affiliation", "user__email"]
     list_select_related = ["user"]
@@ -411,7 +435,7 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class DecisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class DecisionAdmin(RecordedAdminViewMixin, WorkflowAdminMixin, admin.ModelAdmin):
     """기피 requests and objections: read by deciders, decided by the workflow's actions (uphold, dismiss)."""
 
     list_filter = ["status"]
@@ -430,6 +454,7 @@ class DecisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(ChallengeRequest)
 class ChallengeRequestAdmin(DecisionAdmin):
+    access_record_what = _("request to exclude an evaluator: the person named, who filed it")
     list_display = ["proposal", "person_name", "person_affiliation", "evaluator", "status", "filed_at", "decided_at"]
     fields = ["proposal", "person_name", "person_affiliation", "reason", "filed_by", "filed_at", "evaluator",
               "status", "decided_by", "decided_at", "note"]
@@ -463,6 +488,7 @@ class ChallengeRequestAdmin(DecisionAdmin):
 
 @admin.register(Objection)
 class ObjectionAdmin(DecisionAdmin):
+    access_record_what = _("objection: who filed it, its reason")
     list_display = ["proposal", "status", "filed_at", "decided_at"]
     fields = ["proposal", "reason", "document_link", "filed_by", "filed_at", "status", "decided_by", "decided_at",
               "note"]

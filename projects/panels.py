@@ -53,6 +53,13 @@ def assigned_proposals(user):
     )
 
 
+def readable_proposals(user):
+    """The proposals whose content `user` may read as a panel member: assigned, declared without conflict and not
+    excluded (threads and files follow the content)."""
+    return assigned_proposals(user).filter(
+        pk__in=ConflictDeclaration.objects.filter(reviewer=user, ground=Ground.NONE).values("proposal"))
+
+
 @dataclass
 class Standing:
     """Where one reviewer stands on one proposal."""

@@ -604,8 +604,11 @@ def participation_messages(request, pk):
 def message_attachment(request, pk, message_pk):
     """A message's attachment: for whoever may read the message, and staff with MFA allowed to read threads."""
     user = request.user
-    if staff_may_read_private_files(user, "projects.view_message"):
+    if staff_may_read_private_files(user, "projects.view_message") and not panels.restricted(user):
         message = get_object_or_404(Message, proposal_id=pk, pk=message_pk)
+    elif staff_may_read_private_files(user, "projects.view_message") and panels.readable_proposals(user).filter(
+            pk=pk).exists():
+        message = get_object_or_404(Message, proposal_id=pk, pk=message_pk)  # a panel member's proposal
     else:
         membership = Membership.objects.of(user)
         organization = membership.organization if membership else None

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0009_organization_search_indexes'),
-        ('projects', '0006_submissions'),
+        ('projects', '0007_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -382,3 +382,29 @@ def test_a_member_reads_submitted_versions_of_their_proposals_only(client, panel
     personas.declare(reviewer, submitted)
     assert client.get(file_url).status_code == 200
     assert client.get(version_url).status_code == 200
+
+
+def test_a_member_reads_the_threads_of_their_proposals_only_after_declaring(client, panel, submitted, reviewer,
+                                                                             owner):
+    from projects.models import Message
+
+    attachment = personas.pdf("질의.pdf")
+    message = services.message_post(proposal=submitted, author=owner, side=Message.Side.APPLICANT,
+                                    body="발표 평가 일정이 궁금합니다.", attachment=attachment)
+    other = personas.ready_proposal(submitted.call, title="다른 과제", status=S.SUBMITTED)
+    elsewhere = services.message_post(proposal=other, author=personas.member(other.lead, "owner"),
+                                      side=Message.Side.APPLICANT, body="패널 밖의 질문입니다.")
+    thread = reverse("admin:projects_proposal_messages", args=[submitted.pk])
+    change = reverse("admin:projects_message_change", args=[message.pk])
+    file_url = reverse("my-proposals:message-attachment", args=[submitted.pk, message.pk])
+    client.force_login(reviewer)
+    assert client.get(thread)["Location"] == urls(submitted)["declare"]
+    assert client.get(change).status_code == 404 and client.get(file_url).status_code == 404
+    personas.declare(reviewer, submitted)
+    assert "발표 평가 일정이 궁금합니다." in client.get(thread).text
+    assert client.get(change).status_code == 200 and client.get(file_url).status_code == 200
+    listing = client.get(reverse("admin:projects_message_changelist")).text
+    assert "발표 평가" in listing or submitted.title in listing
+    assert other.title not in listing
+    assert client.get(reverse("admin:projects_proposal_messages", args=[other.pk])).status_code == 404
+    assert client.get(reverse("admin:projects_message_change", args=[elsewhere.pk])).status_code == 404
