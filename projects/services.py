@@ -559,21 +559,17 @@ def review_save(*, proposal, reviewer, scores, comment="", submit=False, now=Non
             score.score = scores[criterion.pk]
             score.full_clean()
             score.save()
+        if submit:
+            _tell_chair_when_complete(standing.panel, now=now)
     return review
 
 
 def review_recuse(*, proposal, reviewer, reason):
-    """A reviewer steps aside (회피) with a reason; any scores they gave are dropped."""
+    """A reviewer steps aside (회피) with a reason: a declared conflict of interest (conflict_declare)."""
     if not reason.strip():
         raise ValidationError(_("Give a reason for recusing yourself."))
-    with transaction.atomic():
-        locked = _lock_for_review(proposal, reviewer)
-        review, _created = Review.objects.get_or_create(proposal=locked, reviewer=reviewer)
-        review.scores.all().delete()
-        review.recused, review.recusal_reason, review.comment = True, reason, ""
-        review.full_clean()
-        review.save()
-    return review
+    return conflict_declare(proposal=proposal, reviewer=reviewer, ground=ConflictDeclaration.Ground.OTHER,
+                            reason=reason)
 
 
 # --- the conversation between staff and the consortium (Message) -----------------------------------------------

@@ -158,12 +158,14 @@ def test_the_proposal_page_links_each_side_to_its_thread(client, proposal, owner
 
 
 def test_an_attachment_goes_to_those_who_read_its_message(client, proposal, owner, partner_person, partner_org,
-                                                          second_partner, lead_member, reviewer):
+                                                          second_partner, lead_member, decider):
     mine = post(proposal, partner_person, "첨부합니다", partner=partner_org, attachment=personas.pdf("명세.pdf"))
     url = reverse("my-proposals:message-attachment", args=[proposal.pk, mine.pk])
     assert signed_in(client, partner_person).get(url).status_code == 200
     assert signed_in(client, owner).get(url).status_code == 200  # the lead reads its partners' parts
-    assert signed_in(client, reviewer).get(url).status_code == 200  # staff with MFA who read threads
+    # Staff with MFA who read every thread (a project reviewer reads those of their panels' proposals only:
+    # tests/projects/test_panels.py).
+    assert signed_in(client, decider).get(url).status_code == 200
     assert signed_in(client, Membership.objects.get(organization=second_partner).user).get(url).status_code == 404
     assert signed_in(client, lead_member).get(url).status_code == 403
     other = reverse("my-proposals:message-attachment", args=[personas.ready_proposal().pk, mine.pk])
@@ -402,9 +404,9 @@ def test_a_withdrawn_proposals_waiting_thread_leaves_the_count(client, proposal,
     assert overview_count(signed_in(client, decider)) == 0
 
 
-def test_the_proposal_change_page_links_to_its_thread_and_says_when_it_waits(client, proposal, owner, reviewer):
+def test_the_proposal_change_page_links_to_its_thread_and_says_when_it_waits(client, proposal, owner, decider):
     post(proposal, owner, "질문")
-    page = signed_in(client, reviewer).get(reverse("admin:projects_proposal_change", args=[proposal.pk])).text
+    page = signed_in(client, decider).get(reverse("admin:projects_proposal_change", args=[proposal.pk])).text
     assert f'href="{admin_url(proposal)}"' in page and "waiting for the alliance&#x27;s answer since" in page
 
 
@@ -412,6 +414,11 @@ def test_the_proposal_change_page_links_to_its_thread_and_says_when_it_waits(cli
 
 
 def test_reviewers_read_the_threads_and_deciders_answer_them(client, conversation, reviewer, decider, partner_org):
+    # A project reviewer reads the threads of the proposals of their panels, once they declared (issue 16).
+    Proposal.objects.filter(pk=conversation.pk).update(status=Proposal.Status.SUBMITTED)
+    conversation.refresh_from_db()
+    personas.panel(conversation.call, members=[reviewer], proposals=[conversation])
+    personas.declare(reviewer, conversation)
     page = signed_in(client, reviewer).get(admin_url(conversation))
     assert page.status_code == 200 and "FIRST-PART" in page.text and "LEAD-ANSWER" in page.text
     assert 'name="body"' not in page.text and "you may read" in page.text
