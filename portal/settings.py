@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "stats",
     "members",
     "projects",
+    "delivery",
 ]
 
 # Social login is offered only for the providers whose credentials are set.
