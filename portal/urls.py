@@ -41,8 +41,9 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("members/", include("projects.urls_organizations")),
     path("projects/", include("projects.urls")),
-    # Two apps' company pages share /my/. No pattern of members' starts with "proposals/", so neither include
-    # shadows the other and their order does not matter (tests/portal/test_urls.py resolves both orders).
+    # Three apps' company pages share /my/. No pattern of members' starts with "proposals/" or "projects/", so no
+    # include shadows another and their order does not matter (tests/portal/test_urls.py resolves both orders).
     path("my/", include("members.urls_my")),
     path("my/proposals/", include("projects.urls_my")),
+    path("my/projects/", include("delivery.urls_my")),
 ]
