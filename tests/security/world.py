@@ -155,6 +155,7 @@ def build_world() -> World:
 
     _projects(w)
     _review_panels(w)
+    _running_project(w)
     # A background task waiting in the queue, so that the admin's task pages have an object.
     queued_for_the_world.enqueue()
     # Somebody read A's proof of tier: an access record for the admin's record pages.
@@ -178,6 +179,8 @@ def build_world() -> World:
         "news.article": w.article,
         "projects.call": w.call,
         "projects.proposal": w.proposal,
+        "delivery.project": w.running,
+        "delivery.report": w.report,
         "projects.message": w.message,
         "projects.panel": w.panel,
         "projects.reviewerprofile": w.reviewer_profile,
@@ -232,6 +235,22 @@ def _projects(w):
     )
     Organization.objects.filter(pk=w.org_c.pk).update(public_page=True)
     w.org_c.public_page = True
+
+
+def _running_project(w):
+    """Company A's running project with company C (issue 17): selected through the real steps, made a project by the
+    decider; its first report drafted by A's owner with a document, open for C's part."""
+    from decimal import Decimal
+
+    from delivery import services as delivery_services
+
+    prop = personas.selected_proposal(w.call, lead=w.org_a, partner=w.org_c, owner=w.owner, decider=w.project_decider,
+                                      title="진행 중인 AI 공정 최적화")
+    w.running = personas.running_project(prop, by=w.project_decider)
+    w.report = w.running.reports.order_by("due_on").first()
+    delivery_services.report_save(report=w.report, by=w.owner, narrative="1차 진행 보고",
+                                  values={w.running.kpis.get().pk: Decimal("105")},
+                                  document=personas.pdf("진행보고서.pdf"))
 
 
 def _review_panels(w):
