@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.files import serve_private_file
 from portal.throttle import over_limit
@@ -40,6 +40,7 @@ def my_data(request):
 
 
 @login_required
+@require_safe
 def export_download(request, token):
     """The export's file, for the person it was made for only; an expired link says so."""
     try:
