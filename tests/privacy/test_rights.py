@@ -9,7 +9,6 @@ import zipfile
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.storage import default_storage
@@ -212,7 +211,8 @@ def test_staff_erase_on_request_through_the_admin_and_it_is_recorded(company):
     assert page.status_code == 200 and "reason" in page.text
     assert client.post(url, {**selected, "post": "yes", "reason": "", "reference": ""}).status_code == 200
     assert not Erasure.objects.exists()  # no reason, no erasure
-    client.post(url, {**selected, "post": "yes", "reason": "2026-11-30 서면 요청, 신분증 확인", "reference": "민원-123"})
+    request = {"reason": "2026-11-30 서면 요청, 신분증 확인", "reference": "민원-123"}
+    client.post(url, {**selected, "post": "yes", **request})
     record = Erasure.objects.get(user=colleague)
     assert (record.source, record.by, record.reference) == (Erasure.Source.REQUEST, officer, "민원-123")
     with pytest.raises(Exception):  # noqa: B017, PT011 (AppendOnly's refusal)
