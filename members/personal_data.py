@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from members.models import Invitation, Membership
 from privacy import registry
-from privacy.rights import placeholder_email
+from privacy.accounts import placeholder_email
 
 
 def export_membership(user) -> list:

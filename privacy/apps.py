@@ -23,11 +23,12 @@ class PrivacyConfig(AppConfig):
                             dispatch_uid="privacy-version-deleted")
         user_logged_in.connect(consents.check_at_sign_in, dispatch_uid="privacy-check-at-sign-in")
 
-        # The person's rights (privacy.rights, privacy.dormancy): this app's parts of an export, and the daily jobs.
+        # The person's rights (privacy.exports, privacy.rights, privacy.dormancy): this app's parts of an export,
+        # and the daily jobs.
         from jobs import periodic
-        from privacy import rights, tasks
+        from privacy import exports, tasks
 
-        rights.register_own_sections()
+        exports.register_own_sections()
         periodic.register(name="purge-data-exports", task=tasks.purge_data_exports,
                           every=datetime.timedelta(hours=24))
         periodic.register(name="dormant-accounts", task=tasks.dormant_accounts, every=datetime.timedelta(hours=24))

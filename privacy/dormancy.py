@@ -30,8 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jobs.services import queue_mail
 from portal.links import absolute_reverse
+from privacy.accounts import end_sessions, placeholder_email
 from privacy.models import DormancyNotice, DormantAccount, Erasure
-from privacy.rights import _end_sessions, placeholder_email
 
 RESTORE_SALT = "privacy.dormant-restore"
 RESTORE_LINK_SECONDS = 24 * 3600
@@ -115,7 +115,7 @@ def account_separate(*, user_id, now=None) -> bool:
     user.set_unusable_password()
     user.full_clean()
     user.save()
-    _end_sessions(user)
+    end_sessions(user)
     return True
 
 

@@ -2,19 +2,19 @@
 
 from django_tasks import task
 
-from privacy import dormancy, rights
+from privacy import dormancy, exports
 
 
 @task()
 def build_export(export_id: int) -> str:
-    """Make the zip of one requested export and mail its link (privacy.rights.export_build)."""
-    return "built" if rights.export_build(export_id=export_id) else "nothing to build"
+    """Make the zip of one requested export and mail its link (privacy.exports.export_build)."""
+    return "built" if exports.export_build(export_id=export_id) else "nothing to build"
 
 
 @task()
 def purge_data_exports() -> dict:
     """Remove exports whose link has expired (PRIVACY_EXPORT_LINK_DAYS), their files with them."""
-    return {"removed": rights.purge_exports()}
+    return {"removed": exports.purge_exports()}
 
 
 @task()

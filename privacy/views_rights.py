@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.files import serve_private_file
 from portal.throttle import over_limit
-from privacy import dormancy, registry, rights
+from privacy import dormancy, exports, registry, rights
 from privacy.forms import DormantRestoreForm, ErasureConfirmForm
 from privacy.models import DataExport, DormantAccount
 
@@ -35,7 +35,7 @@ def my_data(request):
     return render(request, "privacy/my_data.html", {
         "exports": DataExport.objects.filter(user=request.user)[:10],
         "sections": registry.sections(),
-        "days": rights.link_days(),
+        "days": exports.link_days(),
     })
 
 
@@ -44,13 +44,13 @@ def my_data(request):
 def export_download(request, token):
     """The export's file, for the person it was made for only; an expired link says so."""
     try:
-        export = rights.export_from_token(token, user=request.user)
+        export = exports.export_from_token(token, user=request.user)
     except signing.SignatureExpired:
-        return render(request, "privacy/export_expired.html", {"days": rights.link_days()}, status=410)
+        return render(request, "privacy/export_expired.html", {"days": exports.link_days()}, status=410)
     except DataExport.DoesNotExist:
         raise Http404 from None
     if export.is_expired():
-        return render(request, "privacy/export_expired.html", {"days": rights.link_days()}, status=410)
+        return render(request, "privacy/export_expired.html", {"days": exports.link_days()}, status=410)
     return serve_private_file(request, export.file, download_name=f"data-{export.ready_at:%Y%m%d}.zip")
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from jobs import periodic
 from jobs.models import OutgoingMail
 from members.models import Membership
-from privacy import rights
+from privacy import exports, rights
 from privacy.models import DataExport, Erasure
 from projects import services as project_services
 from projects.models import Message, Participant, StatusChange
@@ -69,7 +69,7 @@ def company():
 
 def export_of(person):
     export = DataExport.objects.create(user=person)
-    rights.export_build(export_id=export.pk)
+    exports.export_build(export_id=export.pk)
     export.refresh_from_db()
     return export
 
@@ -112,7 +112,7 @@ def test_asking_for_a_copy_mails_one_link_and_the_link_downloads_it():
 
 def test_the_link_is_for_its_person_only(company):
     owner, colleague, _org, _proposal = company
-    url = reverse("privacy:export-download", args=[rights.export_token(export_of(colleague))])
+    url = reverse("privacy:export-download", args=[exports.export_token(export_of(colleague))])
     assert signed_in(colleague).get(url).status_code == 200
     assert signed_in(owner).get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to the sign-in page
@@ -123,12 +123,12 @@ def test_the_link_expires_and_the_file_is_then_removed(settings, django_capture_
     person = personas.user()
     export = export_of(person)
     name = export.file.name
-    url = reverse("privacy:export-download", args=[rights.export_token(export)])
+    url = reverse("privacy:export-download", args=[exports.export_token(export)])
     later = timezone.now() + datetime.timedelta(days=settings.PRIVACY_EXPORT_LINK_DAYS, hours=1)
     with time_machine.travel(later):
         assert signed_in(person).get(url).status_code == 410
         with django_capture_on_commit_callbacks(execute=True):
-            assert rights.purge_exports() == 1
+            assert exports.purge_exports() == 1
     assert not DataExport.objects.filter(pk=export.pk).exists()
     assert not default_storage.exists(name)
 

@@ -191,12 +191,12 @@ def build_world() -> World:
 
 def _rights(w):
     """The person's rights: A's owner's data export, ready; an erased account; a dormant one waiting to come back."""
-    from privacy import dormancy, rights
+    from privacy import dormancy, exports, rights
     from privacy.models import DataExport
 
     export = DataExport.objects.create(user=w.owner)
-    rights.export_build(export_id=export.pk)
-    w.export_token = rights.export_token(export)
+    exports.export_build(export_id=export.pk)
+    w.export_token = exports.export_token(export)
     rights.person_erase(user=user("erased@example.com"))
     sleeper = user("sleeper@example.com")
     type(sleeper).objects.filter(pk=sleeper.pk).update(last_login=timezone.now() - datetime.timedelta(days=800))
