@@ -228,3 +228,13 @@ def test_staff_without_the_permission_have_no_erase_action(company):
     assert not Erasure.objects.exists()
     with pytest.raises(Exception):  # noqa: B017, PT011
         rights.person_erase(user=colleague, by=staff, reason="x")
+
+
+@pytest.mark.parametrize("requests", [1, 5])
+def test_the_data_page_costs_the_same_queries_at_any_number_of_requests(requests, django_assert_num_queries):
+    person = personas.user()
+    DataExport.objects.bulk_create([DataExport(user=person) for _ in range(requests)])
+    client = signed_in(person)
+    client.get(reverse("privacy:data"))  # the consent check, once per session
+    with django_assert_num_queries(3):  # the session, the user, the requests
+        assert client.get(reverse("privacy:data")).status_code == 200
