@@ -122,6 +122,11 @@ def account_separate(*, user_id, now=None) -> bool:
 # --- coming back ---------------------------------------------------------------------------------------------
 
 
+def is_dormant_address(email) -> bool:
+    """Whether a dormant account holds `email` (sign-up and adding an address refuse it: members.adapter)."""
+    return DormantAccount.objects.filter(email__iexact=email.strip()).exists()
+
+
 def restore_token(dormant) -> str:
     # The payload names the separation, so a link stops working once the account is restored.
     return signing.dumps({"user": dormant.user_id, "at": dormant.separated_at.isoformat()}, salt=RESTORE_SALT)

@@ -105,3 +105,15 @@ def test_a_dormant_account_can_still_be_erased_on_request(settings):
     rights.person_erase(user=person, by=officer, reason="서면 요청")
     assert not DormantAccount.objects.exists()
     assert queued_to("sleeper@example.com") == 1  # the confirmation reaches the real address
+
+
+def test_nobody_signs_up_with_a_dormant_accounts_address(settings):
+    person = away_for(personas.user("sleeper@example.com"), settings.PRIVACY_DORMANT_AFTER_DAYS + 1)
+    dormancy.account_separate(user_id=person.pk)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    with translation.override("en"):
+        response = client.post(reverse("account_signup"), {
+            "email": "Sleeper@example.com", "password1": "long-pass-phrase-42", "password2": "long-pass-phrase-42",
+            "consent_terms": "on", "consent_collection": "on"})
+    assert response.status_code == 200 and "dormant account" in response.text
+    assert get_user_model().objects.filter(email__iexact="sleeper@example.com").count() == 0
