@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -103,11 +104,13 @@ def export_build(*, export_id) -> DataExport | None:
 
 
 def purge_exports(*, now=None) -> int:
-    """Remove exports whose link has expired, files included; returns how many."""
+    """Remove exports whose link has expired, files included, and requests never made into a file within the link's
+    days (a failed task); returns how many."""
     now = now or timezone.now()
+    stale = Q(ready_at__isnull=True, requested_at__lte=now - timezone.timedelta(days=link_days()))
     removed = 0
     with transaction.atomic():
-        for export in DataExport.objects.select_for_update().filter(expires_at__lte=now):
+        for export in DataExport.objects.select_for_update().filter(Q(expires_at__lte=now) | stale):
             delete_file_on_commit(export, "file")
             export.delete()
             removed += 1

@@ -15,6 +15,8 @@ social accounts, authenticators and sessions are removed. Each app's registered 
 fields first; an app's obstacle (an organisation's last owner) refuses the erasure until it is resolved.
 """
 
+import datetime
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
@@ -23,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jobs.services import queue_mail
@@ -39,7 +41,10 @@ from privacy.models import DataExport, DormancyNotice, DormantAccount, Erasure
 def export_request(*, user) -> DataExport:
     """Ask for a copy of `user`'s data: one export in preparation at a time."""
     get_user_model().objects.select_for_update().get(pk=user.pk)
-    if DataExport.objects.filter(user=user, ready_at__isnull=True).exists():
+    # A request the task never finished (a failed run) stops blocking after a day.
+    pending = DataExport.objects.filter(user=user, ready_at__isnull=True,
+                                        requested_at__gt=timezone.now() - datetime.timedelta(days=1))
+    if pending.exists():
         raise ValidationError(_("Your data is already being prepared: the link will come by mail."), code="pending")
     export = DataExport(user=user)
     export.full_clean()

@@ -238,3 +238,12 @@ def test_the_data_page_costs_the_same_queries_at_any_number_of_requests(requests
     client.get(reverse("privacy:data"))  # the consent check, once per session
     with django_assert_num_queries(3):  # the session, the user, the requests
         assert client.get(reverse("privacy:data")).status_code == 200
+
+
+def test_a_request_the_task_never_finished_stops_blocking_and_is_purged(settings):
+    person = personas.user()
+    stuck = DataExport.objects.create(user=person, requested_at=timezone.now() - datetime.timedelta(days=2))
+    rights.export_request(user=person)  # not refused: the stuck one is a day old and more
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=settings.PRIVACY_EXPORT_LINK_DAYS - 1)):
+        assert exports.purge_exports() == 1
+    assert not DataExport.objects.filter(pk=stuck.pk).exists()
