@@ -1,14 +1,16 @@
 
 from allauth.mfa.models import Authenticator
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,8 @@ from members.timeline import organization_timeline
 from portal.admin import LongListMixin, RecordedAdminViewMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
+from privacy import registry, rights
+from privacy.forms import ErasureRequestForm
 
 
 @admin.register(User)
@@ -46,6 +50,38 @@ class UserAdmin(RecordedAdminViewMixin, BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ["erase_on_request"]
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("privacy.delete_person_on_request")
+
+    @admin.action(description=_("Erase the selected people's data on their request"), permissions=["erase"])
+    def erase_on_request(self, request, queryset):
+        """The person's right to erasure exercised through staff (privacy.rights.person_erase): an intermediate
+        page records the request's reason and reference; each erasure is an append-only privacy.Erasure."""
+        people = list(queryset.exclude(erasure__isnull=False).order_by("email"))
+        form = ErasureRequestForm(request.POST if request.POST.get("post") == "yes" else None)
+        if not form.is_bound or not form.is_valid():
+            return TemplateResponse(request, "admin/members/user/erase_confirm.html", {
+                **self.admin_site.each_context(request), "title": _("Erase people's data on their request"),
+                "opts": self.model._meta, "people": people, "form": form,
+                "obstacles": {person.pk: registry.obstacles(person) for person in people},
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            })
+        done = 0
+        for person in people:
+            label = str(person)
+            try:
+                rights.person_erase(user=person, by=request.user, reason=form.cleaned_data["reason"],
+                                    reference=form.cleaned_data["reference"])
+            except ValidationError as error:
+                self.message_user(request, f"{label}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, ngettext("%(count)d account erased.", "%(count)d accounts erased.", done)
+                              % {"count": done}, messages.SUCCESS)
+        return None
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":

@@ -16,6 +16,11 @@ class MembersConfig(AppConfig):
         # Accounts (a sign-in saves last_login), memberships, invitations and the status history never appear.
         pagecache.watch(Organization, Industry)
 
+        # What members holds of a person, for privacy's export and erasure (privacy.registry).
+        from members import personal_data
+
+        personal_data.register()
+
         # Certificate reminders (members.reminders): once a day is enough, since a certificate's stage changes
         # at most once a day and a late run still sends the stage it is in.
         from jobs import periodic

@@ -369,3 +369,12 @@ PORTAL_PRIVACY_PROCESSORS = _entries("PRIVACY_PROCESSORS", ("processor", "task")
 PORTAL_ACCESS_RECORD_RETENTION_DAYS = env_int("PORTAL_ACCESS_RECORD_RETENTION_DAYS", 730)
 if PORTAL_ACCESS_RECORD_RETENTION_DAYS < 730:
     raise ImproperlyConfigured("PORTAL_ACCESS_RECORD_RETENTION_DAYS must be at least 730 (two years).")
+# The person's rights (privacy.rights): a data export's link works this many days, then the daily job
+# `purge-data-exports` removes the file.
+PRIVACY_EXPORT_LINK_DAYS = env_int("PRIVACY_EXPORT_LINK_DAYS", 7)
+# Dormant accounts (휴면계정, privacy.dormancy): an account nobody signed in to for this many days is separated
+# (its personal fields moved to privacy.DormantAccount); its owner is mailed PRIVACY_DORMANT_NOTICE_DAYS before.
+PRIVACY_DORMANT_AFTER_DAYS = env_int("PRIVACY_DORMANT_AFTER_DAYS", 365)
+PRIVACY_DORMANT_NOTICE_DAYS = env_int("PRIVACY_DORMANT_NOTICE_DAYS", 30)
+if not 0 < PRIVACY_DORMANT_NOTICE_DAYS < PRIVACY_DORMANT_AFTER_DAYS:
+    raise ImproperlyConfigured("PRIVACY_DORMANT_NOTICE_DAYS must be between 1 and PRIVACY_DORMANT_AFTER_DAYS.")

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from portal.csv import ChangelistExportMixin
 from portal.models import AccessRecord
 from privacy import services
-from privacy.models import ConsentRecord, PolicyVersion
+from privacy.models import ConsentRecord, Erasure, PolicyVersion
 
 
 @admin.register(PolicyVersion)
@@ -138,3 +138,15 @@ class AccessRecordAdmin(ChangelistExportMixin, _ReadOnlyRecordAdmin):
     def csv_row(self, obj):
         return [obj.at, obj.by_email, obj.ip_address, obj.get_action_display(), str(obj.content_type),
                 obj.object_id, obj.object_repr, obj.what, obj.path]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(_ReadOnlyRecordAdmin):
+    """Erased accounts: by the person, or by staff on request (with the request's reason and reference)."""
+
+    list_display = ["at", "user", "source", "by", "reference"]
+    list_filter = ["source", ("at", admin.DateFieldListFilter)]
+    list_select_related = ["user", "by"]
+    search_fields = ["reference", "reason"]
+    fields = ["at", "user", "source", "by", "reason", "reference"]
+    readonly_fields = fields

@@ -95,3 +95,26 @@ class MailingChoiceForm(forms.Form):
     """The optional consent, on the account page: the person's current answer is shown as it stands."""
 
     mailing = forms.BooleanField(label=LABELS[Kind.MAILING], required=False)
+
+
+# --- the person's rights ---------------------------------------------------------------------------------------
+
+
+class ErasureConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account is erased for good and cannot be restored."), required=True,
+        error_messages={"required": _("Tick the box to confirm that you want your account erased.")},
+    )
+
+
+class ErasureRequestForm(forms.Form):
+    """Staff erasing a person's data on their request: what the request was, for the record."""
+
+    reason = forms.CharField(label=_("Request"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("How and when the person asked, and how their identity was checked."))
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
+                                help_text=_("The request's number or letter, as filed."))
+
+
+class DormantRestoreForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of the dormant account"))

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.files import PrivateFileField, PrivateUploadTo
 from portal.models import AppendOnly
 from portal.rendering import render_markdown
 
@@ -178,3 +179,123 @@ class ConsentRecord(AppendOnly):
 
     def __str__(self):
         return f"{self.user_id} {self.kind} v{self.version_id} {'+' if self.granted else '-'}"
+
+
+# --- the person's rights: exports, erasures, dormant accounts (privacy.rights, privacy.dormancy) -------------------
+
+EXPORT_UPLOAD_TO = PrivateUploadTo("exports")
+
+
+class DataExport(models.Model):
+    """A person's request for a copy of their data, and the file the task made (privacy.rights.build_export).
+
+    The file is private to its person (served only to them, through a signed link that expires) and removed
+    with the row by the daily job `purge-data-exports` once `expires_at` has passed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports", verbose_name=_("user")
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True, db_index=True)
+    file = PrivateFileField(_("file"), upload_to=EXPORT_UPLOAD_TO, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self):
+        return f"{self.user_id} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.ready_at is not None and bool(self.file)
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
+
+
+class Erasure(AppendOnly):
+    """An account whose personal fields were anonymised (privacy.rights.person_erase): by the person or by
+    staff on their request, with the request's reason and reference. The user row stays, anonymised, so the
+    history that names it (status changes, reviews, decisions, messages, submissions) stays whole."""
+
+    refused_change = _("An erasure record cannot be changed.")
+    refused_delete = _("An erasure record cannot be deleted.")
+
+    class Source(models.TextChoices):
+        SELF = "self", _("By the person")
+        REQUEST = "request", _("By staff, on the person's request")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure", verbose_name=_("account")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    source = models.CharField(_("how"), max_length=20, choices=Source.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("staff member"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True,
+                                 help_text=_("The request's number or letter, as filed."))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+        default_permissions = ("view",)
+        permissions = [("delete_person_on_request", _("Can erase a person's data on their request"))]
+
+    def __str__(self):
+        return f"{self.user} · {self.at:%Y-%m-%d}"
+
+
+class DormancyNotice(models.Model):
+    """The mail telling a person their account will be separated as dormant: one per period of inactivity.
+
+    `inactive_since` is the sign-in (or sign-up) the period counts from, so a person who signs in again and then
+    stays away again is told again, and a rerun of the daily job tells nobody twice (the unique constraint)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dormancy_notices", verbose_name=_("user")
+    )
+    inactive_since = models.DateTimeField(_("inactive since"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dormancy notice")
+        verbose_name_plural = _("dormancy notices")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "inactive_since"], name="dormancy_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.inactive_since:%Y-%m-%d}"
+
+
+class DormantAccount(models.Model):
+    """A dormant account's personal fields, kept apart from the user table (분리보관) until the person comes back.
+
+    While a row exists the user row holds a placeholder address and no name, is inactive and has no usable
+    password; nothing but privacy.dormancy reads this table (it is not in the admin either). Restoring moves the
+    fields back and deletes the row; an erasure deletes it too."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dormant_account", verbose_name=_("user")
+    )
+    separated_at = models.DateTimeField(_("separated at"), default=timezone.now)
+    email = models.EmailField(_("email address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    password = models.CharField(_("password"), max_length=128)
+    # allauth's addresses of the account: [{"email", "verified", "primary"}].
+    email_addresses = models.JSONField(_("email addresses"), default=list)
+
+    class Meta:
+        verbose_name = _("dormant account")
+        verbose_name_plural = _("dormant accounts")
+
+    def __str__(self):
+        return f"{self.user_id} {self.separated_at:%Y-%m-%d}"

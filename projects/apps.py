@@ -16,6 +16,11 @@ class ProjectsConfig(AppConfig):
         pagecache.watch(Call, Criterion, AIArea, Proposal, Participant, KPI, StatusChange)
         pagecache.schedule(Call.objects.next_change)  # calls open and close by themselves
 
+        # What projects holds of a person, for privacy's export and erasure (privacy.registry).
+        from projects import personal_data
+
+        personal_data.register()
+
         # Review panels' reminders (issue 16): hourly, so a panel whose deadline comes within two days is reminded
         # soon after; each member is reminded once (PanelMember.reminded_at).
         import datetime

@@ -165,6 +165,15 @@ def audit_world(portal_world):
                  body="저희 현물 부담분에 설비 사용료를 넣어도 되나요?")
     # An account that never agreed to the terms (made by staff): the page that asks for consent.
     world.unconsented = personas.user("unconsented@example.com", password=PASSWORD, consented=False)
+    # A dormant account (privacy.dormancy), for the page its mailed link opens; and the owner's data export, ready.
+    from privacy import dormancy, exports
+    from privacy.models import DataExport
+
+    sleeper = personas.user("sleeper@example.com", password=PASSWORD)
+    type(sleeper).objects.filter(pk=sleeper.pk).update(last_login=timezone.now() - datetime.timedelta(days=800))
+    dormancy.account_separate(user_id=sleeper.pk)
+    world.dormant_token = dormancy.restore_token(sleeper.dormant_account)
+    exports.export_build(export_id=DataExport.objects.create(user=world.owner).pk)
     world.mail = OutgoingMail.objects.create(
         recipients=["owner@hanbit.example"], subject="[AI 자율제조 얼라이언스] 제안서가 접수되었습니다", body="",
         status=OutgoingMail.Status.FAILED, attempts=3, last_error="SMTP 421",
@@ -218,10 +227,12 @@ def audited_pages(world):
     pk, submitted = world.proposal.pk, world.submitted.pk
     public = public_paths(world) + ["/privacy/", "/terms/", "/contact/", "/accounts/password/reset/",
                                     reverse("privacy:policy", args=["collection"]),
-                                    reverse("privacy:policy-version", args=["mailing", 1])]
+                                    reverse("privacy:policy-version", args=["mailing", 1]),
+                                    reverse("privacy:dormant"),
+                                    reverse("privacy:dormant-restore", args=[world.dormant_token])]
     owner = company_paths(world) + [reverse("my:edit"), reverse("my:certificate")] + [
         "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/2fa/totp/activate/",
-        "/accounts/reauthenticate/", reverse("privacy:consents"),
+        "/accounts/reauthenticate/", reverse("privacy:consents"), reverse("privacy:data"), reverse("privacy:delete"),
     ]
     staff = ["/admin/"]
     for changelist, obj in (("members/organization", world.proposal.lead_id), ("projects/proposal", pk),
@@ -248,7 +259,7 @@ def audited_pages(world):
     policy = PolicyVersion.objects.get(kind="privacy", number=1)
     staff += ["/admin/privacy/policyversion/", f"/admin/privacy/policyversion/{policy.pk}/change/",
               "/admin/privacy/policyversion/add/?kind=terms", "/admin/portal/accessrecord/",
-              "/admin/privacy/consentrecord/"]
+              "/admin/privacy/consentrecord/", "/admin/privacy/erasure/"]
     return ([(None, path) for path in public + ERROR_PATHS] + [("newcomer", "/members/register/")]
             + [("owner", path) for path in owner] + [("partner_owner", path) for path in partner_paths(world)]
             + [("staff", path) for path in staff] + [("unconsented", reverse("privacy:renew"))])

@@ -7,9 +7,11 @@ test_accessibility.py looks at the same list), are written to a folder, and vnu 
 run: one JVM start, a few seconds.
 """
 
+import io
 import json
 import shutil
 import subprocess
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.text import slugify
 
+from privacy.exports import render_export
 from tests.browser.conftest import ERROR_STATUS, audited_pages
 from tests.browser.helpers import PASSWORD
 
@@ -120,6 +123,14 @@ def collect_pages(world):
     for action, post in (("start_review", {}), ("request_changes", {"post": "yes", "note": ""})):
         response = staff.post(changelist, {"action": action, "_selected_action": [world.submitted.pk], **post})
         pages[f"staff {changelist} {action} (confirm{', errors' if post else ''})"] = response.content.decode()
+    users = "/admin/members/user/"
+    erase = {"action": "erase_on_request", "_selected_action": [world.newcomer.pk]}
+    pages[f"staff {users} erase_on_request (confirm)"] = staff.post(users, erase).content.decode()
+    response = staff.post(users, {**erase, "post": "yes", "reason": ""})
+    pages[f"staff {users} erase_on_request (confirm, errors)"] = response.content.decode()
+    # The readable page of a data export: a document of its own, opened from the zip.
+    with zipfile.ZipFile(io.BytesIO(render_export(world.owner))) as archive:
+        pages["owner's data export data.html"] = archive.read("data.html").decode()
     for label, html in pages.items():
         if "(errors" in label:
             assert 'class="errorlist' in html or "errornote" in html, f"{label} shows no error"

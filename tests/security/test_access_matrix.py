@@ -43,6 +43,10 @@ EXPECTED = {
     # the policies in force and each published version (a draft's number is 404 for everybody)
     "privacy:policy":           ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "privacy:policy-version":   ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # A's owner's data export: the signed link is for the person it was made for only (others 404, even staff).
+    "privacy:export-download":  ("GET", L,   404, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404),
+    # The mailed link that restores a dormant account: the signed token is the secret; the page only asks to confirm.
+    "privacy:dormant-restore":  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     # --- allauth's keyed links (the key is the secret; the page only asks to confirm) --------------------
     "account_confirm_email":    ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "account_reset_password_from_key":
@@ -229,12 +233,12 @@ EXPECTED = {
     # "Policy editors").
     **{
         f"admin:{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200)
-        for model in ("portal_accessrecord", "privacy_consentrecord", "privacy_policyversion")
+        for model in ("portal_accessrecord", "privacy_consentrecord", "privacy_policyversion", "privacy_erasure")
         for view in ("change", "history")
     },
     **{
         f"admin:{model}_delete": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403)
-        for model in ("portal_accessrecord", "privacy_consentrecord", "privacy_policyversion")
+        for model in ("portal_accessrecord", "privacy_consentrecord", "privacy_policyversion", "privacy_erasure")
     },
     # admin/<app>/<model>/<id>/ redirects to .../change/ for anyone the admin lets in.
     **{
@@ -245,7 +249,7 @@ EXPECTED = {
                       "members/tiercertificate", "projects/call", "projects/aiarea",
                       "projects/proposal", "projects/message", "stats/target", "jobs/outgoingmail",
                       "django_tasks_database/dbtaskresult", "portal/accessrecord", "privacy/consentrecord",
-                      "privacy/policyversion", "projects/panel", "projects/reviewerprofile",
+                      "privacy/policyversion", "privacy/erasure", "projects/panel", "projects/reviewerprofile",
                       "projects/challengerequest", "projects/objection", "delivery/project", "delivery/report")
     },
 }
@@ -291,6 +295,8 @@ SITE_PAGES = {
     "privacy":                  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "terms":                    ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "contact":                  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # where a dormant account's person asks for the restoring link (the login page points there)
+    "privacy:dormant":          ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -299,6 +305,9 @@ ACCOUNT_PAGES = {
     #                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
     "privacy:consents":         ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "privacy:renew":            ("GET", L,   302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+    # a copy of one's data, and what erasing the account does (the erasure itself asks to re-authenticate)
+    "privacy:data":             ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:delete":           ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
 }
 
 

@@ -70,6 +70,10 @@ POST_VIEWS = {
     "my-projects:report-contribution": "participant",
     "privacy:consents": "owner",
     "privacy:renew": "owner",
+    "privacy:data": "owner",
+    "privacy:delete": "owner",
+    "privacy:dormant": "anonymous",
+    "privacy:dormant-restore": "anonymous",
 }
 
 # Routes that only read (GET/HEAD); a POST to them must change nothing even with a valid token.
@@ -85,7 +89,7 @@ READ_ONLY_VIEWS = {
     "admin:projects_proposal_export", "admin:portal_accessrecord_export", "admin:projects_panel_summary",
     "admin:projects_panel_summary_csv",
     "admin:news_article_preview", "admin:projects_proposal_submission",
-    "privacy:policy", "privacy:policy-version",
+    "privacy:policy", "privacy:policy-version", "privacy:export-download",
     "news:list", "news:atom", "news:rss", "news:detail", "news:cover",
     "members:directory", "members:tier-proof", "members:certificate-file",
     "projects:call-list", "projects:call-detail", "projects:project-detail", "organizations:detail",

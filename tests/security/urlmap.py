@@ -87,6 +87,8 @@ KWARGS = {
     "stats:chart-csv": lambda w: {"slug": _first_chart_slug()},
     "privacy:policy": lambda w: {"kind": "privacy"},
     "privacy:policy-version": lambda w: {"kind": "terms", "number": 1},
+    "privacy:export-download": lambda w: {"token": w.export_token},
+    "privacy:dormant-restore": lambda w: {"token": w.dormant_token},
     "members:invitation": lambda w: {"token": w.invitation_token},
     "members:tier-proof": lambda w: {"pk": w.org_a.pk},
     "members:certificate-file": lambda w: {"pk": w.certificate.pk},

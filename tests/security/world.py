@@ -169,6 +169,8 @@ def build_world() -> World:
         object_id=str(w.org_a.pk), object_repr=str(w.org_a), what="tier_proof", path="/members/1/tier-proof/",
     )
 
+    _rights(w)
+
     w.admin_objects = {
         "members.organization": w.org_a,
         "members.user": w.member,
@@ -188,6 +190,21 @@ def build_world() -> World:
         "projects.objection": w.objection,
     }
     return w
+
+
+def _rights(w):
+    """The person's rights: A's owner's data export, ready; an erased account; a dormant one waiting to come back."""
+    from privacy import dormancy, exports, rights
+    from privacy.models import DataExport
+
+    export = DataExport.objects.create(user=w.owner)
+    exports.export_build(export_id=export.pk)
+    w.export_token = exports.export_token(export)
+    rights.person_erase(user=user("erased@example.com"))
+    sleeper = user("sleeper@example.com")
+    type(sleeper).objects.filter(pk=sleeper.pk).update(last_login=timezone.now() - datetime.timedelta(days=800))
+    dormancy.account_separate(user_id=sleeper.pk)
+    w.dormant_token = dormancy.restore_token(sleeper.dormant_account)
 
 
 def _projects(w):
