@@ -217,6 +217,7 @@ def seed(*, rng, scale, stdout):
             ))
             previous = status
     Membership.objects.bulk_create(memberships, batch_size=500)
+    services.people_count_refresh(organization_ids=Organization.objects.filter(people_count=0).values("pk"))
     StatusChange.objects.bulk_create(changes, batch_size=1000)
     _changes_after_approval([(n, created[org.business_number]) for n, org in new], owners)
 
