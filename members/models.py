@@ -423,6 +423,9 @@ class Organization(models.Model):
             models.Index(fields=["-approved_at", "-created_at", "id"], name="org_approved_descending"),
             # The public directory (OrganizationQuerySet.listed, by name): only listed members, in its order, so a
             # page, a deep page and the count read this index alone.
+            # The admin overview counts approved members' certificates that are expiring or expired.
+            models.Index(fields=["certificate_expires_on"], name="org_approved_certificates",
+                         condition=Q(status="approved")),
             # It holds the kind and tier too, so the directory's mix by group and its filters read it alone.
             models.Index(fields=["name", "id"], name="org_directory_order", include=["kind", "tier"],
                          condition=Q(status="approved", listed_in_directory=True)),
@@ -647,6 +650,9 @@ class StatusChange(AppendOnly):
         ordering = ["at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
+        # The admin overview's latest decisions, read newest first from the decisions alone.
+        indexes = [models.Index(fields=["-at", "-id"], name="org_change_decisions",
+                                condition=~Q(to_status__in=["", "pending"]))]
 
     def __str__(self):
         # Shown above each row of the history in the admin: the statuses' labels, as the columns show them.

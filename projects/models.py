@@ -730,6 +730,9 @@ class StatusChange(AppendOnly):
         ordering = ["at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        # The admin overview's latest decisions, read newest first from the decisions alone.
+        indexes = [models.Index(fields=["-at", "-id"], name="proposal_change_decisions",
+                                condition=Q(to_status__in=["selected", "rejected"]))]
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
