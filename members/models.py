@@ -426,8 +426,9 @@ class Organization(models.Model):
             # The admin overview counts approved members' certificates that are expiring or expired.
             models.Index(fields=["certificate_expires_on"], name="org_approved_certificates",
                          condition=Q(status="approved")),
-            # It holds the kind and tier too, so the directory's mix by group and its filters read it alone.
-            models.Index(fields=["name", "id"], name="org_directory_order", include=["kind", "tier"],
+            # It holds the kind and tier too (as keys after the order's: SQLite has no covering columns), so the
+            # directory's mix by group and its filters read it alone.
+            models.Index(fields=["name", "id", "kind", "tier"], name="org_directory_order",
                          condition=Q(status="approved", listed_in_directory=True)),
         ]
         constraints = [

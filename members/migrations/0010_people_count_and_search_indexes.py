@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='organization',
-            index=models.Index(condition=models.Q(('listed_in_directory', True), ('status', 'approved')), fields=['name', 'id'], include=('kind', 'tier'), name='org_directory_order'),
+            index=models.Index(condition=models.Q(('listed_in_directory', True), ('status', 'approved')), fields=['name', 'id', 'kind', 'tier'], name='org_directory_order'),
         ),
         migrations.RunPython(count_people, migrations.RunPython.noop, elidable=True),
         # The directory's and the admin's search boxes (the `search` lookup of portal.db.search).
