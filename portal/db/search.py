@@ -27,6 +27,10 @@ $$
 """
 
 
+# Characters of a term whose bigrams the index is asked for.
+MAX_KEYED = 32
+
+
 class Search(IContains):
     # Registered as "search" below; its own name stays "icontains", which the backends' operators, casts and LIKE
     # escaping are keyed on, so the LIKE part is exactly icontains's.
@@ -36,8 +40,10 @@ class Search(IContains):
         if not isinstance(self.rhs, str) or len(self.rhs) < 2:
             return sql, params
         column, column_params = compiler.compile(self.lhs)
+        # The bigrams of the term's first characters are enough to narrow the rows (a row holding the term holds
+        # them), and keep a pasted page of text from asking the index for thousands of keys.
         return (f"(portal_bigrams({column}::text) @> portal_bigrams(%s) AND {sql})",
-                (*column_params, self.rhs, *params))
+                (*column_params, self.rhs[:MAX_KEYED], *params))
 
 
 CharField.register_lookup(Search, lookup_name="search")

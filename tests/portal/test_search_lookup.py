@@ -50,3 +50,7 @@ def test_the_proposal_admin_search_finds_titles_and_leads(client):
     assert {p.pk for p in rows} == {by_lead.pk, by_title.pk}
     rows = client.get("/admin/projects/proposal/", {"q": "테크 가람"}).context["cl"].result_list
     assert [p.pk for p in rows] == [by_lead.pk]  # every word, as Django's own search
+
+
+def test_a_pasted_page_of_text_is_searched_quickly_and_finds_nothing(names):
+    assert not Organization.objects.filter(name__search="가" * 5_000 + "x" * 5_000).exists()
