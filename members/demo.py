@@ -22,6 +22,8 @@ from portal.files import PrivateUploadTo
 
 # Organisations whose rows are checked with full_clean() as a sample (the rest are built the same way).
 VALIDATED_SAMPLE = 12
+# Organisations built and written at a time: the seeder's memory is that of one batch, whatever the scale.
+BATCH = 2000
 REVIEWER_EMAIL = "reviewer@alliance.example"
 FIRST_OWNER_EMAIL = "owner1@demo.alliance.example"
 
@@ -170,29 +172,23 @@ def _changes_after_approval(organisations, owners):
         )
 
 
-@transaction.atomic
-def seed(*, rng, scale, stdout):
-    now = timezone.now().replace(second=0, microsecond=0)
-    today = timezone.localdate()
-    industries = list(Industry.objects.order_by("sort_order", "pk"))
-    count = organisation_count(scale)
-    reviewer = ensure_user(REVIEWER_EMAIL, is_staff=True, groups=["Membership reviewers"],
-                           first_name="지현", last_name="심사")
-    secret, codes = ensure_mfa(reviewer)
-
+def _seed_batch(numbers, *, rng, industries, today, now, reviewer, proof):
+    """Organisations `numbers` with their owners and histories; returns [(n, saved organisation)] of the new ones."""
     wanted = {}
-    for n in progress(range(1, count + 1), total=count, desc="organisations"):
+    for n in numbers:
         org = _build(n, rng, industries, today)
         wanted[org.business_number] = (n, org)
     existing = set(Organization.objects.filter(business_number__in=wanted).values_list("business_number", flat=True))
     new = [(n, org) for number, (n, org) in wanted.items() if number not in existing]
+    if not new:
+        return [], proof
 
     # One small demo PDF, stored once under a random private name, serves as every certificate.
-    proof = default_storage.save(PrivateUploadTo("tier-proofs")(None, "demo.pdf"), ContentFile(PDF)) if new else ""
-    for index, (n, org) in enumerate(new):
+    proof = proof or default_storage.save(PrivateUploadTo("tier-proofs")(None, "demo.pdf"), ContentFile(PDF))
+    for n, org in new:
         if org.needs_tier_proof:
             org.tier_proof.name = proof
-        if index < VALIDATED_SAMPLE:
+        if n <= VALIDATED_SAMPLE:
             org.full_clean(validate_unique=False, validate_constraints=False)
         if org.status in (S.APPROVED, S.SUSPENDED):
             org.approved_at = _registered_at(n, now) + datetime.timedelta(days=3)
@@ -218,10 +214,32 @@ def seed(*, rng, scale, stdout):
             previous = status
     Membership.objects.bulk_create(memberships, batch_size=500)
     StatusChange.objects.bulk_create(changes, batch_size=1000)
-    _changes_after_approval([(n, created[org.business_number]) for n, org in new], owners)
+    return [(n, created[org.business_number]) for n, org in new], proof
+
+
+@transaction.atomic
+def seed(*, rng, scale, stdout):
+    now = timezone.now().replace(second=0, microsecond=0)
+    today = timezone.localdate()
+    industries = list(Industry.objects.order_by("sort_order", "pk"))
+    count = organisation_count(scale)
+    reviewer = ensure_user(REVIEWER_EMAIL, is_staff=True, groups=["Membership reviewers"],
+                           first_name="지현", last_name="심사")
+    secret, codes = ensure_mfa(reviewer)
+
+    # In batches, so that memory stays the same at any scale: nothing holds every organisation at once.
+    created_count, proof = 0, None
+    for first in progress(range(1, count + 1, BATCH), total=-(-count // BATCH), desc="organisations"):
+        numbers = range(first, min(first + BATCH, count + 1))
+        new, proof = _seed_batch(numbers, rng=rng, industries=industries, today=today, now=now, reviewer=reviewer,
+                                 proof=proof)
+        created_count += len(new)
+        if first == 1:
+            _changes_after_approval(new, _ensure_owners([n for n, _org in new[:VALIDATED_SAMPLE]]))
+    services.people_count_refresh(organization_ids=Organization.objects.filter(people_count=0).values("pk"))
 
     stdout.write(
-        f"\nMembers: {len(new)} demo organisations created ({count - len(new)} already there).\n"
+        f"\nMembers: {created_count} demo organisations created ({count - created_count} already there).\n"
         f"  Company owner (see /my/):   {FIRST_OWNER_EMAIL} / {DEMO_PASSWORD}\n"
         f"  Membership reviewer (admin): {REVIEWER_EMAIL} / {DEMO_PASSWORD}\n"
         f"  reviewer TOTP secret:        {secret}\n"

@@ -211,12 +211,16 @@ class DirectoryFilterForm(forms.Form):
         to_field_name="code",
     )
 
+    def narrows(self):
+        """Whether a valid filter or search leaves out some listed members."""
+        return self.is_valid() and any(self.cleaned_data.values())
+
     def filter(self, queryset):
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
         if data["q"]:
-            queryset = queryset.filter(Q(name__icontains=data["q"]) | Q(name_en__icontains=data["q"]))
+            queryset = queryset.filter(Q(name__search=data["q"]) | Q(name_en__search=data["q"]))  # indexed
         if data["kind"]:
             queryset = queryset.filter(kind=data["kind"])
         if data["tier"]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Invitation, Membership
+from members.services import people_count_refresh
 from privacy import registry
 from privacy.accounts import placeholder_email
 
@@ -35,7 +36,9 @@ def export_invitations(user) -> list:
 def erase(user) -> None:
     """The person leaves their organisation; invitations to their address keep no address and can no longer be
     accepted. The organisation's own history (status changes, field changes) keeps the anonymised user."""
+    organizations = list(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
     Membership.objects.filter(user=user).delete()
+    people_count_refresh(organization_ids=organizations)
     now = timezone.now()
     for invitation in _invitations_of(user).select_for_update():
         invitation.email = placeholder_email(user.pk)

@@ -11,6 +11,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,7 @@ from members.models import (
     OrganizationFieldChange,
     StatusChange,
     TierCertificate,
+    User,
 )
 from portal.files import is_new_upload, keep_original_name, new_files_discarded_on_error
 from portal.links import absolute_reverse
@@ -60,6 +63,7 @@ def organization_register(*, organization: Organization, by) -> Organization:
         membership = Membership(user=by, organization=organization, role=Role.OWNER)
         membership.full_clean(validate_unique=False)
         membership.save()
+        people_count_refresh(organization_ids=[organization.pk])
         StatusChange.objects.create(organization=organization, by=by, from_status="", to_status=Status.PENDING)
         if organization.tier_proof:
             _record_stored_certificate(organization, source=TierCertificate.Source.REGISTRATION, by=by)
@@ -264,10 +268,34 @@ def membership_remove(*, membership: Membership, by) -> None:
             _("The last owner cannot leave or be removed: make someone else owner first."), code="last_owner"
         )
     target.delete()
+    people_count_refresh(organization_ids=[target.organization_id])
 
 
 def membership_leave(*, membership: Membership) -> None:
     membership_remove(membership=membership, by=membership.user)
+
+
+def people_count_refresh(*, organization_ids) -> None:
+    """Store how many people each organisation has (Organization.people_count) from its memberships.
+
+    Every service that adds or removes a membership calls it in its transaction (registration, accepting an
+    invitation, removing or leaving, deleting accounts); code that writes memberships in bulk (seed_demo) calls it
+    once for all. It counts rather than adds one, so a count is right after any mix of writes. An update, not a
+    save: no signal, and no public page shows the count."""
+    people = (Membership.objects.filter(organization=OuterRef("pk")).order_by().values("organization")
+              .annotate(n=Count("pk")).values("n"))
+    Organization.objects.filter(pk__in=organization_ids).update(
+        people_count=Coalesce(Subquery(people, output_field=IntegerField()), 0))
+
+
+@transaction.atomic
+def users_delete(*, users) -> None:
+    """Delete accounts (the admin's delete of users): their memberships go with them, and the organisations' people
+    counts follow."""
+    ids = [user.pk for user in users]
+    organizations = list(Membership.objects.filter(user_id__in=ids).values_list("organization_id", flat=True))
+    User.objects.filter(pk__in=ids).delete()
+    people_count_refresh(organization_ids=organizations)
 
 
 # --- invitations ------------------------------------------------------------------------------
@@ -361,6 +389,7 @@ def invitation_accept(*, token: str, user) -> Membership:
     membership = Membership(user=user, organization_id=invitation.organization_id, role=invitation.role)
     membership.full_clean(validate_unique=False)
     membership.save()
+    people_count_refresh(organization_ids=[invitation.organization_id])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

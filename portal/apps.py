@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from portal.db import search  # noqa: F401 (registers the `search` lookup on CharField)
         from portal.files import upload_temp_dir
 
         # Django streams big uploads into it and fails the request if it is missing.

@@ -133,6 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options.setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 3))
     _db_options["options"] = " ".join(filter(None, [
         _db_options.get("options", ""), f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
+        # JIT compiling only adds time to the portal's queries (hundreds of ms on the admin's lists at 100k rows,
+        # issue 19): they are short index scans, never the long analytic queries JIT pays off for.
+        "-c jit=off",
     ]))
     _db_options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
                        tcp_user_timeout=10_000)

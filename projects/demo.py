@@ -18,7 +18,7 @@ from django.utils import timezone
 from members.models import Industry, Membership, Organization
 from portal.demo import ensure_mfa, ensure_user, organisation_count, progress
 from portal.files import PrivateUploadTo
-from projects import revisions
+from projects import revisions, services
 from projects.models import (
     KPI,
     AIArea,
@@ -125,7 +125,9 @@ def seed(*, rng, scale, stdout):
     if Proposal.objects.filter(call__in=calls).exists():
         stdout.write("Demo lead projects already present.\n")
         return
-    orgs = list(Organization.objects.approved().order_by("pk"))
+    # Only what the consortia and their submitted versions read: a fraction of each row's memory at large scales.
+    orgs = list(Organization.objects.approved().order_by("pk").only(
+        "kind", "tier", "name", "business_number", "industry_id"))
     by_tier = {key: [o for o in orgs if o.group == key] for key in Organization.Group.values}
     if not by_tier["sme"] or not (by_tier["large"] or by_tier["midsize"]):
         stdout.write("No approved demo organisations to build consortia from: skipping lead projects.\n")
@@ -307,7 +309,7 @@ def _submissions(proposals, rows, history, revised, document):
     industries = {industry.pk: industry for industry in Industry.objects.all()}
     size, sha256 = len(PDF), hashlib.sha256(PDF).hexdigest()
     index_of = {id(proposal): index for index, proposal in enumerate(proposals)}
-    submissions, files, numbers = [], [], {}
+    submissions, numbers = [], {}
     for change in history:
         if change.to_status != S.SUBMITTED:
             continue
@@ -323,7 +325,15 @@ def _submissions(proposals, rows, history, revised, document):
             snapshot = _before_the_changes(snapshot)
         submissions.append(Submission(proposal=proposal, number=number, submitted_at=change.at,
                                       submitted_by_id=change.by_id, status_change=change, snapshot=snapshot))
-    Submission.objects.bulk_create(submissions, batch_size=1000)
+        if len(submissions) == 1000:  # written as they come: the snapshots are the seeder's largest rows
+            _write_submissions(submissions)
+            submissions = []
+    _write_submissions(submissions)
+
+
+def _write_submissions(submissions):
+    Submission.objects.bulk_create(submissions)
+    files = []
     for submission in submissions:
         (entry,) = submission.snapshot["documents"]
         files.append(SubmittedFile(submission=submission, position=1, kind=entry["kind"], file=entry["name"],
@@ -502,6 +512,7 @@ def _review_panels(rng, *, now, closed, opened, earlier, proposals, lines, revie
         for criterion in criteria[review.proposal.call_id]:
             scores.append(ReviewScore(review=review, criterion=criterion, score=rng.randint(4 if high else 2, 5)))
     ReviewScore.objects.bulk_create(scores, batch_size=2000)
+    services.average_score_refresh(proposal_ids=Proposal.objects.filter(reviews__isnull=False).values("pk"))
 
     rejected = next((p for p in in_closed if p.status == S.REJECTED), None)
     if rejected is not None:

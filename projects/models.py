@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Avg, OuterRef, Q, Subquery
+from django.db.models import Avg, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -312,16 +312,18 @@ class ProposalQuerySet(models.QuerySet):
         consortium and the ministry."""
         return self.filter(status__in=Proposal.SHOWN_PUBLICLY)
 
-    def with_average_score(self):
-        """Each proposal's mean score over the submitted reviews that were not recused (None before any)."""
-        # A subquery per proposal rather than a join grouped over all of them: a page of the admin
-        # averages only the rows it shows, and its count and date queries stay on the proposal table.
-        scores = (
-            ReviewScore.objects.filter(review__proposal=OuterRef("pk"), review__recused=False,
+    def average_scores(self):
+        """{proposal id: mean score over its submitted reviews that were not recused, or None before any}: the rule
+        of the stored `Proposal.average_score`, computed from the scores (projects.services keeps the column)."""
+        averages = dict.fromkeys(self.values_list("pk", flat=True))
+        rows = (
+            ReviewScore.objects.filter(review__proposal__in=averages, review__recused=False,
                                        review__submitted_at__isnull=False)
-            .order_by().values("review__proposal").annotate(average=Avg("score")).values("average")
+            .order_by().values("review__proposal").annotate(average=Avg("score")).values_list("review__proposal",
+                                                                                              "average")
         )
-        return self.annotate(average_score=Subquery(scores, output_field=models.FloatField()))
+        averages.update(rows)
+        return averages
 
 
 class Proposal(models.Model):
@@ -420,6 +422,10 @@ class Proposal(models.Model):
     awaiting_reply_since = models.DateTimeField(
         _("message waiting for an answer since"), null=True, blank=True, editable=False
     )
+    # The mean score over the submitted reviews that were not recused (None before any), kept by the review services
+    # (projects.services.average_score_refresh), so the admin shows and sorts it from an index instead of averaging
+    # every proposal's scores on each page (issue 19).
+    average_score = models.FloatField(_("average score"), null=True, blank=True, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -438,6 +444,16 @@ class Proposal(models.Model):
             # Few proposals wait for an answer at any time: the index holds only those.
             models.Index(fields=["awaiting_reply_since"], name="proposal_awaiting_reply",
                          condition=Q(awaiting_reply_since__isnull=False)),
+            # The admin list's sortable columns (ProposalAdmin.sortable_by), each both ways: the changelist adds
+            # "-pk" to either direction, so each direction needs its own index.
+            models.Index(fields=["title", "-id"], name="proposal_title_ascending"),
+            models.Index(fields=["-title", "-id"], name="proposal_title_descending"),
+            models.Index(fields=["government_total", "-id"], name="proposal_funding_ascending"),
+            models.Index(fields=["-government_total", "-id"], name="proposal_funding_descending"),
+            models.Index(fields=["average_score", "-id"], name="proposal_score_ascending"),
+            models.Index(fields=["-average_score", "-id"], name="proposal_score_descending"),
+            models.Index(fields=["submitted_at", "-id"], name="proposal_submitted_ascending"),
+            models.Index(fields=["-submitted_at", "-id"], name="proposal_submitted_descending"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -714,6 +730,9 @@ class StatusChange(AppendOnly):
         ordering = ["at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        # The admin overview's latest decisions, read newest first from the decisions alone.
+        indexes = [models.Index(fields=["-at", "-id"], name="proposal_change_decisions",
+                                condition=Q(to_status__in=["selected", "rejected"]))]
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

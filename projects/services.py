@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Avg, FloatField, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -560,8 +560,23 @@ def review_save(*, proposal, reviewer, scores, comment="", submit=False, now=Non
             score.full_clean()
             score.save()
         if submit:
+            average_score_refresh(proposal_ids=[locked.pk])
             _tell_chair_when_complete(standing.panel, now=now)
     return review
+
+
+def average_score_refresh(*, proposal_ids) -> None:
+    """Store each proposal's mean score (Proposal.average_score: the submitted reviews that were not recused).
+
+    Called in the transaction of every service that changes which scores count (a review submitted or reopened, a
+    conflict dropping a review), and once for all by code that writes reviews in bulk (seed_demo). An update, not a
+    save: no signal, and no public page shows the score."""
+    scores = (
+        ReviewScore.objects.filter(review__proposal=OuterRef("pk"), review__recused=False,
+                                   review__submitted_at__isnull=False)
+        .order_by().values("review__proposal").annotate(average=Avg("score")).values("average")
+    )
+    Proposal.objects.filter(pk__in=proposal_ids).update(average_score=Subquery(scores, output_field=FloatField()))
 
 
 def review_recuse(*, proposal, reviewer, reason):
@@ -799,6 +814,7 @@ def conflict_declare(*, proposal, reviewer, ground, reason="", now=None):
         declaration.save()
         if ground != G.NONE:
             Review.objects.filter(proposal=locked, reviewer=reviewer).delete()
+            average_score_refresh(proposal_ids=[locked.pk])
             _tell_chair_when_complete(standing.panel, now=now)
     return declaration
 
@@ -824,6 +840,7 @@ def review_reopen(*, review, by, reason, now=None):
         )
         locked.submitted_at = None
         locked.save(update_fields=["submitted_at", "updated_at"])
+        average_score_refresh(proposal_ids=[locked.proposal_id])
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Your review of “%(title)s” was reopened") % {"title": locked.proposal.title}
             body = "\n".join([

@@ -31,7 +31,10 @@ def overview(user, now=None):
         # (the same conditions), and linked to that list filtered the same way.
         today = timezone.localdate(now)
         approved = Q(status=Organization.Status.APPROVED)
-        counts = Organization.objects.aggregate(
+        # Only the rows that can count (the status index and the approved certificates' index), not every member.
+        relevant = Q(status=Organization.Status.PENDING) | approved & Q(
+            certificate_expires_on__lte=Organization.expiry_warning_until(today))
+        counts = Organization.objects.filter(relevant).aggregate(
             pending=Count("pk", filter=Q(status=Organization.Status.PENDING)),
             expiring=Count("pk", filter=approved & Organization.certificate_expiring_q(today)),
             expired=Count("pk", filter=approved & Organization.certificate_expired_q(today)),
@@ -53,7 +56,7 @@ def overview(user, now=None):
         out["membership_history_url"] = _changelist("members_organization", status__exact="approved")
     if user.has_perm("projects.view_proposal"):
         S = Proposal.Status
-        counts = Proposal.objects.aggregate(
+        counts = Proposal.objects.filter(status__in=[S.SUBMITTED, S.UNDER_REVIEW]).aggregate(  # the status index
             submitted=Count("pk", filter=Q(status=S.SUBMITTED)),
             under_review=Count("pk", filter=Q(status=S.UNDER_REVIEW)),
         )

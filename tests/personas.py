@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from members import business_numbers
+from members import business_numbers, services
 from members.models import Industry, Membership, Organization, StatusChange
 from projects.models import KPI, AIArea, Call, Participant, Proposal
 
@@ -171,6 +171,7 @@ def organization(name=None, *, kind=Kind.COMPANY, tier=Tier.SME, status=Status.A
     org.save()
     if owner is not None:
         Membership.objects.create(user=owner, organization=org, role=Membership.Role.OWNER)
+        services.people_count_refresh(organization_ids=[org.pk])
     history = [StatusChange(organization=org, by=owner, from_status="", to_status=Status.PENDING)]
     for step in _PATH.get(status, []) if full_history else []:
         history.append(StatusChange(organization=org, by=None, from_status=history[-1].to_status, to_status=step))
@@ -182,12 +183,15 @@ def member(org, role=Membership.Role.MEMBER, email=None, **fields):
     """A new person with `role` in `org`."""
     person = user(email or f"{role}-{org.pk}-{serial()}@example.com", **fields)
     Membership.objects.create(user=person, organization=org, role=role)
+    services.people_count_refresh(organization_ids=[org.pk])
     return person
 
 
 def join(person, org, role=Membership.Role.MEMBER):
     """An existing person joins `org` (a staff member who also works at a company, say)."""
-    return Membership.objects.create(user=person, organization=org, role=role)
+    membership = Membership.objects.create(user=person, organization=org, role=role)
+    services.people_count_refresh(organization_ids=[org.pk])
+    return membership
 
 
 # --- calls and proposals ------------------------------------------------------------------------

@@ -165,3 +165,4 @@ def test_the_list_runs_the_same_queries_however_many_organisations(staff_client,
         org = make_org(f"회사{i}", owner=make_user(f"owner{i}@org.example"))
         Membership.objects.create(user=make_user(f"member{i}@org.example"), organization=org)
     assert _changelist_queries(client) == few
+

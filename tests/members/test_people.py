@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from members import services
-from members.models import Invitation, Membership
+from members.models import Invitation, Membership, Organization
+from tests import personas
 from tests.background import run_tasks
 
 
@@ -169,3 +170,45 @@ def test_managers_cannot_change_roles_or_remove_people(hanbit, carol, bob):
 def test_a_member_may_leave(hanbit, bob):
     services.membership_leave(membership=bob.membership)
     assert not Membership.objects.filter(user=bob).exists()
+
+
+# --- the stored people count (issue 19: Organization.people_count, kept by the membership services) -------------
+
+
+def people(org):
+    org.refresh_from_db(fields=["people_count"])
+    return org.people_count
+
+
+def test_registration_counts_its_owner(make_user, industry):
+    owner = make_user("dana@dana.example")
+    org = Organization(name="다나정밀", business_number=personas.business_number(), representative="김다나",
+                       kind="company", tier="large", industry=industry, address="서울", employees=10)
+    services.organization_register(organization=org, by=owner)
+    assert people(org) == 1
+
+
+def test_the_people_count_follows_joining_role_changes_removal_and_leaving(hanbit, alice, bob, erin):
+    assert people(hanbit) == 2
+    _, token = invite(hanbit, alice)
+    services.invitation_accept(token=token, user=erin)
+    assert people(hanbit) == 3
+    erin_there = Membership.objects.get(user=erin)
+    services.membership_change_role(membership=erin_there, role="manager", by=alice)
+    assert people(hanbit) == 3
+    services.membership_remove(membership=Membership.objects.get(user=bob), by=alice)
+    assert people(hanbit) == 2
+    services.membership_leave(membership=erin_there)
+    assert people(hanbit) == 1
+
+
+def test_the_people_count_does_not_change_with_the_membership_status(hanbit, bob, reviewer):
+    services.organization_approve(organization=hanbit, by=reviewer)
+    services.organization_suspend(organization=hanbit, by=reviewer, note="확인 요청")
+    assert people(hanbit) == 2
+
+
+
+def test_deleting_accounts_updates_their_organisations_people(hanbit, bob, carol):
+    services.users_delete(users=[bob, carol])  # the admin's delete of users
+    assert people(hanbit) == 1

@@ -168,6 +168,8 @@ def test_erasing_anonymises_the_account_and_keeps_the_history(company):
     assert (colleague.first_name, colleague.is_active, colleague.has_usable_password()) == ("", False, False)
     assert not EmailAddress.objects.filter(user=colleague).exists()
     assert not Membership.objects.filter(user=colleague).exists()
+    org.refresh_from_db()
+    assert org.people_count == Membership.objects.filter(organization=org).count() == 1  # the stored count follows
     assert not any(s.get_decoded().get("_auth_user_id") == str(colleague.pk) for s in Session.objects.all())
     line = Participant.objects.get(proposal=proposal, organization__name="대한부품")
     assert (line.contact_name, line.contact_email, line.contact_phone) == ("", "", "")

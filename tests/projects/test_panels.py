@@ -408,3 +408,44 @@ def test_a_member_reads_the_threads_of_their_proposals_only_after_declaring(clie
     assert other.title not in listing
     assert client.get(reverse("admin:projects_proposal_messages", args=[other.pk])).status_code == 404
     assert client.get(reverse("admin:projects_message_change", args=[elsewhere.pk])).status_code == 404
+
+
+# --- the stored average score (issue 19: Proposal.average_score, kept by the review services) -------------------
+
+
+def stored_average(proposal):
+    return Proposal.objects.values_list("average_score", flat=True).get(pk=proposal.pk)
+
+
+def test_the_stored_average_follows_submissions_reopening_and_conflicts(submitted, two_members):
+    _panel, chair, second = two_members
+    services.review_save(proposal=submitted, reviewer=chair, scores=scores(submitted, 4))
+    assert stored_average(submitted) is None  # a draft does not count
+    services.review_save(proposal=submitted, reviewer=chair, scores=scores(submitted, 4), submit=True)
+    assert stored_average(submitted) == 4.0
+    services.review_save(proposal=submitted, reviewer=second, scores=scores(submitted, 2), submit=True)
+    assert stored_average(submitted) == 3.0
+    services.review_reopen(review=Review.objects.get(reviewer=second), by=chair, reason="점수 입력 착오")
+    assert stored_average(submitted) == 4.0  # the reopened review counts again once submitted again
+    services.conflict_declare(proposal=submitted, reviewer=chair, ground=G.OTHER, reason="공동연구 이력")
+    assert stored_average(submitted) is None
+    assert Proposal.objects.filter(pk=submitted.pk).average_scores() == {submitted.pk: None}
+
+
+def test_the_stored_average_is_the_rule_of_average_scores(submitted, two_members):
+    _panel, chair, second = two_members
+    for person, value in ((chair, 5), (second, 2)):
+        services.review_save(proposal=submitted, reviewer=person, scores=scores(submitted, value), submit=True)
+    assert Proposal.objects.filter(pk=submitted.pk).average_scores() == {submitted.pk: stored_average(submitted)}
+
+
+def test_the_admin_sorts_by_the_stored_average(client, submitted, two_members, decider, call, lead_org):
+    _panel, chair, _second = two_members
+    services.review_save(proposal=submitted, reviewer=chair, scores=scores(submitted, 5), submit=True)
+    unscored = personas.ready_proposal(call, lead=lead_org, title="심사 전 과제")
+    client.force_login(decider)
+    url = reverse("admin:projects_proposal_changelist")
+    column = "?o=-7"  # the average score, after the checkbox, title, call, lead, lead size, status and funding
+    changelist = client.get(url + column).context["cl"]
+    assert {p.pk: p.shown_average for p in changelist.result_list} == {unscored.pk: None, submitted.pk: 5.0}
+    assert 'ORDER BY "projects_proposal"."average_score" DESC' in str(changelist.queryset.values("pk").query)

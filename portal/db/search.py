@@ -1,0 +1,79 @@
+"""Substring search that an index answers, on PostgreSQL, for the portal's search boxes (issue 19).
+
+Django's `icontains` writes `UPPER("column"::text) LIKE UPPER('%term%')`, which no B-tree answers: every search read
+every row. pg_trgm's trigram indexes answer it only for terms of three characters or more, and Korean names are
+searched by two syllables as often as not (테크, 한결). So the portal indexes each searched column by its *bigrams*,
+the pairs of neighbouring characters of its upper-cased text (`portal_bigrams`, an SQL function the migrations
+create), in a GIN index; a search for a term of two characters or more asks first for the rows whose bigrams include
+all of the term's bigrams (the index), then checks the LIKE on those only. The same rows as `icontains`, by
+construction: a row that contains the term contains its bigrams.
+
+- `field__search=term`: the lookup (registered on every CharField by portal.apps), `icontains` on other databases
+  (SQLite keeps its plain scan) and for a one-character term.
+- `BigramIndex(...)`: the migration operation that creates the function and one column's index, on PostgreSQL only
+  (a model's Meta cannot say it on every database: SQLite has no GIN).
+"""
+
+from django.db.migrations.operations.base import Operation
+from django.db.models import CharField
+from django.db.models.lookups import IContains
+
+FUNCTION = """
+CREATE OR REPLACE FUNCTION portal_bigrams(value text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+    SELECT coalesce(array_agg(DISTINCT substr(upper(value), i, 2)), '{}')
+    FROM generate_series(1, length(value) - 1) AS i
+$$
+"""
+
+
+# Characters of a term whose bigrams the index is asked for.
+MAX_KEYED = 32
+
+
+class Search(IContains):
+    # Registered as "search" below; its own name stays "icontains", which the backends' operators, casts and LIKE
+    # escaping are keyed on, so the LIKE part is exactly icontains's.
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = self.as_sql(compiler, connection)
+        if not isinstance(self.rhs, str) or len(self.rhs) < 2:
+            return sql, params
+        column, column_params = compiler.compile(self.lhs)
+        # The bigrams of the term's first characters are enough to narrow the rows (a row holding the term holds
+        # them), and keep a pasted page of text from asking the index for thousands of keys.
+        return (f"(portal_bigrams({column}::text) @> portal_bigrams(%s) AND {sql})",
+                (*column_params, self.rhs[:MAX_KEYED], *params))
+
+
+CharField.register_lookup(Search, lookup_name="search")
+
+
+class BigramIndex(Operation):
+    """CREATE INDEX name ON table USING gin (portal_bigrams(column::text)), on PostgreSQL only."""
+
+    reversible = True
+
+    def __init__(self, *, name, table, column):
+        self.name, self.table, self.column = name, table, column
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"name": self.name, "table": self.table, "column": self.column}
+
+    def state_forwards(self, app_label, state):
+        pass  # not part of any model's state (see the module's docstring)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        quote = schema_editor.quote_name
+        schema_editor.execute(FUNCTION)
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {quote(self.name)} ON {quote(self.table)} "
+                              f"USING gin (portal_bigrams({quote(self.column)}::text))")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
+
+    def describe(self):
+        return f"Create bigram index {self.name} on {self.table}.{self.column} (PostgreSQL only)"

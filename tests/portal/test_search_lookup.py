@@ -1,0 +1,56 @@
+"""The `search` lookup (portal.db.search): the rows icontains finds, from the bigram indexes on PostgreSQL."""
+
+import pytest
+from django.db import connection
+
+from members.models import Organization
+from tests import personas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def names(db):
+    for name, english in (("한결정밀", "Hangyeol Precision"), ("누리테크", "Nuri Tech"), ("(주)다온소재", ""),
+                          ("100%정밀", "Percent_Precision")):
+        personas.organization(name, name_en=english, status=Organization.Status.APPROVED)
+
+
+@pytest.mark.parametrize("term", ["한결", "결정밀", "테크", "TECH", "tech", "정", "(주)", "100%", "t_p", "no", "밀 "])
+def test_search_finds_what_icontains_finds(names, term):
+    found = set(Organization.objects.filter(name__search=term).values_list("pk", flat=True)) | set(
+        Organization.objects.filter(name_en__search=term).values_list("pk", flat=True))
+    expected = set(Organization.objects.filter(name__icontains=term).values_list("pk", flat=True)) | set(
+        Organization.objects.filter(name_en__icontains=term).values_list("pk", flat=True))
+    assert found == expected
+
+
+def test_korean_substrings_are_found(names):
+    assert list(Organization.objects.filter(name__search="결정").values_list("name", flat=True)) == ["한결정밀"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram indexes are PostgreSQL's")
+def test_a_two_character_search_reads_the_bigram_index(names):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show its index
+        sql, params = Organization.objects.filter(name__search="테크").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "org_name_bigrams" in plan
+
+
+def test_the_proposal_admin_search_finds_titles_and_leads(client):
+    call = personas.call()
+    lead = personas.organization("가람테크", status=Organization.Status.APPROVED)
+    by_lead = personas.ready_proposal(call, lead=lead, title="공정 최적화")
+    by_title = personas.ready_proposal(call, title="스마트 테크 공장")
+    personas.ready_proposal(call, title="다른 과제")
+    client.force_login(personas.staff(group=personas.PROJECT_DECIDERS))
+    rows = client.get("/admin/projects/proposal/", {"q": "테크"}).context["cl"].result_list
+    assert {p.pk for p in rows} == {by_lead.pk, by_title.pk}
+    rows = client.get("/admin/projects/proposal/", {"q": "테크 가람"}).context["cl"].result_list
+    assert [p.pk for p in rows] == [by_lead.pk]  # every word, as Django's own search
+
+
+def test_a_pasted_page_of_text_is_searched_quickly_and_finds_nothing(names):
+    assert not Organization.objects.filter(name__search="가" * 5_000 + "x" * 5_000).exists()
