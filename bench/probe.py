@@ -9,8 +9,8 @@ It runs with the same production settings and database as the gunicorn under tes
                second (warm) request, and the size of the response
   sql          read [{"name", "path", "email"}] on stdin (bench/run.py's PROBES); expand `{last}` (the
                highest page number the first page links to) and `{sort}` (every sortable column of an
-               admin changelist); render each once untimed, then three times with the cache cleared, and give the median
-               SQL time (timed around every query), wall time and query count
+               admin changelist); render each once untimed, then three times with the cache cleared, and
+               give the median SQL time (timed around every query), wall time and query count
 
 No production code counts queries: the Client runs the real middleware and views in this process.
 """
