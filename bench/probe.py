@@ -21,7 +21,8 @@ import sys
 
 
 def _setup():
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    # bench/run.py sets bench.settings (the site plus the floor pages), so the floors are counted too.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()

@@ -94,7 +94,7 @@ PROBES = [
     ("news search", "/news/?q=얼라이언스", "public"),
     ("project calls, cold", "/projects/", "public"),
     ("member directory, cold", "/members/", "public"),
-    ("member directory, last page", "/members/?page={last}", "public"),
+    ("member directory, last page", "/members/?page=999999", "public"),  # get_page() answers the last page
     ("member directory search", "/members/?q=정밀", "public"),
     ("my company", "/my/", "owner"),
     ("my proposals", "/my/proposals/", "owner"),

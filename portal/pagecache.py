@@ -21,8 +21,10 @@ for the cache and the part itself otherwise; each request then renders the part 
 Freshness has one mechanism: the data version below. The page keys hold it, and so does every other
 cache of public data (stats.figures): whatever makes a page stale makes the data behind it stale too.
 
-The key holds the language, whether the visitor is signed in, the host, the path, the allowed query
-parameters and the data version. The version changes:
+The key holds the language, whether the visitor is signed in (or is the plain anonymous visitor of a
+whole page), the host, the path and the allowed query parameters; the entry holds the data version it was
+rendered at, read in the same round trip as the current version and served only when they match. The
+version changes:
 - at once, and again when the transaction commits, whenever a model that a public page shows is saved
   or deleted, however the save is made (a service, an admin change form, an inline): each app names
   those models with `watch(Model, ...)` in its `ready()`. Models no public page shows (accounts,
@@ -122,9 +124,12 @@ def _next_change(now):
     return min(times).timestamp() if times else None
 
 
-def version():
-    """The current data version: a string that changes whenever public pages may show something else."""
-    found = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+def version(*, also=()):
+    """The current data version: a string that changes whenever public pages may show something else.
+
+    With `also`, returns (version, {key: value}) with those cache keys read in the same round trip (a
+    stored page, which holds the version it was rendered at)."""
+    found = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY, *also])
     counter = found.get(VERSION_KEY)
     if counter is None:
         # A fresh, unguessable start, so that no older entry can be picked up again.
@@ -137,8 +142,19 @@ def version():
         cache.set(NEXT_CHANGE_KEY, (counter, due), TTL)
     elif due is not None and now.timestamp() >= due:
         _bump()  # the scheduled change has come: a new version, whose next change is computed next time
-        return version()
-    return f"{counter}.{timezone.localdate(now):%Y%m%d}"
+        current = version()
+        return (current, {}) if also else current  # whatever was read with it is older than the new version
+    current = f"{counter}.{timezone.localdate(now):%Y%m%d}"
+    return (current, {key: found[key] for key in also if key in found}) if also else current
+
+
+def _stored(key):
+    """(current version, the entry stored under `key` if it was rendered at that version, else None)."""
+    current, found = version(also=[key])
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return current, entry[1:]
+    return current, None
 
 
 def _marker(name):
@@ -176,9 +192,11 @@ def _fill(request, content, parts):
 
 def _key(request, params, *, whole=False):
     # "w": the whole page of an anonymous visitor; "1"/"0": the page with holes, signed in or not.
+    # The entry holds the data version it was rendered at (first in the stored tuple), so that the version
+    # and the page come in one round trip to the cache; a newer version makes it stale.
     visitor = "w" if whole else ("1" if request.user.is_authenticated else "0")
     parts = [
-        version(), get_language(), visitor, request.scheme,
+        get_language(), visitor, request.scheme,
         request.get_host(), request.path, "&".join(f"{k}={request.GET[k]}" for k in sorted(params)),
     ]
     return "pages:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -218,7 +236,7 @@ def public_page(view=None, *, params=(), parts=None):
             if _anonymous_and_plain(request):
                 return _whole_page(request, view, args, kwargs, varies, own)
             key = _key(request, varies)
-            hit = cache.get(key)
+            current, hit = _stored(key)
             if hit is not None:
                 content_type, content = hit
                 return _response(request, content_type, content, own)
@@ -233,7 +251,7 @@ def public_page(view=None, *, params=(), parts=None):
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             content = response.content.decode(response.charset)
-            cache.set(key, (response["Content-Type"], content), TTL)
+            cache.set(key, (current, response["Content-Type"], content), TTL)
             filled = _response(request, response["Content-Type"], content, own)
             for header, value in response.items():
                 if header.lower() != "content-length":
@@ -266,7 +284,7 @@ def _anonymous_and_plain(request):
 
 def _whole_page(request, view, args, kwargs, varies, parts):
     key = _key(request, varies, whole=True)
-    hit = cache.get(key)
+    current, hit = _stored(key)
     if hit is not None:
         return _whole_response(*hit)
     request._page_parts = parts  # rendered in place, for an anonymous visitor
@@ -282,7 +300,7 @@ def _whole_page(request, view, args, kwargs, varies, parts):
         patch_cache_control(response, private=True)
         return response
     headers = {name: value for name, value in response.items() if name.lower() in KEPT_HEADERS}
-    cache.set(key, (response.content, headers), TTL)
+    cache.set(key, (current, response.content, headers), TTL)
     return _whole_response(response.content, headers)
 
 
