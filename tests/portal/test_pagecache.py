@@ -116,6 +116,19 @@ def test_an_anonymous_visitor_with_a_message_waiting_sees_it_once(client, make_u
     assert 'class="messages"' not in get(client, "/")[0]
 
 
+def test_every_public_page_is_stored_whole_for_an_anonymous_visitor(client):
+    news = article("소식")
+    open_call = factories.call(title="열린 공모")
+    for path in ["/", "/news/", news.get_absolute_url(), "/news/feed/", "/news/rss/", "/members/", "/projects/",
+                 reverse("projects:call-detail", args=[open_call.pk]), "/stats/", "/privacy/", "/terms/",
+                 "/contact/", "/sitemap.xml"]:
+        first = client.get(path)
+        again = client.get(path)
+        assert first.status_code == again.status_code == 200, path
+        assert not again.templates and again.content == first.content, path  # stored whole, not rendered
+        assert not again.cookies and b"csrfmiddlewaretoken" not in again.content, path
+
+
 def test_a_render_that_hands_out_a_csrf_token_is_not_stored_whole(rf):
     renders = []
 
