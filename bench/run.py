@@ -659,8 +659,8 @@ at both scales (`same_queries`; first request of a fresh client and the warm sec
 Query counts come from Django's test Client on the same data, each scale seeded into its own fresh database.
 Summary: {summary['pass']} pass, {summary['fail']} fail, {summary['not_built']} not built yet.
 {grown_note}
-SQL probes (in-process, cache cleared before each render, median of three; SQL time summed around every
-query):
+SQL probes (in-process, cache cleared before each render, the best of three after an untimed one; SQL time
+summed around every query, so a loaded machine inflates it):
 
 {probes}
 
