@@ -5,11 +5,16 @@ throwaway cluster started the way .ci/run does); seed the demo data at the compa
 `<name>_compare` database and count each page's SQL queries there; migrate and seed the main database at
 the main scale and count them again; collectstatic; start gunicorn with production settings (2 workers,
 127.0.0.1 only); sign in a demo company owner and the demo staff member through the real login and TOTP
-forms; run wrk against every page after a warm-up; report throughput as a ratio to the layout floor
-measured in the same run, p50/p99 latency, error responses, query counts and the workers' memory.
+forms; warm every page, then run interleaved rounds: each round loads the floors and every page with wrk for
+a few seconds in turn, so that a neighbour's load falls on all of them alike. Reported per page: the median
+over the rounds of its throughput as a ratio to its floor measured in the same round (and the spread),
+p50/p99 latency, the workers' CPU per request (from /proc/<pid>/schedstat, which contention moves much less),
+error responses, query counts and the workers' memory. Before the load, the SQL probes (PROBES: cold
+renders, deep pages, every sortable admin column, the search boxes) are rendered in-process at both scales
+with their SQL time; a probe whose SQL time grows beyond the target fails.
 
-Knobs (environment): BENCH_SCALE (10000), BENCH_COMPARE_SCALE (1000; 0 = no comparison), BENCH_SECONDS
-(10), BENCH_WARMUP (3), BENCH_CONNECTIONS (8), BENCH_PG_PORT (5432, the local server to try),
+Knobs (environment): BENCH_SCALE (10000), BENCH_COMPARE_SCALE (1000; 0 = no comparison), BENCH_ROUNDS (3),
+BENCH_SECONDS (3 per page per round), BENCH_WARMUP (2), BENCH_CONNECTIONS (8), BENCH_PG_PORT (5432),
 BENCH_REDIS_DB (13, flushed by the run), BENCH_STRICT (1 = exit 1 when a target is missed),
 DATABASE_URL (use this database as it is: nothing is dropped).
 
@@ -47,14 +52,25 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 HOST = "127.0.0.1"
 DB_NAME = "portal_bench"
 
-# Targets (issue 7): ratios, since machines differ.
-MIN_FLOOR_RATIO = 0.5
+# Targets (issues 7 and 19): ratios to a floor measured in the same round, since machines differ.
+MIN_PUBLIC_RATIO = 0.8  # a public page (anonymous, from the cache) against the fixed response
+MIN_SIGNED_IN_RATIO = 0.5  # a signed-in company page against the signed-in layout
 MAX_P99_MS = 100.0
+# SQL probes: at the main scale at most this many times the comparison scale's SQL time, and never above
+# MAX_SQL_MS. Growth below SQL_NOISE_MS is not counted (timer and planner noise on a shared machine).
+MAX_SQL_GROWTH = 1.5
+MAX_SQL_MS = 50.0
+SQL_NOISE_MS = 2.0
 
-# (name, path, who): who is "floor", "public", "owner" or "staff". None paths are resolved from the data.
+# (name, path, who): who is "public", "owner" or "staff"; floors name the visitor they are measured for.
+# None paths are resolved from the data. Each page's ratio is to its floor (FLOOR_OF) in the same round.
+FLOORS = [
+    ("fixed floor", "/bench/fixed", "public"),  # every middleware, a constant body
+    ("layout floor", "/bench/layout", "public"),  # base.html for an anonymous visitor
+    ("signed-in layout floor", "/bench/layout", "owner"),  # base.html for a signed-in company owner
+]
+FLOOR_OF = {"public": "fixed floor", "owner": "signed-in layout floor", "staff": "signed-in layout floor"}
 PAGES = [
-    ("fixed floor", "/bench/fixed", "floor"),
-    ("layout floor", "/bench/layout", "floor"),
     ("home", "/", "public"),
     ("news list", "/news/", "public"),
     ("news article", None, "public"),
@@ -66,6 +82,30 @@ PAGES = [
     ("my proposals", "/my/proposals/", "owner"),
     ("admin: organisations", "/admin/members/organization/", "staff"),
     ("admin: proposals", "/admin/projects/proposal/", "staff"),
+]
+
+# SQL probes, rendered in-process (bench/probe.py sql) with the cache cleared, at both scales: (name, path,
+# who). `{last}` is the highest page number the first page links to; `{sort}` expands to every sortable
+# column of an admin changelist. Add a row for every page, page number, sort or search that could grow.
+PROBES = [
+    ("home, cold", "/", "public"),
+    ("figures, cold", "/stats/", "public"),
+    ("news list, cold", "/news/", "public"),
+    ("news search", "/news/?q=얼라이언스", "public"),
+    ("project calls, cold", "/projects/", "public"),
+    ("member directory, cold", "/members/", "public"),
+    ("member directory, last page", "/members/?page=999999", "public"),  # get_page() answers the last page
+    ("member directory search", "/members/?q=정밀", "public"),
+    ("my company", "/my/", "owner"),
+    ("my proposals", "/my/proposals/", "owner"),
+    ("partner search", "/my/proposals/organizations/?q=정밀", "owner"),
+    ("admin index", "/admin/", "staff"),
+    ("admin: organisations, last page", "/admin/members/organization/?p={last}", "staff"),
+    ("admin: organisations, sort", "/admin/members/organization/?o={sort}", "staff"),
+    ("admin: organisations search", "/admin/members/organization/?q=테크", "staff"),
+    ("admin: proposals, last page", "/admin/projects/proposal/?p={last}", "staff"),
+    ("admin: proposals, sort", "/admin/projects/proposal/?o={sort}", "staff"),
+    ("admin: proposals search", "/admin/projects/proposal/?q=테크", "staff"),
 ]
 
 
@@ -260,6 +300,19 @@ class Gunicorn:
                     pids.append(int(status.parent.name))
         return sorted(pids)
 
+    def cpu_ns(self):
+        """CPU time (ns) the workers have used so far: the first field of /proc/<pid>/schedstat, else
+        utime + stime from /proc/<pid>/stat in clock ticks."""
+        total = 0
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                try:
+                    total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+                except FileNotFoundError:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    total += (int(fields[11]) + int(fields[12])) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+        return total
+
     def memory(self):
         """RSS and peak RSS (MiB) of the master and of each worker, from /proc/<pid>/status."""
 
@@ -405,13 +458,19 @@ def run_wrk(port, path, seconds, connections, sessionid=None, latency=True):
 
 
 def pages_for(info):
-    """The pages of the run, with the article URL and the signed-in user taken from the data."""
+    """The floors and pages of the run, with the article URL and the signed-in user taken from the data."""
     users = {"owner": info["owner_email"], "staff": info["staff_email"] if info["staff_totp_secret"] else None}
     return [
         {"name": name, "path": info["article_url"] if name == "news article" else path, "who": who,
-         "email": users.get(who)}
-        for name, path, who in PAGES
+         "email": users.get(who), "floor": kind == "floor"}
+        for kind, table in (("floor", FLOORS), ("page", PAGES)) for name, path, who in table
     ]
+
+
+def probes_for(info):
+    users = {"owner": info["owner_email"], "staff": info["staff_email"] if info["staff_totp_secret"] else None}
+    return [{"name": name, "path": path, "email": users.get(who)} for name, path, who in PROBES
+            if who == "public" or users.get(who)]
 
 
 def drain(port, workers):
@@ -435,9 +494,35 @@ def fmt(value, spec="{:,.0f}"):
     return "–" if value is None else spec.format(value)
 
 
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def summarise(row, rounds_by_name):
+    """Median over the rounds of the page's figures, and of its ratio to its floor in the same round."""
+    mine = row["rounds"]
+    floor = rounds_by_name.get(FLOOR_OF.get(row["who"]) if not row["floor"] else "fixed floor") or []
+    ratios = [m["rps"] / f["rps"] for m, f in zip(mine, floor, strict=False) if f.get("rps") and m.get("rps")]
+    row["floor_name"] = None if row["name"] == "fixed floor" else (
+        FLOOR_OF.get(row["who"]) if not row["floor"] else "fixed floor")
+    row["ratio"] = round(median(ratios), 3) if ratios else None
+    row["ratio_spread"] = [round(min(ratios), 3), round(max(ratios), 3)] if ratios else None
+    for key in ("rps", "p50_ms", "p99_ms", "cpu_ms"):
+        value = median(m.get(key) for m in mine)
+        row[key] = round(value, 2) if value is not None else None
+    row["p99_worst_ms"] = max((m["p99_ms"] for m in mine if m.get("p99_ms") is not None), default=None)
+    row["requests"] = sum(m.get("requests", 0) for m in mine)
+    row["non_2xx"] = sum(m.get("non_2xx", 0) for m in mine)
+    row["socket_errors"] = sum(m.get("socket_errors", 0) for m in mine)
+
+
 def evaluate(row, compare):
     """Fill row["checks"] (target -> True/False/None) and row["result"]."""
-    if row["who"] == "floor":
+    if row["floor"]:
         row["checks"], row["result"] = {}, "floor"
         return
     if row.get("status") is None:
@@ -448,9 +533,9 @@ def evaluate(row, compare):
         row["checks"] = {}
         row["result"] = "not built (404)" if row.get("status") == 404 else f"FAIL: answers {row.get('status')}"
         return
+    minimum = {"public": MIN_PUBLIC_RATIO, "owner": MIN_SIGNED_IN_RATIO}.get(row["who"])
     checks = {
-        "floor_ratio": row["ratio"] >= MIN_FLOOR_RATIO if row["who"] == "public" and row["ratio"] is not None
-        else None,
+        "floor_ratio": row["ratio"] >= minimum if minimum is not None and row["ratio"] is not None else None,
         "p99": row["p99_ms"] is not None and row["p99_ms"] < MAX_P99_MS,
         "no_errors": row["requests"] > 0 and row["non_2xx"] == 0 and row["socket_errors"] == 0,
         "same_queries": None,
@@ -463,6 +548,19 @@ def evaluate(row, compare):
     row["result"] = "FAIL: " + ", ".join(failed) if failed else "pass"
 
 
+def evaluate_probe(row, compare):
+    small, main = row.get("compare"), row["main"]
+    failed = []
+    if main["status"] != 200:
+        failed.append(f"answers {main['status']}")
+    if main["sql_ms"] > MAX_SQL_MS:
+        failed.append(f"SQL > {MAX_SQL_MS:.0f} ms")
+    if compare and small and small["status"] == 200 and main["sql_ms"] > max(
+            MAX_SQL_GROWTH * small["sql_ms"], small["sql_ms"] + SQL_NOISE_MS):
+        failed.append(f"SQL grew {main['sql_ms'] / max(small['sql_ms'], 0.01):.1f}×")
+    row["result"] = "FAIL: " + ", ".join(failed) if failed else "pass"
+
+
 def queries_cell(q):
     if not q:
         return "–"
@@ -471,25 +569,61 @@ def queries_cell(q):
     return str(q["warm"]) if q["first"] == q["warm"] else f"{q['warm']} (first {q['first']})"
 
 
-def write_report(report):
+def ratio_cell(row):
+    if row["ratio"] is None:
+        return "1.00" if row["name"] == "fixed floor" else "–"
+    low, high = row["ratio_spread"]
+    return f"{row['ratio']:.2f} ({low:.2f}–{high:.2f})"
+
+
+FLOOR_SHORT = {"fixed floor": "fixed", "layout floor": "layout", "signed-in layout floor": "signed-in layout"}
+
+
+def pages_table(report):
     compare = report["config"]["compare_scale"]
     main = report["config"]["scale"]
-    head = ["page", "path", "req/s", "× layout floor", "p50 ms", "p99 ms", "non-2xx",
-            f"queries@{compare:,}" if compare else "queries (compare off)", f"queries@{main:,}", "targets"]
+    head = ["page", "path", "req/s", "× floor (spread)", "floor", "CPU ms/req", "p50 ms", "p99 ms (worst)",
+            "non-2xx", f"queries@{compare:,}" if compare else "queries (compare off)", f"queries@{main:,}",
+            "targets"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in report["pages"]:
         errors = fmt(row.get("non_2xx"))
-        if row.get("requests") == 0:
+        if row.get("status") == 200 and row.get("requests") == 0:
             errors += " (no response in time)"
         if row.get("socket_errors"):
             errors += f" (+{row['socket_errors']} socket)"
+        p99 = fmt(row.get("p99_ms"), "{:.1f}")
+        if row.get("p99_worst_ms") is not None:
+            p99 += f" ({row['p99_worst_ms']:.0f})"
         lines.append("| " + " | ".join([
             row["name"], f"`{urllib.parse.unquote(row['path'])}`" if row["path"] else "(no article)",
-            fmt(row.get("rps")), fmt(row.get("ratio"), "{:.2f}"), fmt(row.get("p50_ms"), "{:.1f}"),
-            fmt(row.get("p99_ms"), "{:.1f}"), errors,
+            fmt(row.get("rps")), ratio_cell(row), FLOOR_SHORT.get(row.get("floor_name"), "–"),
+            fmt(row.get("cpu_ms"), "{:.2f}"), fmt(row.get("p50_ms"), "{:.1f}"), p99, errors,
             queries_cell(row["queries"].get("compare")), queries_cell(row["queries"].get("main")), row["result"],
         ]) + " |")
-    table = "\n".join(lines)
+    return "\n".join(lines)
+
+
+def probes_table(report):
+    compare = report["config"]["compare_scale"]
+    main = report["config"]["scale"]
+    head = ["probe", "path", f"SQL ms@{compare:,}" if compare else "SQL ms (compare off)", f"SQL ms@{main:,}",
+            "growth", f"wall ms@{main:,}", f"queries@{main:,}", "target"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in report["probes"]:
+        small, big = row.get("compare"), row["main"]
+        growth = f"{big['sql_ms'] / small['sql_ms']:.2f}×" if small and small["sql_ms"] else "–"
+        lines.append("| " + " | ".join([
+            row["name"], f"`{urllib.parse.unquote(big['path'])}`", fmt(small and small["sql_ms"], "{:.1f}"),
+            f"{big['sql_ms']:.1f}", growth, f"{big['wall_ms']:.0f}", str(big["queries"]), row["result"],
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def write_report(report):
+    compare = report["config"]["compare_scale"]
+    main = report["config"]["scale"]
+    table, probes = pages_table(report), probes_table(report)
 
     grown = []
     for row in report["pages"]:
@@ -506,33 +640,60 @@ def write_report(report):
     md = f"""# Benchmark results
 
 Run {report['finished_at']} at commit `{report['commit']}` on {report['machine']}.
-`wrk -t2 -c{cfg['connections']} -d{cfg['seconds']}s --latency` per page after a {cfg['warmup']} s warm-up;
-gunicorn with production settings, {cfg['workers']} sync workers on {HOST}; PostgreSQL: {report['database']};
-cache: {report['cache']}. Demo data seeded with `seed_demo --scale {main:,}`.
+{cfg['rounds']} interleaved rounds; in each, every floor and page in turn gets
+`wrk -t2 -c{cfg['connections']} -d{cfg['seconds']}s --latency` (after one {cfg['warmup']} s warm-up per page
+before the first round); gunicorn with production settings, {cfg['workers']} sync workers on {HOST};
+PostgreSQL: {report['database']}; cache: {report['cache']}. Demo data seeded with `seed_demo --scale {main:,}`.
 
 {table}
 
-Targets: public pages at least {MIN_FLOOR_RATIO:.0%} of the layout floor's requests per second
-(`floor_ratio`), p99 under {MAX_P99_MS:.0f} ms (`p99`), no non-2xx/3xx responses or socket errors
-(`no_errors`), the same query count at both scales (`same_queries`; first request of a fresh client and the
-warm second one are compared). Query counts come from Django's test Client on the same data, each scale
-seeded into its own fresh database.
+Figures are medians over the rounds. "× floor" is the page's requests per second over its floor's in the
+same round (public pages: the fixed response; signed-in pages: the bare layout for a signed-in owner; the
+floors themselves: the fixed response), with the lowest and highest round in brackets. CPU ms/req: the
+workers' CPU time (/proc/<pid>/schedstat) over the window divided by its responses. p99: the median
+round's, and the worst round's in brackets.
+Targets: anonymous public pages at least {MIN_PUBLIC_RATIO:.0%} of the fixed floor, signed-in company pages
+at least {MIN_SIGNED_IN_RATIO:.0%} of the signed-in layout floor (`floor_ratio`), p99 under
+{MAX_P99_MS:.0f} ms (`p99`), no non-2xx/3xx responses or socket errors (`no_errors`), the same query count
+at both scales (`same_queries`; first request of a fresh client and the warm second one are compared).
+Query counts come from Django's test Client on the same data, each scale seeded into its own fresh database.
 Summary: {summary['pass']} pass, {summary['fail']} fail, {summary['not_built']} not built yet.
 {grown_note}
+SQL probes (in-process, cache cleared before each render, the best of three after an untimed one; SQL time
+summed around every query, so a loaded machine inflates it):
+
+{probes}
+
+Target: SQL time at {main:,} at most {MAX_SQL_GROWTH}× that at {compare:,} (growth under {SQL_NOISE_MS:.0f} ms
+is not counted) and never above {MAX_SQL_MS:.0f} ms. Probes: {summary['probes_pass']} pass,
+{summary['probes_fail']} fail.
+
 Gunicorn memory after the run (RSS from /proc/<pid>/status): workers {workers}; master
 {memory['master']['rss_mib']} MiB.
 
 Timings: seed --scale {compare:,} {t.get('seed_compare', '–')} s (fresh database), seed --scale {main:,}
-{t.get('seed_main')} s (fresh database), migrate {t.get('migrate_main')} s, load test {t.get('load')} s,
-whole run {t.get('total')} s.
+{t.get('seed_main')} s (fresh database), migrate {t.get('migrate_main')} s, SQL probes
+{t.get('probes', '–')} s, load test {t.get('load')} s, whole run {t.get('total')} s.
 Rerun with `make bench` (see README, "Performance").
 """
     (BENCH / "results.md").write_text(md)
     (BENCH / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    return table
+    return table, probes
 
 
 # --- the run ----------------------------------------------------------------------------------
+
+
+def measure(server, page, seconds, connections, sessionid, round_no):
+    """One wrk window on one page, with the workers' CPU time around it."""
+    cpu_before = server.cpu_ns()
+    raw = run_wrk(server.port, page["path"], seconds, connections, sessionid)
+    cpu = server.cpu_ns() - cpu_before
+    slug = re.sub(r"[^a-z0-9]+", "-", page["name"])
+    (OUT / f"wrk-{slug}-{round_no}.txt").write_text(raw)
+    result = parse_wrk(raw)
+    result["cpu_ms"] = round(cpu / 1e6 / result["requests"], 3) if result["requests"] else None
+    return result
 
 
 def main():
@@ -541,10 +702,10 @@ def main():
     compare = env_int("BENCH_COMPARE_SCALE", 1000)
     if compare >= scale:
         compare = max(1, scale // 10) if scale > 1 else 0
-    seconds, warmup = env_int("BENCH_SECONDS", 10), env_int("BENCH_WARMUP", 3)
+    rounds, seconds, warmup = env_int("BENCH_ROUNDS", 3), env_int("BENCH_SECONDS", 3), env_int("BENCH_WARMUP", 2)
     connections, redis_db = env_int("BENCH_CONNECTIONS", 8), env_int("BENCH_REDIS_DB", 13)
-    if scale < 1 or seconds < 1 or connections < 1:
-        sys.exit("BENCH_SCALE, BENCH_SECONDS and BENCH_CONNECTIONS must be positive")
+    if scale < 1 or seconds < 1 or connections < 1 or rounds < 1:
+        sys.exit("BENCH_SCALE, BENCH_ROUNDS, BENCH_SECONDS and BENCH_CONNECTIONS must be positive")
     if not Path(PYTHON).exists():
         sys.exit("No .venv: run `make bench` (it builds the venv first).")
     ensure_wrk()
@@ -556,10 +717,11 @@ def main():
         log(f"PostgreSQL: {database_note}")
         cache_note = f"Redis {HOST}:6379 db {redis_db}" if use_redis else "database cache (no Redis answered)"
         log(f"cache: {cache_note}")
-        row_counts, queries = {}, {}
+        row_counts, queries, sql = {}, {}, {}
 
         def prepare(env, scale, key):
-            """Migrate and seed one database at `scale`; count each page's queries with an empty cache."""
+            """Migrate and seed one database at `scale`; count each page's queries with an empty cache and
+            time the SQL probes."""
             timings[f"migrate_{key}"] = manage(env, "migrate", "--noinput", "-v", "0")
             manage(env, "createcachetable")
             timings[f"seed_{key}"] = seed(env, scale)
@@ -569,8 +731,12 @@ def main():
             log(f"counting queries at scale {scale}")
             queries[key] = probe(env, "queries", [
                 {"name": p["name"], "path": p["path"], "email": p["email"]}
-                for p in pages_for(info) if p["path"] and (p["who"] in ("floor", "public") or p["email"])
+                for p in pages_for(info) if p["path"] and (p["who"] == "public" or p["email"])
             ])
+            log(f"SQL probes at scale {scale}")
+            probes_started = time.monotonic()
+            sql[key] = probe(env, "sql", probes_for(info))
+            timings["probes"] = round(timings.get("probes", 0) + time.monotonic() - probes_started, 1)
             return info
 
         # Each scale is seeded into its own fresh database: seeding a database that already holds a smaller
@@ -602,40 +768,52 @@ def main():
                     log(f"could not sign in {email}: {error}; the {who}'s pages are reported as failed")
 
             load_started = time.monotonic()
-            rows = []
+            rows, measured = [], []
             for page in pages_for(info):
-                sessionid = sessions.get(page["who"])
-                row = {k: page[k] for k in ("name", "path", "who")}
+                sessionid = sessions.get(page["who"]) if page["who"] != "public" else None
+                row = {k: page[k] for k in ("name", "path", "who", "floor")}
                 row["queries"] = {k: v.get(page["name"]) for k, v in queries.items()}
+                row["rounds"] = []
                 rows.append(row)
-                if not page["path"] or (page["who"] in ("owner", "staff") and not sessionid):
+                if not page["path"] or (page["who"] != "public" and not sessionid):
                     row["status"] = None
                     continue
                 row["status"] = http_get(server.port, page["path"], {"sessionid": sessionid} if sessionid else None)[0]
                 if row["status"] != 200:
-                    log(f"{page['name']:<22} {page['path']} answers {row['status']}: not measured")
+                    log(f"{page['name']:<24} {page['path']} answers {row['status']}: not measured")
                     continue
                 if warmup:
                     run_wrk(server.port, page["path"], warmup, connections, sessionid, latency=False)
                     drain(server.port, server.workers)
-                raw = run_wrk(server.port, page["path"], seconds, connections, sessionid)
-                (OUT / f"wrk-{re.sub(r'[^a-z0-9]+', '-', page['name'])}.txt").write_text(raw)
-                row.update(parse_wrk(raw))
-                log(f"{page['name']:<22} {row['rps']:>8.0f} req/s ({row['requests']} requests)"
-                    f"  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms  non-2xx {row['non_2xx']}")
+                measured.append((row, page, sessionid))
+            for round_no in range(1, rounds + 1):
+                log(f"round {round_no} of {rounds}")
+                for row, page, sessionid in measured:
+                    result = measure(server, page, seconds, connections, sessionid, round_no)
+                    row["rounds"].append(result)
+                    drain(server.port, server.workers)
+                    log(f"  {page['name']:<24} {result['rps']:>8.0f} req/s  p99 {result['p99_ms']} ms"
+                        f"  CPU {result['cpu_ms']} ms/req  non-2xx {result['non_2xx']}")
             timings["load"] = round(time.monotonic() - load_started, 1)
             memory = server.memory()
         finally:
             server.stop()
 
-    floor = next((r.get("rps") for r in rows if r["name"] == "layout floor"), None)
+    by_name = {row["name"]: row["rounds"] for row in rows}
     for row in rows:
-        row["ratio"] = round(row["rps"] / floor, 3) if floor and row.get("rps") is not None else None
+        summarise(row, by_name)
         evaluate(row, compare)
+    probe_rows = []
+    for name, main_result in sql["main"].items():
+        row = {"name": name, "main": main_result, "compare": sql.get("compare", {}).get(name)}
+        evaluate_probe(row, compare)
+        probe_rows.append(row)
     summary = {
         "pass": sum(r["result"] == "pass" for r in rows),
         "fail": sum(r["result"].startswith("FAIL") for r in rows),
         "not_built": sum(r["result"].startswith("not built") for r in rows),
+        "probes_pass": sum(r["result"] == "pass" for r in probe_rows),
+        "probes_fail": sum(r["result"].startswith("FAIL") for r in probe_rows),
     }
     timings["total"] = round(time.monotonic() - started, 1)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -645,8 +823,8 @@ def main():
         "commit": commit,
         "machine": f"{os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
                    f"Python {platform.python_version()}",
-        "config": {"scale": scale, "compare_scale": compare, "seconds": seconds, "warmup": warmup,
-                   "connections": connections, "workers": server.workers},
+        "config": {"scale": scale, "compare_scale": compare, "rounds": rounds, "seconds": seconds,
+                   "warmup": warmup, "connections": connections, "workers": server.workers},
         "database": database_note,
         "cache": cache_note,
         "timings_s": timings,
@@ -654,14 +832,15 @@ def main():
         "memory": memory,
         "summary": summary,
         "pages": rows,
+        "probes": probe_rows,
     }
-    table = write_report(report)
-    print("\n" + table + "\n")
+    table, probes = write_report(report)
+    print("\n" + table + "\n\n" + probes + "\n")
     print(f"workers RSS: {', '.join(str(w['rss_mib']) + ' MiB' for w in memory['workers'])}; "
-          f"{summary['pass']} pass, {summary['fail']} fail, {summary['not_built']} not built; "
-          f"whole run {timings['total']} s")
+          f"pages {summary['pass']} pass, {summary['fail']} fail, {summary['not_built']} not built; "
+          f"SQL probes {summary['probes_pass']} pass, {summary['probes_fail']} fail; whole run {timings['total']} s")
     print(f"written: {BENCH / 'results.md'}, {BENCH / 'results.json'}")
-    if os.environ.get("BENCH_STRICT") == "1" and (summary["fail"] or summary["not_built"]):
+    if os.environ.get("BENCH_STRICT") == "1" and (summary["fail"] or summary["not_built"] or summary["probes_fail"]):
         sys.exit(1)
 
 

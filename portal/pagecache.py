@@ -1,4 +1,12 @@
-"""Public pages served from the cache, with each visitor's own parts rendered fresh.
+"""Public pages served from the cache: whole to anonymous visitors, with the visitor's own parts rendered
+fresh for everyone else.
+
+An anonymous visitor without a session or a flash message waiting (no session cookie, no messages
+cookie) sees nothing of their own on a public page: the language switch is a GET form (no CSRF token),
+the header offers "sign in". Such a request gets the whole stored response (`whole_page`), stored once
+per language and data version, without rendering anything and without reading the session or the user.
+The stored response never carries a cookie: a render that sets one (a CSRF token, a session) is not stored.
+Everyone else (signed in, or anonymous with a session or a message) gets the page with holes below.
 
 A public page (home, news, directory, members' and projects' pages, calls, figures, feeds, sitemap) is
 the same for every visitor except for the header (who is signed in, the language form with its CSRF token
@@ -13,8 +21,10 @@ for the cache and the part itself otherwise; each request then renders the part 
 Freshness has one mechanism: the data version below. The page keys hold it, and so does every other
 cache of public data (stats.figures): whatever makes a page stale makes the data behind it stale too.
 
-The key holds the language, whether the visitor is signed in, the host, the path, the allowed query
-parameters and the data version. The version changes:
+The key holds the language, whether the visitor is signed in (or is the plain anonymous visitor of a
+whole page), the host, the path and the allowed query parameters; the entry holds the data version it was
+rendered at, read in the same round trip as the current version and served only when they match. The
+version changes:
 - at once, and again when the transaction commits, whenever a model that a public page shows is saved
   or deleted, however the save is made (a service, an admin change form, an inline): each app names
   those models with `watch(Model, ...)` in its `ready()`. Models no public page shows (accounts,
@@ -35,12 +45,15 @@ import hashlib
 import re
 import time
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
@@ -111,9 +124,12 @@ def _next_change(now):
     return min(times).timestamp() if times else None
 
 
-def version():
-    """The current data version: a string that changes whenever public pages may show something else."""
-    found = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+def version(*, also=()):
+    """The current data version: a string that changes whenever public pages may show something else.
+
+    With `also`, returns (version, {key: value}) with those cache keys read in the same round trip (a
+    stored page, which holds the version it was rendered at)."""
+    found = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY, *also])
     counter = found.get(VERSION_KEY)
     if counter is None:
         # A fresh, unguessable start, so that no older entry can be picked up again.
@@ -126,8 +142,19 @@ def version():
         cache.set(NEXT_CHANGE_KEY, (counter, due), TTL)
     elif due is not None and now.timestamp() >= due:
         _bump()  # the scheduled change has come: a new version, whose next change is computed next time
-        return version()
-    return f"{counter}.{timezone.localdate(now):%Y%m%d}"
+        current = version()
+        return (current, {}) if also else current  # whatever was read with it is older than the new version
+    current = f"{counter}.{timezone.localdate(now):%Y%m%d}"
+    return (current, {key: found[key] for key in also if key in found}) if also else current
+
+
+def _stored(key):
+    """(current version, the entry stored under `key` if it was rendered at that version, else None)."""
+    current, found = version(also=[key])
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return current, entry[1:]
+    return current, None
 
 
 def _marker(name):
@@ -163,9 +190,13 @@ def _fill(request, content, parts):
     return content
 
 
-def _key(request, params):
+def _key(request, params, *, whole=False):
+    # "w": the whole page of an anonymous visitor; "1"/"0": the page with holes, signed in or not.
+    # The entry holds the data version it was rendered at (first in the stored tuple), so that the version
+    # and the page come in one round trip to the cache; a newer version makes it stale.
+    visitor = "w" if whole else ("1" if request.user.is_authenticated else "0")
     parts = [
-        version(), get_language(), "1" if request.user.is_authenticated else "0", request.scheme,
+        get_language(), visitor, request.scheme,
         request.get_host(), request.path, "&".join(f"{k}={request.GET[k]}" for k in sorted(params)),
     ]
     return "pages:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -202,8 +233,10 @@ def public_page(view=None, *, params=(), parts=None):
             if varies is None:
                 request._page_parts = own  # rendered in place (a template calls the callable)
                 return view(request, *args, **kwargs)
+            if _anonymous_and_plain(request):
+                return _whole_page(request, view, args, kwargs, varies, own)
             key = _key(request, varies)
-            hit = cache.get(key)
+            current, hit = _stored(key)
             if hit is not None:
                 content_type, content = hit
                 return _response(request, content_type, content, own)
@@ -218,7 +251,7 @@ def public_page(view=None, *, params=(), parts=None):
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             content = response.content.decode(response.charset)
-            cache.set(key, (response["Content-Type"], content), TTL)
+            cache.set(key, (current, response["Content-Type"], content), TTL)
             filled = _response(request, response["Content-Type"], content, own)
             for header, value in response.items():
                 if header.lower() != "content-length":
@@ -233,4 +266,50 @@ def public_page(view=None, *, params=(), parts=None):
 def _response(request, content_type, content, parts):
     if content_type.startswith("text/html"):
         content = _fill(request, content, parts)
-    return HttpResponse(content, content_type=content_type)
+    response = HttpResponse(content, content_type=content_type)
+    # The page holds this visitor's header (their address, a CSRF token): no shared cache may keep it.
+    patch_cache_control(response, private=True)
+    return response
+
+
+# Response headers the whole stored page keeps (the middleware adds the rest on every response).
+KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag")
+
+
+def _anonymous_and_plain(request):
+    """An anonymous visitor with nothing of their own to show: no session (so not signed in, nothing
+    remembered) and no flash message waiting. Decided from the cookies alone, without a query."""
+    return not request.COOKIES.get(settings.SESSION_COOKIE_NAME) and not request.COOKIES.get(CookieStorage.cookie_name)
+
+
+def _whole_page(request, view, args, kwargs, varies, parts):
+    key = _key(request, varies, whole=True)
+    current, hit = _stored(key)
+    if hit is not None:
+        return _whole_response(*hit)
+    request._page_parts = parts  # rendered in place, for an anonymous visitor
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render"):
+        response.render()
+    if response.status_code != 200 or response.streaming:
+        return response
+    session = getattr(request, "session", None)
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or (session is not None and session.modified):
+        # Something of this visitor's own (a CSRF token, a session) is in the page or on its way out as a
+        # cookie: this render is theirs alone.
+        patch_cache_control(response, private=True)
+        return response
+    headers = {name: value for name, value in response.items() if name.lower() in KEPT_HEADERS}
+    cache.set(key, (current, response.content, headers), TTL)
+    return _whole_response(response.content, headers)
+
+
+def _whole_response(content, headers):
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    # Browsers and proxies ask again every time (the data version may have moved since), and a request with
+    # other cookies or another language is another response.
+    patch_cache_control(response, max_age=0)
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response

@@ -31,6 +31,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on their own; answering it keeps that request off the 404 page.
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("i18n/language/", views.switch_language, name="switch-language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before allauth's: the consent pages live in the account area (/accounts/consents/).
     path("", include("privacy.urls")),

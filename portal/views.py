@@ -4,14 +4,17 @@ import sys
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connection, connections
 from django.db.models import Case, F, When
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -26,6 +29,29 @@ class HomeView(TemplateView):
 
 
 home = public_page(HomeView.as_view())
+
+@require_GET
+@never_cache
+def switch_language(request):
+    """The header's language switch: a GET (no CSRF token in the header, so that an anonymous visitor's
+    page is the same for everyone and portal.pagecache can store it whole). It sets the language cookie
+    as Django's set_language does and goes back to `next` when that is an address on this site. A link
+    from elsewhere can change a visitor's language, nothing more; Django's POST set_language stays too."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    code = request.GET.get("language", "")
+    if code in dict(settings.LANGUAGES) and check_for_language(code):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
 
 # The footer's contact page (KRDS); the privacy policy and the terms are versioned texts (privacy.views).
 contact = public_page(TemplateView.as_view(template_name="portal/contact.html"))

@@ -24,8 +24,8 @@ class ConsentMiddleware:
     def open_prefixes(self):
         if self._open is None:
             self._open = tuple(reverse(name) for name in (
-                "privacy:renew", "account_logout", "privacy", "terms", "set_language", "healthz", "robots-txt",
-                "favicon",
+                "privacy:renew", "account_logout", "privacy", "terms", "set_language", "switch-language", "healthz",
+                "robots-txt", "favicon",
             )) + (reverse("privacy:policy", args=["x"]).removesuffix("x/"), "/" + settings.STATIC_URL.lstrip("/"))
         return self._open
 

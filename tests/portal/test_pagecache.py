@@ -1,5 +1,6 @@
-"""Public pages come from the cache with the visitor's own parts (header, CSRF token, messages) filled in,
-and are rendered again whenever what they show changes: a save, a scheduled time, a new day."""
+"""Public pages come from the cache: whole for an anonymous visitor, with the visitor's own parts (header,
+CSRF token, messages) filled in for everyone else; they are rendered again whenever what they show changes:
+a save, a scheduled time, a new day."""
 
 import datetime
 import re
@@ -8,7 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -54,17 +58,102 @@ def test_a_public_page_is_rendered_once_then_served_from_the_cache(client):
     assert "portal-hole" not in first and "portal-hole" not in again
 
 
-def test_each_visitor_gets_a_csrf_token_of_their_own_that_works():
+def test_each_signed_in_visitor_gets_a_csrf_token_of_their_own_that_works(make_user):
     article("소식")
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(make_user("ana@example.com"))
+    second.force_login(make_user("ben@example.com"))
     get(first, "/news/")
-    html, warm = get(second, "/news/")
-    assert warm == 0  # the second visitor's page came from the cache
-    response = second.post(reverse("set_language"), {"language": "en", "next": "/news/",
-                                                     "csrfmiddlewaretoken": csrf_token(html)})
-    assert response.status_code == 302
     html, _ = get(second, "/news/")
-    assert '<html lang="en">' in html
+    assert "ben@example.com" in html  # the second visitor's page came from the cache, with their header
+    response = second.post(reverse("account_logout"), {"csrfmiddlewaretoken": csrf_token(html)})
+    assert response.status_code == 302 and "_auth_user_id" not in second.session
+
+
+def test_an_anonymous_visitor_gets_the_whole_stored_page_without_rendering(client):
+    article("소식")
+    first = client.get("/news/")
+    again = client.get("/news/")
+    assert first.templates and not again.templates  # nothing rendered the second time
+    assert again.content == first.content and "소식" in again.content.decode()
+    assert "csrfmiddlewaretoken" not in again.content.decode() and "portal-hole" not in again.content.decode()
+
+
+def test_the_anonymous_stored_page_carries_no_cookie_and_varies_on_cookie_and_language(client):
+    for response in (client.get("/"), client.get("/")):
+        assert not response.cookies
+        assert {"Cookie", "Accept-Language"} <= {v.strip() for v in response["Vary"].split(",")}
+        assert response["Cache-Control"] == "max-age=0"
+
+
+def test_a_signed_in_visitor_never_gets_the_anonymous_page_nor_the_other_way_round(make_user):
+    anonymous, ana = Client(), Client()
+    ana.force_login(make_user("ana@example.com"))
+    for first, then in ((anonymous, ana), (ana, anonymous), (anonymous, ana)):
+        get(first, "/stats/")
+        get(then, "/stats/")
+    signed_in = ana.get("/stats/")
+    assert "ana@example.com" in signed_in.content.decode() and "private" in signed_in["Cache-Control"]
+    html = anonymous.get("/stats/").content.decode()
+    assert "ana@example.com" not in html and reverse("account_login") in html
+
+
+def test_a_save_bumps_the_data_version_and_the_next_anonymous_visitor_sees_it(client):
+    get(client, "/news/")
+    assert get(client, "/news/")[1] == 0
+    before = pagecache.version()
+    article("방금 올린 소식")
+    assert pagecache.version() != before
+    html, cold = get(client, "/news/")
+    assert "방금 올린 소식" in html and cold > 0
+
+
+def test_an_anonymous_visitor_with_a_message_waiting_sees_it_once(client, make_user):
+    get(client, "/")  # the whole anonymous page is stored
+    client.force_login(make_user("ana@example.com"))
+    client.post(reverse("account_logout"))
+    assert 'class="messages"' in get(client, "/")[0]
+    assert 'class="messages"' not in get(client, "/")[0]
+
+
+def test_every_public_page_is_stored_whole_for_an_anonymous_visitor(client):
+    news = article("소식")
+    open_call = factories.call(title="열린 공모")
+    for path in ["/", "/news/", news.get_absolute_url(), "/news/feed/", "/news/rss/", "/members/", "/projects/",
+                 reverse("projects:call-detail", args=[open_call.pk]), "/stats/", "/privacy/", "/terms/",
+                 "/contact/", "/sitemap.xml"]:
+        first = client.get(path)
+        again = client.get(path)
+        assert first.status_code == again.status_code == 200, path
+        assert not again.templates and again.content == first.content, path  # stored whole, not rendered
+        assert not again.cookies and b"csrfmiddlewaretoken" not in again.content, path
+
+
+def test_a_render_that_hands_out_a_csrf_token_is_not_stored_whole(rf):
+    renders = []
+
+    @pagecache.public_page
+    def page(request):
+        renders.append(1)
+        return HttpResponse(f"<p>{get_token(request)}</p>")
+
+    for _ in range(2):
+        request = rf.get("/token-page/")
+        request.user = AnonymousUser()
+        response = page(request)
+        assert "private" in response["Cache-Control"]
+    assert len(renders) == 2
+
+
+def test_the_language_switch_is_a_get_form_and_the_english_page_is_stored_apart(client):
+    html = get(client, "/stats/")[0]
+    assert 'action="/i18n/language/" method="get"' in html
+    response = client.get(reverse("switch-language"), {"language": "en", "next": "/stats/"})
+    assert response.status_code == 302 and response["Location"] == "/stats/"
+    assert '<html lang="en">' in get(client, "/stats/")[0]
+    assert '<html lang="en">' in get(client, "/stats/")[0]
+    client.get(reverse("switch-language"), {"language": "ko", "next": "/stats/"})
+    assert '<html lang="ko">' in get(client, "/stats/")[0]
 
 
 def test_the_header_shows_who_is_signed_in_even_on_a_cached_page(make_user):

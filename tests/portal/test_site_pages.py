@@ -39,8 +39,8 @@ def test_home_page_is_korean_by_default(client):
 
 @pytest.mark.django_db
 def test_language_switch_turns_the_site_english(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert response.status_code == 302
+    response = client.get(reverse("switch-language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
     response = client.get("/")
     assert response["Content-Language"] == "en"
     assert "AI Autonomous Manufacturing Alliance" in response.content.decode()
@@ -84,7 +84,7 @@ def test_layout_has_landmarks_skip_link_and_language_switch(client):
     content = client.get("/").content.decode()
     for fragment in ('<header id="krds-header">', '<main id="main"', '<footer id="krds-footer">',
                      '<div id="krds-skip-link"><a href="#main">',
-                     'action="/i18n/setlang/"', 'aria-label="주 메뉴"', 'name="language" value="en"'):
+                     'action="/i18n/language/" method="get"', 'aria-label="주 메뉴"', 'name="language" value="en"'):
         assert fragment in content
 
 

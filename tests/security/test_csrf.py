@@ -78,7 +78,7 @@ POST_VIEWS = {
 
 # Routes that only read (GET/HEAD); a POST to them must change nothing even with a valid token.
 READ_ONLY_VIEWS = {
-    "home", "healthz", "robots-txt", "favicon", "sitemap", "privacy", "terms", "contact",
+    "home", "switch-language", "healthz", "robots-txt", "favicon", "sitemap", "privacy", "terms", "contact",
     "account_inactive", "account_email_verification_sent", "account_reset_password_done",
     "account_reset_password_from_key_done", "mfa_index", "mfa_view_recovery_codes",
     "mfa_download_recovery_codes", "socialaccount_login_cancelled", "socialaccount_login_error",

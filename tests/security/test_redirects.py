@@ -19,7 +19,7 @@ SWEEP = ELSEWHERE[1:2]  # every URL gets the one that slips past a "starts with 
 
 
 SIGN_IN_PAGES = {"admin:login", "account_login", "account_logout", "mfa_authenticate", "mfa_activate_totp",
-                 "account_reauthenticate", "set_language"}
+                 "account_reauthenticate", "set_language", "switch-language"}
 
 
 def offsite(location):
@@ -52,6 +52,8 @@ def test_signing_in_and_switching_language_stay_on_site(target, world, client):
     )
     assert response.status_code == 302 and not offsite(response["Location"]), response["Location"]
     response = client.post(reverse("set_language"), {"language": "en", "next": target})
+    assert response.status_code == 302 and not offsite(response["Location"]), response["Location"]
+    response = client.get(reverse("switch-language"), {"language": "en", "next": target})
     assert response.status_code == 302 and not offsite(response["Location"]), response["Location"]
 
 
