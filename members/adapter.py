@@ -1,14 +1,56 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core import signing
 
 from jobs.services import queue_mail
 from members import journey
 
 
+KNOWN_BROWSER_SALT = "members.known-browser"
+KNOWN_BROWSER_KEEP = 5  # people remembered per browser (a shared office computer)
+
+
+def known_browser_users(request) -> list[str]:
+    """The people who signed in with this browser before: the signed cookie it keeps (members.adapter)."""
+    try:
+        value = request.get_signed_cookie(settings.PORTAL_KNOWN_BROWSER_COOKIE, default="", salt=KNOWN_BROWSER_SALT,
+                                          max_age=settings.PORTAL_KNOWN_BROWSER_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    return [pk for pk in value.split(",") if pk]
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's mails (sign-up verification, password reset, security notices) go through the mail queue;
-    after signing up, confirming an address or signing in, a person goes to the step that fits them."""
+    after signing up, confirming an address or signing in, a person goes to the step that fits them.
+
+    A sign-in from a browser that has not signed this person in before is mailed to them ("new browser"): a
+    browser is known by a long-lived signed cookie holding the people it signed in (a new browser, a cleared
+    cookie or a private window all count as new). The first sign-in right after signing up is not mailed.
+    """
+
+    def post_login(self, request, user, *, signup, **kwargs):
+        response = super().post_login(request, user, signup=signup, **kwargs)
+        known = known_browser_users(request)
+        if str(user.pk) not in known:
+            if not signup:
+                self.send_notification_mail("account/email/new_browser", user)
+            known = [str(user.pk), *known][:KNOWN_BROWSER_KEEP]
+            response.set_signed_cookie(
+                settings.PORTAL_KNOWN_BROWSER_COOKIE, ",".join(known), salt=KNOWN_BROWSER_SALT,
+                max_age=settings.PORTAL_KNOWN_BROWSER_MAX_AGE, httponly=True, samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
+
+    def get_reauthentication_methods(self, user):
+        """Someone with a second factor confirms with it (an authenticator code, a passkey or a recovery code), not
+        with the password alone: a stolen password must not be enough for the steps that ask again."""
+        methods = super().get_reauthentication_methods(user)
+        second_factor = [method for method in methods if method["id"].startswith("mfa_")]
+        return second_factor or methods
 
     def get_login_redirect_url(self, request):
         return journey.next_url(request)

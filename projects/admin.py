@@ -463,7 +463,8 @@ class ProposalAdmin(
                     return response
         # The page shows every author's name (the applicants' people and the staff's): each time it is shown is an
         # access record, as the change page's (RecordedAdminViewMixin); a reply that redirects shows nothing.
-        record_access(request, obj=proposal, what=str(self.messages_record_what), action=AccessRecord.Action.ADMIN_VIEW)
+        record_access(request, obj=proposal, what=str(self.messages_record_what),
+                      action=AccessRecord.Action.ADMIN_VIEW)
         return render(request, "admin/projects/proposal/messages.html", {
             **self.admin_site.each_context(request),
             "title": _("Messages: “%(title)s”") % {"title": proposal.title},

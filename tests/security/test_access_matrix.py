@@ -58,6 +58,9 @@ EXPECTED = {
     "my:invitation-revoke":     ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
     "my:person-role":           ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
     "my:person-remove":         ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
+    # --- the superuser's passkey (allauth's WebAuthn pages): its owner only, after re-authentication --------
+    "mfa_edit_webauthn":        ("GET", L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200),
+    "mfa_remove_webauthn":      ("POST", L,  404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, DONE),
     # A's change request waiting for the secretariat: its owners and managers withdraw it
     "my:change-request-withdraw":
                                 ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
