@@ -251,3 +251,22 @@ def test_a_document_dropped_by_an_error_is_said_on_the_proposal_form(signed_in, 
     assert "Choose the file again" in error_summary(response.text)
     field = response.text[response.text.index('name="document"'):]
     assert field.index("Choose the file again") < field.index("</div>")
+
+
+def test_saving_a_draft_does_not_ask_for_re_authentication(client, owner, call, lead_org, partner_org):
+    client.force_login(owner)
+    personas.confirm_identity(client, reauthenticated=False)  # signed in just now, never confirmed since
+    response = create(client, call, form_data(call, cap_rows(lead_org, partner_org, 2_000_000_000)))
+    proposal = Proposal.objects.get()
+    assert response["Location"] == reverse("my-proposals:detail", args=[proposal.pk])
+
+
+def test_save_and_submit_saves_the_draft_then_asks_on_the_submit_page(client, owner, call, lead_org, partner_org):
+    client.force_login(owner)
+    personas.confirm_identity(client, reauthenticated=False)
+    data = form_data(call, cap_rows(lead_org, partner_org, 2_000_000_000), action="submit", title="저장 후 제출")
+    data["document"] = SimpleUploadedFile("제안서.pdf", b"%PDF-1.7 proposal", content_type="application/pdf")
+    response = create(client, call, data)
+    proposal = Proposal.objects.get()
+    assert (proposal.title, proposal.document_name, proposal.status) == ("저장 후 제출", "제안서.pdf", "draft")
+    assert response["Location"] == reverse("my-proposals:submit", args=[proposal.pk])
