@@ -66,7 +66,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         # The context allauth's own send_mail gives its templates, then its rendering; only the sending differs.
-        request = allauth_context.request
+        # allauth sets its context for the request; a mail sent from a commit callback may come after it: the
+        # adapter keeps the request it was made for.
+        request = allauth_context.request or self.request
         message = self.render_mail(template_prefix, email, {
             "request": request, "email": email, "current_site": get_current_site(request), **context,
         })

@@ -285,8 +285,10 @@ def proposal_detail(request, pk):
 
 def _submit(request, proposal):
     """Submitting asks for a recent re-authentication (portal.reauth). Without it the person goes to the submit
-    page, which asks for it and then shows the submit button again; a draft sent with "submit" is saved first."""
-    if not reauth.confirmed_recently(request):
+    page, which asks for it and then shows the submit button again; a draft sent with "submit" is saved first.
+    A proposal the rules refuse anyway is not asked about: the service refuses it with the reasons, as before."""
+    ready = proposal.is_editable and not proposal.submission_problems()
+    if ready and not reauth.confirmed_recently(request):
         return reauth.confirm_at(request, reverse("my-proposals:submit", args=[proposal.pk]))
     try:
         services.proposal_submit(proposal=proposal, by=request.user)
