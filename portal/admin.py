@@ -16,9 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-# date_hierarchy parts and the values datetime() accepts (the year + 1 must exist too).
 from portal import reauth
 
+# date_hierarchy parts and the values datetime() accepts (the year + 1 must exist too).
 _DATE_PARTS = {"__year": (1, 9998), "__month": (1, 12), "__day": (1, 31)}
 
 

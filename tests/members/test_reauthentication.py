@@ -6,7 +6,6 @@ confirmation page, which sends the person to confirm and back, then posts the sa
 """
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -251,10 +250,3 @@ def test_the_workflow_page_is_for_those_with_the_steps_permission(submitted):
     reviewer = personas.staff(group=personas.MEMBERSHIP_REVIEWERS)
     url = f"{reverse('admin:projects_proposal_workflow')}?step=select&ids={proposal.pk}"
     assert signed_in(reviewer, confirmed=True).get(url).status_code == 403
-
-
-def test_staff_mfa_requirement_accepts_a_passkey():
-    person = personas.staff(mfa=False, is_superuser=True)
-    personas.passkey(person)
-    assert Authenticator.objects.filter(user=person).get().type == Authenticator.Type.WEBAUTHN
-    assert signed_in(person).get(reverse("admin:index")).status_code == 200
