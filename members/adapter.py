@@ -46,10 +46,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return response
 
     def get_reauthentication_methods(self, user):
-        """Someone with a second factor confirms with it (an authenticator code, a passkey or a recovery code), not
+        """Someone with a second factor confirms with it (a passkey, an authenticator code or a recovery code), not
         with the password alone: a stolen password must not be enough for the steps that ask again."""
         methods = super().get_reauthentication_methods(user)
         second_factor = [method for method in methods if method["id"].startswith("mfa_")]
+        # A passkey first where there is one (a touch), the app's code or a recovery code as the alternative.
+        second_factor.sort(key=lambda method: not method["id"].endswith(":webauthn"))
         return second_factor or methods
 
     def get_login_redirect_url(self, request):

@@ -4,6 +4,7 @@ then staff with only that passkey enter the admin, and confirming who they are t
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.urls import reverse
 from selenium.webdriver.common.virtual_authenticator import Protocol, Transport, VirtualAuthenticatorOptions
 
 from tests import personas
@@ -44,6 +45,6 @@ def test_staff_register_a_passkey_enter_the_admin_with_it_and_confirm_with_it(br
 
     # Confirming who one is (a step that asks again) takes the passkey, not the password.
     go(browser, "/accounts/reauthenticate/?next=/admin/")
-    wait_for(browser, lambda d: "/accounts/2fa/reauthenticate/webauthn/" in d.current_url)
+    wait_for(browser, lambda d: reverse("mfa_reauthenticate_webauthn") in d.current_url)
     browser.find_element("id", "mfa_webauthn_reauthenticate").click()  # the script asks the key, then posts
     wait_for(browser, lambda d: path_of(d) == "/admin/")
