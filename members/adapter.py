@@ -7,7 +7,6 @@ from django.core import signing
 from jobs.services import queue_mail
 from members import journey
 
-
 KNOWN_BROWSER_SALT = "members.known-browser"
 KNOWN_BROWSER_KEEP = 5  # people remembered per browser (a shared office computer)
 
@@ -34,15 +33,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def post_login(self, request, user, *, signup, **kwargs):
         response = super().post_login(request, user, signup=signup, **kwargs)
         known = known_browser_users(request)
-        if str(user.pk) not in known:
-            if not signup:
-                self.send_notification_mail("account/email/new_browser", user)
-            known = [str(user.pk), *known][:KNOWN_BROWSER_KEEP]
-            response.set_signed_cookie(
-                settings.PORTAL_KNOWN_BROWSER_COOKIE, ",".join(known), salt=KNOWN_BROWSER_SALT,
-                max_age=settings.PORTAL_KNOWN_BROWSER_MAX_AGE, httponly=True, samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )
+        if str(user.pk) not in known and not signup:
+            self.send_notification_mail("account/email/new_browser", user)
+        # Each sign-in puts the person first and renews the cookie's lifetime.
+        known = [str(user.pk), *(pk for pk in known if pk != str(user.pk))][:KNOWN_BROWSER_KEEP]
+        response.set_signed_cookie(
+            settings.PORTAL_KNOWN_BROWSER_COOKIE, ",".join(known), salt=KNOWN_BROWSER_SALT,
+            max_age=settings.PORTAL_KNOWN_BROWSER_MAX_AGE, httponly=True, samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
         return response
 
     def get_reauthentication_methods(self, user):
