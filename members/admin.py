@@ -28,6 +28,7 @@ from members.models import (
     choice_label,
 )
 from members.timeline import organization_timeline
+from portal import reauth
 from portal.admin import LongListMixin, RecordedAdminViewMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
@@ -524,6 +525,9 @@ class TierCertificateAdmin(_MembershipRecordAdmin):
 
     @admin.action(description=_("Confirm (확인) the selected renewals"), permissions=["decide"])
     def confirm(self, request, queryset):
+        # A staff decision without a confirmation page of its own: after an old sign-in allauth's middleware asks
+        # for re-authentication and then runs this same POST (the selection; no files) once (portal.reauth).
+        reauth.require_fresh(request, fresh=reauth.staff_decision_fresh)
         done = 0
         for certificate in queryset:
             services.certificate_confirm(certificate=certificate, by=request.user)

@@ -366,10 +366,11 @@ def invitation_problem(invitation: Invitation | None, user) -> MembershipError |
     if user is None:
         return None
     if user.email.lower() != invitation.email.lower():
+        # The invited address is not named: whoever holds the link learns nothing of the person it was for.
         return MembershipError(
-            _("This invitation was sent to %(email)s, but you are signed in as %(you)s. "
+            _("This invitation was sent to another address than the one you are signed in with (%(you)s). "
               "Sign in with the invited address to accept it."),
-            code="wrong_account", params={"email": invitation.email, "you": user.email},
+            code="wrong_account", params={"you": user.email},
         )
     if Membership.objects.filter(user=user).exists():
         return MembershipError(

@@ -107,13 +107,20 @@ def invitation(request, token):
     problem = services.invitation_problem(invitation, request.user)
     return render(request, "members/invitation.html", {
         "invitation": invitation if problem is None or problem.code != "unknown" else None,
+        # The invited address only to the person signed in with it (after signing up with it, too).
+        "invited_email": invitation.email if invitation and _is_invitee(request.user, invitation) else "",
         "problem": problem.messages[0] if problem else "",
     }, status=404 if invitation is None else 200)
 
 
+def _is_invitee(user, invitation) -> bool:
+    return user.email.lower() == invitation.email.lower()
+
+
 def _invitation_for_visitor(request, token):
     """Someone not signed in opened an invitation: say what it is and how to get in (sign up or sign in,
-    then back here); the session remembers it through sign-up and the email confirmation."""
+    then back here); the session remembers it through sign-up and the email confirmation. The invited address is
+    not shown: anyone may hold the link."""
     if request.method == "POST":
         return redirect_to_login(request.get_full_path())
     invitation = services.invitation_for_token(token)

@@ -7,6 +7,7 @@ members.access: another organisation's object is a 404, a role too low for the a
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from members.access import membership_required, own_or_404, require_manager, req
 from members.forms import CertificateRenewalForm, InvitationForm, OrganizationChangeForm, OrganizationForm, RoleForm
 from members.models import ChangeRequest, Invitation, Membership, Organization
 from members.timeline import organization_timeline
-from portal import once
+from portal import once, reauth
 from portal.workflow import WorkflowError
 
 NEXT_STEPS = {
@@ -239,17 +240,34 @@ def _person(membership, pk):
     return own_or_404(Membership.objects.select_related("user"), membership, pk=pk)
 
 
-@require_POST
+def _involves_ownership(person, role) -> bool:
+    """Making someone owner, or an owner stepping down: a transfer of ownership, confirmed by re-authentication."""
+    return Membership.Role.OWNER in (role, person.role)
+
+
+@require_http_methods(["GET", "POST"])
 @membership_required
 def person_role(request, membership, pk):
+    """POST changes a role. A change of ownership needs a recent re-authentication (portal.reauth); without it the
+    POST goes to this page's GET, which asks for it, then shows the change to confirm."""
     person = _person(membership, pk)
     require_owner(membership, _("Only owners may change roles."))
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
         return redirect("my:dashboard")
+    role = form.cleaned_data["role"]
+    here = f"{reverse('my:person-role', args=[person.pk])}?{urlencode({'role': role})}"
+    if request.method == "GET":
+        reauth.require_fresh(request)
+        return render(request, "members/person_confirm.html", {
+            "person": person, "action": here, "role": role, "role_label": Membership.Role(role).label,
+            "title": _("Change the role of %(email)s") % {"email": person.user.email},
+        })
+    if _involves_ownership(person, role) and not reauth.confirmed_recently(request):
+        return reauth.confirm_at(request, here)
     try:
-        services.membership_change_role(membership=person, role=form.cleaned_data["role"], by=request.user)
+        services.membership_change_role(membership=person, role=role, by=request.user)
     except services.MembershipError as error:
         messages.error(request, error.messages[0])
     else:
@@ -257,12 +275,24 @@ def person_role(request, membership, pk):
     return redirect("my:dashboard")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @membership_required
 def person_remove(request, membership, pk):
+    """POST removes a colleague (or oneself: leaving, which asks nothing more). Removing someone else needs a
+    recent re-authentication, asked on this page's GET as for `person_role`."""
     person = _person(membership, pk)
-    if person.pk != membership.pk:  # anyone may leave; removing someone else is for owners
+    leaving = person.pk == membership.pk
+    if not leaving:  # anyone may leave; removing someone else is for owners
         require_owner(membership, _("Only owners may remove people."))
+    here = reverse("my:person-remove", args=[person.pk])
+    if request.method == "GET":
+        reauth.require_fresh(request)
+        return render(request, "members/person_confirm.html", {
+            "person": person, "action": here, "removing": True,
+            "title": _("Remove %(email)s from the organisation") % {"email": person.user.email},
+        })
+    if not leaving and not reauth.confirmed_recently(request):
+        return reauth.confirm_at(request, here)
     try:
         services.membership_remove(membership=person, by=request.user)
     except services.MembershipError as error:

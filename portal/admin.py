@@ -7,13 +7,16 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from portal import reauth
 
 # date_hierarchy parts and the values datetime() accepts (the year + 1 must exist too).
 _DATE_PARTS = {"__year": (1, 9998), "__month": (1, 12), "__day": (1, 31)}
@@ -169,17 +172,61 @@ class WorkflowAdminMixin:
         action.__name__ = transition.name
         return action
 
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("workflow/", self.admin_site.admin_view(self.workflow_page), name="{}_{}_workflow".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def _workflow_page_url(self, transition, objects, note=""):
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow", current_app=self.admin_site.name)
+        query = {"step": transition.name, "ids": [obj.pk for obj in objects], **({"note": note} if note else {})}
+        return f"{url}?{urlencode(query, doseq=True)}"
+
+    def workflow_page(self, request):
+        """The confirmation page of a step as a GET (?step=…&ids=…): where a decision goes when the sign-in is older
+        than PORTAL_STAFF_DECISION_MAX_AUTH_AGE. It asks for re-authentication first (portal.reauth), then shows the
+        step for the same objects; its form posts the action to the list as the action's own page does."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        transition = next((t for t in self.model.WORKFLOW.staff_transitions()
+                           if t.name == request.GET.get("step")), None)
+        if transition is None:
+            raise Http404
+        if not request.user.has_perm(transition.permission):
+            raise PermissionDenied
+        ids = [value for value in request.GET.getlist("ids") if value.isdigit()]
+        queryset = self.get_queryset(request).filter(pk__in=ids)
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+                             current_app=self.admin_site.name)
+        if not queryset.exists():
+            return redirect(changelist)
+        if transition.is_decision:
+            reauth.require_fresh(request, fresh=reauth.staff_decision_fresh)
+        form = WorkflowNoteForm(initial={"note": request.GET.get("note", "")}, note_required=transition.note_required)
+        return self._workflow_confirm_page(request, queryset, transition, form, form_action=changelist)
+
     def workflow_confirm(self, request, queryset, transition):
         if not request.user.has_perm(transition.permission):
             raise PermissionDenied
+        if transition.is_decision and not reauth.staff_decision_fresh(request):
+            # A decision after an old sign-in: confirm who you are on the step's GET page, which shows it again.
+            page = self._workflow_page_url(transition, queryset, request.POST.get("note", ""))
+            return reauth.confirm_at(request, page)
         workflow = self.model.WORKFLOW
         confirmed = request.POST.get("post") == "yes"
         form = WorkflowNoteForm(request.POST if confirmed else None, note_required=transition.note_required)
         if confirmed and form.is_valid():
             self._workflow_apply(request, queryset, transition, form.cleaned_data["note"] if workflow.notes else "")
             return None
+        return self._workflow_confirm_page(request, queryset, transition, form, form_action=request.get_full_path())
+
+    def _workflow_confirm_page(self, request, queryset, transition, form, *, form_action):
+        workflow = self.model.WORKFLOW
         objects = list(queryset)
         return TemplateResponse(request, self.workflow_confirm_template, {
+            "form_action": form_action,
             **self.admin_site.each_context(request),
             "title": transition.label,
             "subtitle": None,

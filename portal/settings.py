@@ -204,8 +204,33 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1 if env_boo
 if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
 SOCIALACCOUNT_ONLY = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A second factor is an authenticator app (TOTP) or a passkey / security key (WebAuthn, through the `fido2`
+# package), with recovery codes as the fallback. Staff must have one of them (portal.admin). Passkeys are a
+# second factor here, and may also sign in by themselves (MFA_PASSKEY_LOGIN_ENABLED: a passkey is
+# possession plus the device's own PIN or biometrics); staff still reach the admin only with MFA set up.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "AI Manufacturing Alliance"
+# WebAuthn binds a credential to the site's origin; browsers allow plain http only on localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# --- account safety (README "Account safety") ------------------------------------------------------------
+# Changing or adding an email address asks the person to confirm who they are again (allauth's
+# re-authentication: the password, or the second factor for those who have one: members.adapter); adding or
+# removing a second factor always does (MFA_REAUTHENTICATION_REQUIRED, allauth's default). A confirmation
+# counts for ACCOUNT_REAUTHENTICATION_TIMEOUT seconds. The portal's own sensitive steps use the same flow
+# (portal.reauth).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
+# allauth mails the person on a password or email change and on every change of their second factors;
+# members.adapter adds the mail on a sign-in from a browser not seen before. All go through the mail queue.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Staff decisions (workflow steps needing a decide_* permission) ask for re-authentication when the last
+# sign-in or confirmation is older than this many seconds (portal.reauth.staff_decision_gate).
+PORTAL_STAFF_DECISION_MAX_AUTH_AGE = env_int("PORTAL_STAFF_DECISION_MAX_AUTH_AGE", 30 * 60)
+# The long-lived signed cookie that marks a browser which has signed in before (members.adapter).
+PORTAL_KNOWN_BROWSER_COOKIE = "portal_known_browser"
+PORTAL_KNOWN_BROWSER_MAX_AGE = 400 * 24 * 3600  # the longest lifetime browsers keep (Chrome caps at 400 days)
 
 # Internationalisation: Korean first, English second; no language prefix in URLs.
 LANGUAGE_CODE = "ko"

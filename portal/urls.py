@@ -1,3 +1,6 @@
+from allauth.account.decorators import reauthentication_required
+from allauth.account.views import password_change
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -35,6 +38,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Before allauth's: the consent pages live in the account area (/accounts/consents/).
     path("", include("privacy.urls")),
+    # allauth's password change asks for the current password; someone with a second factor confirms it first too
+    # (allauth's re-authentication, by the second factor: members.adapter), so a password alone changes nothing.
+    path("accounts/password/change/", reauthentication_required(
+        password_change, enabled=lambda request: request.user.is_authenticated and is_mfa_enabled(request.user))),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("news/", include("news.urls")),

@@ -41,6 +41,11 @@ class Transition:
     permission: str = ""
     note_required: bool = False
 
+    @property
+    def is_decision(self) -> bool:
+        """A staff decision (its permission is a `decide_*` one): asked again after an old sign-in (portal.reauth)."""
+        return self.permission.partition(".")[2].startswith("decide_")
+
 
 class Workflow:
     """One model's transition table, with the refusals computed from it."""

@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
 from portal.admin import LongListMixin, RecordedAdminViewMixin, WorkflowAdminMixin
+from portal.audit import record_access
 from portal.csv import ChangelistExportMixin
 from portal.forms_money import KRWField
+from portal.models import AccessRecord
 from portal.money import exact_krw, format_krw
 from portal.pagination import DeferredJoinPaginator
 from projects import panels, revisions, services, threads
@@ -262,6 +264,7 @@ class ProposalAdmin(
     ]
     # The change page shows every participant's contact person and phone: each view is an access record.
     access_record_what = _("proposal with its participants' contact persons")
+    messages_record_what = _("messages with the applicants, with their authors' names")
     # Submission dates as a filter rather than a date hierarchy, which scans every proposal on each page.
     list_filter = ["call", "status", AwaitingReplyFilter, "industry", "ai_areas", "lead__tier",
                    ("submitted_at", admin.DateFieldListFilter)]
@@ -480,6 +483,10 @@ class ProposalAdmin(
                 )
                 if response is not None:
                     return response
+        # The page shows every author's name (the applicants' people and the staff's): each time it is shown is an
+        # access record, as the change page's (RecordedAdminViewMixin); a reply that redirects shows nothing.
+        record_access(request, obj=proposal, what=str(self.messages_record_what),
+                      action=AccessRecord.Action.ADMIN_VIEW)
         return render(request, "admin/projects/proposal/messages.html", {
             **self.admin_site.each_context(request),
             "title": _("Messages: “%(title)s”") % {"title": proposal.title},

@@ -13,11 +13,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from members.access import require_manager
 from members.models import Membership
-from portal import once
+from portal import once, reauth
 from portal.access import Refused, staff_may_read_private_files
 from portal.files import is_new_upload, serve_private_file
 from portal.workflow import WorkflowError
@@ -284,6 +284,12 @@ def proposal_detail(request, pk):
 
 
 def _submit(request, proposal):
+    """Submitting asks for a recent re-authentication (portal.reauth). Without it the person goes to the submit
+    page, which asks for it and then shows the submit button again; a draft sent with "submit" is saved first.
+    A proposal the rules refuse anyway is not asked about: the service refuses it with the reasons, as before."""
+    ready = proposal.is_editable and not proposal.submission_problems()
+    if ready and not reauth.confirmed_recently(request):
+        return reauth.confirm_at(request, reverse("my-proposals:submit", args=[proposal.pk]))
     try:
         services.proposal_submit(proposal=proposal, by=request.user)
     except ValidationError as error:
@@ -298,9 +304,18 @@ def _submit(request, proposal):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def proposal_submit(request, pk):
-    return _submit(request, _managed_proposal(request, pk))
+    """POST submits; GET is the confirmation page a lapsed re-authentication leads to (it asks for one first)."""
+    proposal = _managed_proposal(request, pk)
+    if request.method == "POST":
+        return _submit(request, proposal)
+    if not proposal.is_editable:
+        return redirect("my-proposals:detail", pk=proposal.pk)
+    reauth.require_fresh(request)
+    return render(request, "projects/proposal_submit.html", {
+        "proposal": proposal, "problems": proposal.submission_problems(),
+    })
 
 
 @login_required

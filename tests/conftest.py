@@ -11,6 +11,22 @@ from tests import personas
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _force_login_is_a_fresh_confirmed_sign_in(monkeypatch):
+    """`client.force_login(...)` stands for a person who has just signed in and confirmed who they are (allauth's
+    re-authentication record in the session), so the steps that ask again (portal.reauth) go through. Tests about
+    being asked sign in with `client.login(...)` (no record) or age the record (personas.confirm_identity)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        personas.confirm_identity(self)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def make_user(db):
     """A verified user who can sign in with email and password 'pw-for-tests-1'."""

@@ -78,6 +78,24 @@ def user(email=None, *, password=PASSWORD, consented=True, mailing=False, **fiel
     return person
 
 
+def confirm_identity(client, *, ago=0, reauthenticated=True):
+    """Mark the client's session as signed in (and, by default, re-authenticated) `ago` seconds ago, as allauth's
+    records of the session say it (portal.reauth reads them). Replaces the session's earlier records."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    session = client.session
+    user_id = session["_auth_user_id"]
+    record = {"method": "password", "at": time.time() - ago, **({"reauthenticated": True} if reauthenticated else {})}
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [record]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user_id)
+    session.save()
+
+
 def consent(person, *, mailing=False, source="signup"):
     """`person` answers the documents in force: yes to the required ones, `mailing` to the mailing."""
     from privacy import consents
@@ -92,6 +110,44 @@ def activate_totp(person) -> str:
     secret = generate_totp_secret()
     TOTP.activate(person, secret)
     return secret
+
+
+def passkey(person, name="보안 키", *, rp_id="127.0.0.1", passwordless=True):
+    """A WebAuthn authenticator (a passkey) of `person`, as allauth stores one after a real registration: an EC key
+    pair made here, its public half in a "none" attestation. Returns the authenticator and the private key."""
+    import hashlib
+    import json
+    import os as _os
+
+    from allauth.mfa.models import Authenticator
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from fido2.cose import ES256
+    from fido2.webauthn import (
+        AttestationObject,
+        AttestedCredentialData,
+        AuthenticatorAttestationResponse,
+        AuthenticatorData,
+        CollectedClientData,
+        RegistrationResponse,
+    )
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    credential_data = AttestedCredentialData.create(b"\0" * 16, _os.urandom(16), ES256.from_cryptography_key(
+        key.public_key()))
+    flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV | AuthenticatorData.FLAG.AT
+    auth_data = AuthenticatorData.create(hashlib.sha256(rp_id.encode()).digest(), flags, 0, credential_data)
+    response = RegistrationResponse(
+        raw_id=credential_data.credential_id,
+        response=AuthenticatorAttestationResponse(
+            client_data=CollectedClientData.create("webauthn.create", _os.urandom(16), f"http://{rp_id}"),
+            attestation_object=AttestationObject.create("none", auth_data, {}),
+        ),
+    )
+    credential = {**json.loads(json.dumps(dict(response))),
+                  "clientExtensionResults": {"credProps": {"rk": passwordless}}}
+    authenticator = Authenticator.objects.create(user=person, type=Authenticator.Type.WEBAUTHN,
+                                                 data={"name": name, "credential": credential})
+    return authenticator, key
 
 
 def staff(email=None, *, group=None, mfa=True, permissions=(), **fields):

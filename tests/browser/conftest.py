@@ -130,6 +130,7 @@ def audit_world(portal_world):
     from members import services as members
 
     company = world.owner.membership.organization
+    world.colleague = personas.member(company, email="colleague@audit.example")  # the role and removal pages
     members.organization_change(organization=company, by=world.owner, values={"contact_name": "이담당"})
     world.change_request = members.organization_change(
         organization=company, by=world.owner, values={"representative": "박새대표"}, reason="대표이사 변경")
@@ -233,7 +234,11 @@ def audited_pages(world):
     owner = company_paths(world) + [reverse("my:edit"), reverse("my:certificate")] + [
         "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/2fa/totp/activate/",
         "/accounts/reauthenticate/", reverse("privacy:consents"), reverse("privacy:data"), reverse("privacy:delete"),
+        # passkeys (allauth's WebAuthn pages) and the submit page re-authentication leads to (portal.reauth)
+        reverse("mfa_list_webauthn"), reverse("mfa_add_webauthn"), reverse("my-proposals:submit", args=[pk]),
     ]
+    owner += [f"{reverse('my:person-role', args=[world.colleague.membership.pk])}?role=owner",
+              reverse("my:person-remove", args=[world.colleague.membership.pk])]
     staff = ["/admin/"]
     for changelist, obj in (("members/organization", world.proposal.lead_id), ("projects/proposal", pk),
                             ("news/article", world.articles[0].pk), ("jobs/outgoingmail", world.mail.pk)):
@@ -247,6 +252,10 @@ def audited_pages(world):
               reverse("my-proposals:submission", args=[revised, 2])]
     staff.append(reverse("admin:projects_proposal_submission", args=[revised, 2]))
     staff.append(reverse("admin:projects_proposal_messages", args=[pk]))
+    # a decision's confirmation page as a GET, where an old sign-in is sent (portal.reauth); the second-factor
+    # re-authentication page
+    staff.append(f"{reverse('admin:projects_proposal_workflow')}?step=start_review&ids={submitted}")
+    staff.append(reverse("mfa_reauthenticate"))
     staff.append(reverse("admin:projects_proposal_changelist") + "?messages=waiting")
     running, report = world.running, world.running.open_report
     public.append(reverse("projects:project-detail", args=[running.proposal_id]))

@@ -197,6 +197,16 @@ def sign_in(driver, email, password=PASSWORD, *, totp_secret=None):
     assert "/accounts/login/" not in driver.current_url and "/2fa/" not in driver.current_url, text_of(driver)
 
 
+def finish_submitting(driver, proposal_pk, password=PASSWORD):
+    """After pressing a proposal's submit button: submitting asks the person to confirm who they are (portal.reauth),
+    on allauth's page (the password), then shows the submit page, whose button submits. Nothing when not asked."""
+    if "/accounts/reauthenticate/" in driver.current_url:
+        fill(driver, "password", password)
+        press(driver, "main form button[type=submit]")
+    if path_of(driver) == f"/my/proposals/{proposal_pk}/submit/":
+        press(driver, f"main form[action='/my/proposals/{proposal_pk}/submit/'] button[type=submit]")
+
+
 class Sessions:
     """Several people taking turns at one browser: each keeps their own signed-in session.
 

@@ -26,6 +26,7 @@ from tests.browser.helpers import (
     choose,
     click_to_new_page,
     fill,
+    finish_submitting,
     go,
     last_link,
     path_of,
@@ -182,6 +183,7 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     assert proposal.status == Proposal.Status.DRAFT
     confirm_part(proposal, institute)
     press(browser, f"form[action='/my/proposals/{proposal.pk}/submit/'] button")
+    finish_submitting(browser, proposal.pk)  # confirming who they are first (portal.reauth)
     assert "제안서를 제출했습니다." in text_of(browser), text_of(browser)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
@@ -223,6 +225,7 @@ def test_company_registers_proposes_and_is_selected(browser, tmp_path, staff_mem
     click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, f"a[href='/my/proposals/{proposal.pk}/edit/']"))
     fill(browser, "summary", "비전 AI로 협력사 부품의 불량을 실시간으로 찾아냅니다. 장비 산출 근거를 보강했습니다.")
     click_to_new_page(browser, button(browser, "저장하고 제출"))
+    finish_submitting(browser, proposal.pk)  # again, if the last confirmation is no longer recent
     assert "제안서를 제출했습니다." in text_of(browser), text_of(browser)
 
     # --- the decider starts the review and selects it ---------------------------------------------------

@@ -29,6 +29,7 @@ from tests.browser.helpers import (
     axe_violations,
     click_to_new_page,
     fill,
+    finish_submitting,
     format_violations,
     go,
     path_of,
@@ -100,8 +101,9 @@ def test_a_partner_named_with_the_picker_confirms_its_part_and_a_resubmission_re
     line = proposal.participants.get(organization=company_a)
     assert line.consent == Participant.Consent.PENDING
     assert browser.find_elements(By.CSS_SELECTOR, "tr[data-consent=pending]")
-    # Submitting now is refused: A has not confirmed.
+    # Submitting now is refused: A has not confirmed (after B's owner confirms who they are: portal.reauth).
     press(browser, f"form[action='/my/proposals/{proposal.pk}/submit/'] button")
+    finish_submitting(browser, proposal.pk)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.DRAFT
     assert "한빛정밀" in browser.find_element(By.CSS_SELECTOR, ".readiness").text
@@ -137,6 +139,7 @@ def test_a_partner_named_with_the_picker_confirms_its_part_and_a_resubmission_re
     go(browser, f"/my/proposals/{proposal.pk}/")
     assert "이담당" in browser.find_element(By.CSS_SELECTOR, "table.consortium").text
     press(browser, f"form[action='/my/proposals/{proposal.pk}/submit/'] button")
+    finish_submitting(browser, proposal.pk)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
     assert proposal.private_in_kind_total == 2_400_000_000 + 100_000_000
@@ -179,6 +182,7 @@ def test_a_partner_named_with_the_picker_confirms_its_part_and_a_resubmission_re
     fill(browser, "participants-0-government_funding", "32억")
     fill(browser, "participants-0-private_in_kind", "26억")
     click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "button[name=action][value=submit]"))
+    finish_submitting(browser, proposal.pk)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED, text_of(browser)
     assert proposal.submissions.count() == 2

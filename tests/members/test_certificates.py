@@ -331,3 +331,30 @@ def test_staff_type_revenue_in_korean_units_in_the_admin(client, org):
     assert response.status_code == 200 and "annual_revenue" in response.context["adminform"].form.errors
     org.refresh_from_db()
     assert org.annual_revenue == 120_000_000_000
+
+
+def test_confirming_after_an_old_sign_in_asks_for_the_second_factor_then_confirms_once(as_owner, org, settings):
+    import time
+
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.test import Client
+
+    as_owner.post(RENEW, renewal())
+    waiting = TierCertificate.objects.awaiting_confirmation().get(organization=org)
+    reviewer = personas.staff(group=personas.MEMBERSHIP_REVIEWERS, mfa=False)
+    secret = personas.activate_totp(reviewer)
+    assert Authenticator.objects.filter(user=reviewer).exists()
+    client = Client()
+    client.force_login(reviewer)
+    personas.confirm_identity(client, ago=settings.PORTAL_STAFF_DECISION_MAX_AUTH_AGE + 1, reauthenticated=False)
+    changelist = reverse("admin:members_tiercertificate_changelist")
+    response = client.post(changelist, {"action": "confirm", "_selected_action": [waiting.pk]})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_reauthenticate"))
+    waiting.refresh_from_db()
+    assert waiting.confirmed_at is None
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+    client.post(response["Location"], {"code": code})  # allauth runs the stored action once confirmed
+    waiting.refresh_from_db()
+    assert waiting.confirmed_by == reviewer

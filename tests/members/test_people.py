@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from members import services
@@ -91,15 +91,31 @@ def test_a_new_invitation_replaces_the_open_one(hanbit, alice, erin):
     services.invitation_accept(token=new, user=erin)
 
 
-def test_the_invitation_page_explains_the_problem(client, hanbit, alice, make_user):
+def test_the_invitation_page_explains_the_problem_without_naming_the_invited_address(client, hanbit, alice,
+                                                                                       make_user):
     _, token = invite(hanbit, alice)
     client.force_login(make_user("someone@else.example"))
-    response = client.get(reverse("members:invitation", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
-    assert "erin@hanbit.example" in response.content.decode() and "Sign in with the invited address" in (
-        response.content.decode()
-    )
+    with translation.override("en"):
+        response = client.get(reverse("members:invitation", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Sign in with the invited address" in response.text and "someone@else.example" in response.text
+    assert "erin@hanbit" not in response.text
     response = client.post(reverse("members:invitation", args=[token]))
     assert not Membership.objects.filter(user__email="someone@else.example").exists()
+    assert "erin@hanbit" not in client.get(reverse("my:dashboard"), follow=True).text  # nor in the message
+
+
+def test_the_invitation_page_hides_the_invited_address_from_whoever_holds_the_link(client, hanbit, alice):
+    _, token = invite(hanbit, alice)
+    response = client.get(reverse("members:invitation", args=[token]))
+    assert response.status_code == 200 and hanbit.name in response.text
+    assert "erin@hanbit" not in response.text
+
+
+def test_the_invitation_page_shows_the_invited_address_to_the_invitee(client, hanbit, alice, erin):
+    _, token = invite(hanbit, alice)
+    client.force_login(erin)
+    response = client.get(reverse("members:invitation", args=[token]))
+    assert "erin@hanbit.example" in response.text
 
 
 def test_the_invitation_page_asks_strangers_to_sign_up_or_sign_in_and_come_back(client, hanbit, alice):

@@ -88,7 +88,7 @@ class TestAdminNeedsStaffWithMFA:
         assert response.status_code == 403
 
     def test_staff_without_mfa_is_sent_to_set_it_up(self, client, staff_user):
-        client.force_login(staff_user)
+        client.login(email=staff_user.email, password="pw-for-tests-1")  # signed in, not confirmed since
         response = client.get("/admin/", follow=True)
         urls = [url for url, _status in response.redirect_chain]
         assert urls[1] == reverse("mfa_activate_totp") + "?next=%2Fadmin%2F"

@@ -68,10 +68,17 @@ def test_staff_without_mfa_cannot_download(client, proposal, make_user):
     assert client.get(url_for("document", proposal)).status_code == 404
 
 
-@pytest.mark.parametrize("name", POST_URLS)
+@pytest.mark.parametrize("name", [name for name in POST_URLS if name != "submit"])
 def test_state_changes_refuse_get(client, proposal, owner, name):
     client.force_login(owner)
     assert client.get(url_for(name, proposal)).status_code == 405
+
+
+def test_a_get_of_submit_is_its_confirmation_page_and_changes_nothing(client, proposal, owner):
+    client.force_login(owner)  # its page after re-authentication (portal.reauth)
+    assert client.get(url_for("submit", proposal)).status_code == 200
+    proposal.refresh_from_db()
+    assert proposal.status == "draft"
 
 
 def test_submit_needs_a_csrf_token(proposal, owner):

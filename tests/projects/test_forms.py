@@ -251,3 +251,52 @@ def test_a_document_dropped_by_an_error_is_said_on_the_proposal_form(signed_in, 
     assert "Choose the file again" in error_summary(response.text)
     field = response.text[response.text.index('name="document"'):]
     assert field.index("Choose the file again") < field.index("</div>")
+
+
+def test_saving_a_draft_does_not_ask_for_re_authentication(client, owner, call, lead_org, partner_org):
+    client.force_login(owner)
+    personas.confirm_identity(client, reauthenticated=False)  # signed in just now, never confirmed since
+    response = create(client, call, form_data(call, cap_rows(lead_org, partner_org, 2_000_000_000)))
+    proposal = Proposal.objects.get()
+    assert response["Location"] == reverse("my-proposals:detail", args=[proposal.pk])
+
+
+def test_save_and_submit_saves_the_draft_then_asks_on_the_submit_page(client, owner, call, lead_org, partner_org):
+    client.force_login(owner)
+    rows = cap_rows(lead_org, partner_org, 2_000_000_000)
+    data = form_data(call, rows)
+    data["document"] = SimpleUploadedFile("제안서.pdf", b"%PDF-1.7 proposal", content_type="application/pdf")
+    create(client, call, data)
+    proposal = Proposal.objects.get()
+    line = proposal.participants.get(organization=partner_org)
+    services.participation_answer(participant=line, action="accept", by=personas.member(partner_org, "owner"))
+    personas.confirm_identity(client, reauthenticated=False)  # signed in just now, never confirmed since
+    edit = reverse("my-proposals:edit", args=[proposal.pk])
+    response = client.post(edit, edit_data(proposal, title="저장 후 제출", action="submit"))
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.status) == ("저장 후 제출", Proposal.Status.DRAFT)
+    assert response["Location"] == reverse("my-proposals:submit", args=[proposal.pk])
+
+
+def edit_data(proposal, **overrides):
+    """The edit form's POST data for `proposal` as it is saved (every row unchanged)."""
+    participants, kpis = list(proposal.participants.all()), list(proposal.kpis.all())
+    data = {
+        "title": proposal.title, "summary": proposal.summary, "problem": proposal.problem,
+        "industry": proposal.industry_id, "ai_areas": [a.pk for a in proposal.ai_areas.all()],
+        "starts_on": proposal.starts_on.isoformat(), "ends_on": proposal.ends_on.isoformat(),
+        "participants-TOTAL_FORMS": len(participants), "participants-INITIAL_FORMS": len(participants),
+        "participants-MIN_NUM_FORMS": 0, "participants-MAX_NUM_FORMS": 1000,
+        "kpis-TOTAL_FORMS": len(kpis), "kpis-INITIAL_FORMS": len(kpis), "kpis-MIN_NUM_FORMS": 0,
+        "kpis-MAX_NUM_FORMS": 1000, "action": "save",
+    }
+    for i, p in enumerate(participants):
+        data.update({f"participants-{i}-id": p.pk, f"participants-{i}-organization": p.organization.business_number,
+                     f"participants-{i}-role": p.role, f"participants-{i}-government_funding": p.government_funding,
+                     f"participants-{i}-private_cash": p.private_cash,
+                     f"participants-{i}-private_in_kind": p.private_in_kind})
+    for i, k in enumerate(kpis):
+        data.update({f"kpis-{i}-id": k.pk, f"kpis-{i}-indicator": k.indicator, f"kpis-{i}-baseline": k.baseline,
+                     f"kpis-{i}-target": k.target, f"kpis-{i}-unit": k.unit})
+    data.update(overrides)
+    return data

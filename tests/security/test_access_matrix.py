@@ -62,6 +62,9 @@ EXPECTED = {
     "my:invitation-revoke":     ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
     "my:person-role":           ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
     "my:person-remove":         ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
+    # --- the superuser's passkey (allauth's WebAuthn pages): its owner only, after re-authentication --------
+    "mfa_edit_webauthn":        ("GET", L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200),
+    "mfa_remove_webauthn":      ("POST", L,  404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, DONE),
     # A's change request waiting for the secretariat: its owners and managers withdraw it
     "my:change-request-withdraw":
                                 ("POST", L,  302, 404, 404, DONE, 403, 302, 302, 302, 302, 302, 302, 302),
@@ -309,6 +312,51 @@ ACCOUNT_PAGES = {
     "privacy:data":             ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "privacy:delete":           ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
 }
+
+
+# The GET confirmation pages a step's POST leads to when it asks for re-authentication first (portal.reauth), and
+# the admin's GET page of a workflow step: the same people as the step itself (the clients here have confirmed who
+# they are just now: tests/conftest.py). Each is a URL with its query string.
+#                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
+CONFIRMATION_PAGES = {
+    "my:person-role":           ("GET", L,   302, 404, 404, 200, 403, 302, 302, 302, 302, 302, 302, 302),
+    "my:person-remove":         ("GET", L,   302, 404, 404, 200, 403, 302, 302, 302, 302, 302, 302, 302),
+    "my-proposals:submit":      ("GET", L,   404, 404, 403, 200, 403, 404, 404, 404, 404, 404, 404, 404),
+    "admin:projects_proposal_workflow":
+                                ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200),
+    "admin:members_organization_workflow":
+                                ("GET", *NOT_ADMIN, 200, 403, 403, 403, 403, 200),
+}
+
+
+def confirmation_url(key, world):
+    query = {
+        "my:person-role": "?role=owner",
+        "admin:projects_proposal_workflow": f"?step=start_review&ids={world.proposal.pk}",
+        "admin:members_organization_workflow": f"?step=suspend&ids={world.org_a.pk}",
+    }.get(key, "")
+    if key.startswith("admin:"):
+        return reverse(key) + query
+    route = next(route for route in all_routes() if route.key == key)
+    return concrete_url(route, world) + query
+
+
+def test_confirmation_pages_matrix(world, client_for):
+    differences = []
+    for key, (method, *expected) in CONFIRMATION_PAGES.items():
+        url = confirmation_url(key, world)
+        for persona, want in zip(PERSONAS, expected, strict=True):
+            got = run_cell(client_for(persona), method, url, {})
+            if got != want:
+                differences.append(f"{method} {url} as {persona}: expected {want}, got {got}")
+    assert not differences, f"{len(differences)} cells differ:\n" + "\n".join(differences)
+
+
+def test_every_workflow_page_refuses_staff_without_the_steps_permission(world, client_for):
+    workflow_pages = [route.key for route in all_routes() if route.key.endswith("_workflow")]
+    assert len(workflow_pages) >= 8
+    for key in workflow_pages:
+        assert run_cell(client_for("plain_staff"), "GET", reverse(key) + "?step=nothing&ids=1", {}) in (403, 404), key
 
 
 def post_data(key, world):

@@ -118,6 +118,23 @@ def test_each_staff_view_of_a_person_writes_exactly_one_record(world, name, targ
     assert record.content_type == ContentType.objects.get_for_model(obj) and record.what
 
 
+def test_the_admins_message_thread_of_a_proposal_writes_exactly_one_record(world):
+    url = reverse("admin:projects_proposal_messages", args=[world.proposal.pk])
+    response = client_of(world.project_decider, REMOTE_ADDR="198.51.100.9").get(url)
+    assert response.status_code == 200
+    record = AccessRecord.objects.get()
+    assert (record.by, record.action, record.object_id, record.path) == (
+        world.project_decider, "admin_view", str(world.proposal.pk), url)
+    assert record.content_type == ContentType.objects.get_for_model(world.proposal) and "messages" in record.what
+
+
+def test_a_refused_message_thread_writes_nothing(world):
+    url = reverse("admin:projects_proposal_messages", args=[world.proposal.pk])
+    for persona in ("membership_reviewer", "staff_no_mfa", "owner"):
+        assert client_of(getattr(world, persona)).get(url).status_code in (302, 403)
+    assert not AccessRecord.objects.exists()
+
+
 def test_a_refused_admin_view_writes_nothing(world):
     for persona in ("project_reviewer", "staff_no_mfa", "owner"):
         client_of(getattr(world, persona)).get(reverse("admin:members_organization_change", args=[world.org_a.pk]))

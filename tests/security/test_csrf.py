@@ -33,6 +33,12 @@ POST_VIEWS = {
     "mfa_activate_totp": "owner",
     "mfa_deactivate_totp": "superuser",
     "mfa_generate_recovery_codes": "superuser",
+    "accounts/password/change/": "owner",  # allauth's, behind the portal's re-authentication (portal/urls.py)
+    "mfa_add_webauthn": "owner",
+    "mfa_edit_webauthn": "superuser",
+    "mfa_remove_webauthn": "superuser",
+    "mfa_reauthenticate_webauthn": "superuser",
+    "mfa_login_webauthn": "anonymous",
     "socialaccount_connections": "newcomer",
     "admin:logout": "superuser",
     "admin:password_change": "superuser",
@@ -100,6 +106,11 @@ READ_ONLY_VIEWS = {
     "my-proposals:message-attachment",
     "my-projects:list", "my-projects:detail", "my-projects:report-document",
     "my:dashboard",
+    "mfa_list_webauthn",
+    # the GET confirmation page of each workflow's staff steps (portal.admin.WorkflowAdminMixin.workflow_page)
+    *(f"admin:{model}_workflow" for model in (
+        "members_organization", "members_changerequest", "projects_proposal", "projects_panel",
+        "projects_challengerequest", "projects_objection", "news_article", "jobs_outgoingmail")),
 }
 
 # The standard ModelAdmin views, known by their method name (also when a ModelAdmin overrides one):

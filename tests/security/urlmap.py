@@ -130,6 +130,8 @@ KWARGS = {
     "my:invitation-revoke": lambda w: {"pk": w.invitation.pk},
     "my:person-role": lambda w: {"pk": w.colleague_membership.pk},
     "my:person-remove": lambda w: {"pk": w.colleague_membership.pk},
+    "mfa_edit_webauthn": lambda w: {"pk": w.passkey.pk},
+    "mfa_remove_webauthn": lambda w: {"pk": w.passkey.pk},
 }
 
 def _first_chart_slug():

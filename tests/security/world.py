@@ -103,6 +103,7 @@ def build_world() -> World:
     for persona, group in STAFF_GROUPS.items():
         setattr(w, persona, user(f"{persona.replace('_', '-')}@ministry.example", staff=True, group=group, mfa=True))
     w.superuser = user("super@ministry.example", superuser=True, mfa=True)
+    w.passkey, _key = personas.passkey(w.superuser)  # beside the superuser's TOTP
 
     w.org_a = organization("한빛정밀", owner=w.owner, tier=Organization.Tier.LARGE)
     w.member_a_membership = Membership.objects.create(
