@@ -149,6 +149,7 @@ def reauthenticate(client, password=personas.PASSWORD):
 def test_erasing_asks_for_reauthentication_first(company):
     _owner, colleague, _org, _proposal = company
     client = signed_in(colleague)
+    personas.confirm_identity(client, ago=600, reauthenticated=False)  # signed in ten minutes ago, never confirmed
     response = client.post(reverse("privacy:delete"), {"confirm": "on"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
     colleague.refresh_from_db()
