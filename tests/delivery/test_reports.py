@@ -138,3 +138,17 @@ def test_a_project_of_another_lead_is_not_a_partner_s_to_contribute(project, cal
     person = personas.member(other_org, personas.Membership.Role.OWNER)
     assert services.may_contribute(person, project) is None
     assert services.may_contribute(person, other) is None  # the lead writes the report itself
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_public_page_of_a_running_project_runs_the_same_queries_whatever_its_kpis(
+        client, project, selected, owner, decider, size, django_assert_num_queries):
+    from delivery.models import ProjectKPI
+
+    for i in range(size):
+        ProjectKPI.objects.create(project=project, indicator=f"지표{i}", baseline=1, target=2, is_public=True)
+    url = reverse("projects:project-detail", args=[selected.pk])
+    client.get("/")  # the page cache's own reads settle first
+    # the proposal's 4 queries, then the project, its public KPIs and their latest accepted values
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200

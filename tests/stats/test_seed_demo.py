@@ -11,6 +11,17 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management import call_command
 
+from delivery.models import (
+    Project,
+    ProjectKPI,
+    ProjectParticipant,
+    ProjectStatusChange,
+    Report,
+    ReportContribution,
+    ReportKPIValue,
+    ReportReminder,
+    ReportStatusChange,
+)
 from members.models import (
     CertificateReminder,
     ChangeRequest,
@@ -103,10 +114,15 @@ def seed(seed=11, scale=60):
         call_command("seed_demo", scale=scale, seed=seed, allow_production=True, stdout=io.StringIO())
 
 
+# The running projects (issue 17), children first.
+DELIVERY = (ReportReminder, ReportStatusChange, ReportKPIValue, ReportContribution, Report, ProjectStatusChange,
+            ProjectKPI, ProjectParticipant, Project)
+
+
 def wipe():
     """Remove everything seed_demo made (reference data from the migrations stays)."""
-    for model in (Objection, ChallengeRequest, ConflictDeclaration, PanelProposal, PanelMember, Panel, FormerEmployer,
-                  ReviewerProfile,
+    for model in (*DELIVERY, Objection, ChallengeRequest, ConflictDeclaration, PanelProposal, PanelMember, Panel,
+                  FormerEmployer, ReviewerProfile,
                   Message, SubmittedFile, Submission, ReviewScore, Review, ProposalChange, ConsentChange, KPI,
                   Participant,
                   Proposal.ai_areas.through, Proposal, Criterion, Call, Article, MembershipChange, ChangeRequest,
