@@ -43,9 +43,10 @@ urlpatterns = [
     path("members/", include("projects.urls_organizations")),
     path("projects/", include("projects.urls")),
     path("standard-models/", include("spread.urls")),
-    # Three apps' company pages share /my/. No pattern of members' starts with "proposals/" or "sites/", so no include
-    # shadows another and their order does not matter (tests/portal/test_urls.py resolves both orders).
+    # Four apps' company pages share /my/. No pattern of members' starts with "proposals/", "projects/" or "sites/",
+    # so no include shadows another and their order does not matter (tests/portal/test_urls.py resolves both orders).
     path("my/", include("members.urls_my")),
     path("my/proposals/", include("projects.urls_my")),
+    path("my/projects/", include("delivery.urls_my")),
     path("my/sites/", include("spread.urls_my")),
 ]

@@ -22,6 +22,11 @@ PAST_CALLS_PER_PAGE = 5
 SELECTED_PER_CALL_IN_LIST = 10
 SELECTED_PER_PAGE = 25
 
+# What apps above projects add to a selected project's public page without projects importing them
+# (tests/portal/test_layers.py): each registers, in its ready(), a function of the proposal answering a dict for the
+# template's context (delivery: the running project's status, period and public KPIs' progress).
+project_page_parts = []
+
 
 def _selected_projects_queryset():
     return (
@@ -94,7 +99,10 @@ def project_detail(request, pk):
     )
     # The lead first, then the others in the order they joined: the consortium as the lead presented it.
     consortium = sorted(project.participants.all(), key=lambda p: p.role != Participant.Role.LEAD)
-    return render(request, "projects/project_detail.html", {"project": project, "consortium": consortium})
+    context = {"project": project, "consortium": consortium}
+    for part in project_page_parts:
+        context.update(part(project))
+    return render(request, "projects/project_detail.html", context)
 
 
 @public_page

@@ -97,3 +97,10 @@ def document(request, pk):
     # A published document is no person's data: its downloads are not access records.
     return serve_private_file(request, doc.file, download_name=doc.original_name or "document", record=not public,
                               cache_control=PUBLIC_DOCUMENT_CACHE if public else "private, no-store")
+
+
+def project_page_context(proposal):
+    """What the public project page (projects.views.project_detail, through projects.views.project_page_parts) adds:
+    the published standard models built from the proposal's running project (one query)."""
+    models = StandardModel.objects.from_proposal(proposal).select_related("ai_area").order_by("name_ko", "pk")
+    return {"standard_models": list(models)}

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from delivery.models import Project, Report
 from members.models import Organization
 from members.models import StatusChange as MembershipChange
 from projects.models import Call, Proposal
@@ -85,5 +86,20 @@ def overview(user, now=None):
             call.d_day = call.days_left(now)
         out["closing_calls_url"] = _changelist(
             "projects_call", closes_at__gt=now.isoformat(), closes_at__lte=until.isoformat()
+        )
+    if user.has_perm("delivery.view_report"):
+        # Progress reports past their due date and not submitted (ReportQuerySet.overdue), and projects that are a
+        # selected proposal without a project yet, each linked to its filtered list.
+        today = timezone.localdate(now)
+        out.update(
+            reports_overdue=Report.objects.overdue(today).count(),
+            reports_overdue_url=_changelist("delivery_report", overdue="yes"),
+            reports_submitted=Report.objects.filter(status=Report.Status.SUBMITTED).count(),
+            reports_submitted_url=_changelist("delivery_report", status__exact=Report.Status.SUBMITTED),
+        )
+    if user.has_perm("delivery.view_project"):
+        out.update(
+            projects_in_progress=Project.objects.filter(status=Project.Status.IN_PROGRESS).count(),
+            projects_url=_changelist("delivery_project", status__exact=Project.Status.IN_PROGRESS),
         )
     return out

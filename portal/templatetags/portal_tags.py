@@ -90,6 +90,10 @@ BADGE_VARIANTS = {
         "pending": "bg-light-information", "approved": "bg-light-success", "rejected": "bg-light-danger",
         "withdrawn": "outline-gray",
     },
+    "delivery.project": {"in_progress": "bg-light-primary", "completed": "bg-light-success",
+                         "suspended": "bg-light-warning", "terminated": "bg-light-danger"},
+    "delivery.report": {"due": "bg-light-gray", "submitted": "bg-light-information",
+                        "changes_requested": "bg-light-warning", "accepted": "bg-light-success"},
     "news.article": {"draft": "bg-light-gray", "published": "bg-light-success"},
     "call": {"open": "bg-light-success", "upcoming": "bg-light-primary", "closed": "bg-light-gray"},
     # A consortium partner's confirmation (projects' Participant.consent).
