@@ -38,7 +38,8 @@ class DocumentInline(admin.TabularInline):
 class StandardModelForm(forms.ModelForm):
     class Meta:
         model = StandardModel
-        fields = "__all__"
+        fields = ["name_ko", "name_en", "ai_area", "industries", "description_ko", "description_en", "projects",
+                  "suppliers", "is_published"]
 
     def clean_projects(self):
         projects = self.cleaned_data.get("projects")

@@ -2,9 +2,9 @@
 
 Staff register a standard model in the admin from one or more delivery projects: its names, AI area, the industries it
 fits, a description, the member organisations that supply it and its public documents. A supplier of the model, or the
-adopting company itself, reports an adoption site (확산 사업장) from /my/sites/ with an evidence document; staff confirm
-it or return it (AdoptionSite.WORKFLOW). The public figures count a site only once it is confirmed and only while it is
-in use (`AdoptionSiteQuerySet.counted`, the one rule the figures, the catalogue and the model's page read).
+adopting company itself, reports an adoption site (확산 사업장) from /my/sites/ with an evidence document; staff
+confirm it or return it (AdoptionSite.WORKFLOW). The public figures count a site only once it is confirmed and only
+while it is in use (`AdoptionSiteQuerySet.counted`, the one rule the figures, the catalogue and the model's page read).
 """
 
 from django.conf import settings
@@ -184,19 +184,22 @@ class AdoptionSite(models.Model):
         transitions=[
             Transition(
                 "confirm", frozenset({Status.SUBMITTED}), Status.CONFIRMED, _("Confirm the site"),
-                pgettext_lazy("workflow verb", "confirmed"), pgettext_lazy("workflow step", "confirm it"),
+                pgettext_lazy("adoption site workflow verb", "confirmed"),
+                pgettext_lazy("adoption site workflow step", "confirm it"),
                 permission="spread.confirm_adoptionsite",
             ),
             # Also after a confirmation: evidence that turns out not to hold takes the site out of the count.
             Transition(
                 "return", frozenset({Status.SUBMITTED, Status.CONFIRMED}), Status.RETURNED, _("Return for changes"),
-                pgettext_lazy("workflow verb", "returned"), pgettext_lazy("workflow step", "return it"),
+                pgettext_lazy("adoption site workflow verb", "returned"),
+                pgettext_lazy("adoption site workflow step", "return it"),
                 permission="spread.confirm_adoptionsite", note_required=True,
             ),
             # The company's step: any change to a returned or confirmed site is checked again before it counts.
             Transition(
                 "resubmit", frozenset({Status.RETURNED, Status.CONFIRMED}), Status.SUBMITTED, _("Submit again"),
-                pgettext_lazy("workflow verb", "submitted again"), pgettext_lazy("workflow step", "submit it again"),
+                pgettext_lazy("adoption site workflow verb", "submitted again"),
+                pgettext_lazy("adoption site workflow step", "submit it again"),
             ),
         ],
     )

@@ -5,7 +5,8 @@ data version (portal.pagecache.version()), the portal's one freshness mechanism:
 the figures count (organisations, industries, calls, proposals, participants, AI areas, decisions,
 running projects, adoption sites, targets), however it is made (a service, an admin change form,
 seed_demo), gives a new version, and the next request recomputes the figures. Nothing here needs to be
-told about a write. Writes that send no signal (`QuerySet.update()` in the shell) show up at the latest after `TTL` seconds.
+told about a write. Writes that send no signal (`QuerySet.update()` in the shell) show up at the latest
+after `TTL` seconds.
 """
 
 import datetime
@@ -26,7 +27,7 @@ from stats.models import Target
 
 TTL = 600  # seconds: the backstop for writes that send no signal
 # The shape of the figures: changed when a field or a group is added (2: public enterprises, issue 14), so that
-# figures cached by the previous release are not read by this one. 3: sites by region and completed projects (issue 17).
+# figures cached by the previous release are not read by this one (3: sites by region, completed projects; issue 17).
 FORMAT = 3
 
 
