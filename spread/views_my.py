@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from members.access import membership_required, require_manager
 from members.models import Membership
@@ -36,6 +37,7 @@ def _site(membership, pk):
     return site
 
 
+@require_GET
 @membership_required
 def site_list(request, membership):
     require_manager(membership)
@@ -100,6 +102,7 @@ def site_edit(request, membership, pk):
     })
 
 
+@require_GET
 @login_required
 def site_evidence(request, pk):
     """The evidence: the owners and managers of the organisations the site involves, and staff with MFA allowed to

@@ -66,6 +66,8 @@ POST_VIEWS = {
     "my-proposals:messages": "owner",
     "my-proposals:part-messages": "participant",
     "admin:projects_proposal_messages": "project_decider",
+    "my-sites:create": "owner",
+    "my-sites:edit": "owner",
     "privacy:consents": "owner",
     "privacy:renew": "owner",
 }
@@ -88,6 +90,7 @@ READ_ONLY_VIEWS = {
     "members:directory", "members:tier-proof", "members:certificate-file",
     "projects:call-list", "projects:call-detail", "projects:project-detail", "organizations:detail",
     "stats:dashboard", "stats:chart-csv",
+    "spread:catalogue", "spread:detail", "spread:document", "my-sites:list", "my-sites:evidence",
     "my-proposals:list", "my-proposals:requests", "my-proposals:organization-search",
     "my-proposals:detail", "my-proposals:document", "my-proposals:annex", "my-proposals:objection-document",
     "my-proposals:submissions", "my-proposals:submission", "my-proposals:submission-file",

@@ -124,6 +124,10 @@ KWARGS = {
     "my:invitation-revoke": lambda w: {"pk": w.invitation.pk},
     "my:person-role": lambda w: {"pk": w.colleague_membership.pk},
     "my:person-remove": lambda w: {"pk": w.colleague_membership.pk},
+    "spread:detail": lambda w: {"pk": w.standard_model.pk},
+    "spread:document": lambda w: {"pk": w.standard_model_document.pk},
+    "my-sites:edit": lambda w: {"pk": w.adoption_site.pk},
+    "my-sites:evidence": lambda w: {"pk": w.adoption_site.pk},
 }
 
 def _first_chart_slug():
