@@ -6,7 +6,7 @@ from django.db import migrations
 
 DECIDERS = "Project deciders"
 CODENAMES = [
-    "view_project", "view_projectparticipant", "view_projectkpi", "change_projectkpi", "view_projectstatuschange",
+    "view_project", "change_project", "view_projectparticipant", "view_projectkpi", "change_projectkpi", "view_projectstatuschange",
     "view_report", "change_report", "view_reportstatuschange", "view_reportkpivalue", "view_reportcontribution",
     "view_reportreminder", "add_project", "manage_project", "decide_report",
 ]

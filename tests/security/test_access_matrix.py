@@ -105,6 +105,15 @@ EXPECTED = {
     "my-proposals:objection":   ("GET", L,   404, 404, 403, 200, 403, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:objection-document":
                                 ("GET", L,   404, 404, 404, 200, 200, 404, 404, 404, 200, 404, 404, 200),
+    # --- company A's running project with C (issue 17): the consortium's people read it, its reports and the report's
+    #     document; C's owners and managers write C's part of a report (A's people write the report itself: 403 with
+    #     the role needed); the document also for staff with MFA allowed to view reports (deciders) ---------------
+    "my-projects:detail":       ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "my-projects:report":       ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "my-projects:report-contribution":
+                                ("POST", L,  404, 404, DONE, 403, 403, 404, 404, 404, 404, 404, 404, 404),
+    "my-projects:report-document":
+                                ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 200, 404, 404, 200),
     # --- standard models (issue 17): a published model's page and its public document are for everybody; company
     #     C's site, reported by A (the model's supplier): A's and C's owners and managers, not A's plain member
     #     (403), nobody else's organisation (404); its evidence also for staff allowed to view sites (with MFA) ---
@@ -164,6 +173,13 @@ EXPECTED = {
         f"admin:projects_{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200)
         for model in ("panel", "reviewerprofile", "challengerequest", "objection") for view in ("change", "history")
     },
+    # Running projects and their reports (issue 17): the deciders' (and superusers'); nobody deletes one.
+    **{
+        f"admin:delivery_{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200)
+        for model in ("project", "report") for view in ("change", "history")
+    },
+    **{f"admin:delivery_{model}_delete": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403)
+       for model in ("project", "report")},
     # Panels, 기피 requests and objections are a record: nobody deletes them; a profile only a superuser.
     **{f"admin:projects_{model}_delete": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403)
        for model in ("panel", "challengerequest", "objection")},
@@ -251,8 +267,8 @@ EXPECTED = {
                       "projects/proposal", "projects/message", "stats/target", "jobs/outgoingmail",
                       "django_tasks_database/dbtaskresult", "portal/accessrecord", "privacy/consentrecord",
                       "privacy/policyversion", "projects/panel", "projects/reviewerprofile",
-                      "projects/challengerequest", "projects/objection", "spread/standardmodel",
-                      "spread/adoptionsite")
+                      "projects/challengerequest", "projects/objection", "delivery/project", "delivery/report",
+                      "spread/standardmodel", "spread/adoptionsite")
     },
 }
 
@@ -289,6 +305,8 @@ PARTNER_PAGES = {
     "my-proposals:requests":    ("GET", L,   404, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404),
     "my-proposals:organization-search":
                                 ("GET", L,   404, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 404),
+    # Running projects (issue 17): every member of an organisation reads its list (empty for B, C's as partner).
+    "my-projects:list":         ("GET", L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -318,6 +336,8 @@ def post_data(key, world):
         return {"file": SimpleUploadedFile("부록2.pdf", PDF_BYTES, content_type="application/pdf")}
     if key == "my-proposals:withdraw":
         return {"note": "철회합니다"}
+    if key == "my-projects:report-contribution":
+        return {"text": "부품 검사 데이터 제공"}
     return {}
 
 
@@ -405,7 +425,8 @@ def test_account_pages_matrix(world, client_for):
 def test_outsiders_get_404_not_403_on_company_pages(world):
     """A company's objects are invisible to other companies: 404, so their existence does not leak."""
     for key, (_method, *row) in EXPECTED.items():
-        if key.startswith(("my:", "my-proposals:", "my-sites:", "members:tier-proof")) and key != "my-proposals:create":
+        company_page = key.startswith(("my:", "my-proposals:", "my-projects:", "my-sites:", "members:tier-proof"))
+        if company_page and key != "my-proposals:create":
             assert row[PERSONAS.index("outsider")] in (404, L), key
 
 

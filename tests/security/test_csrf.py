@@ -66,6 +66,8 @@ POST_VIEWS = {
     "my-proposals:messages": "owner",
     "my-proposals:part-messages": "participant",
     "admin:projects_proposal_messages": "project_decider",
+    "my-projects:report": "owner",
+    "my-projects:report-contribution": "participant",
     "my-sites:create": "owner",
     "my-sites:edit": "owner",
     "privacy:consents": "owner",
@@ -95,6 +97,7 @@ READ_ONLY_VIEWS = {
     "my-proposals:detail", "my-proposals:document", "my-proposals:annex", "my-proposals:objection-document",
     "my-proposals:submissions", "my-proposals:submission", "my-proposals:submission-file",
     "my-proposals:message-attachment",
+    "my-projects:list", "my-projects:detail", "my-projects:report-document",
     "my:dashboard",
 }
 

@@ -155,6 +155,7 @@ def build_world() -> World:
 
     _projects(w)
     _review_panels(w)
+    _running_project(w)
     _spread(w)
     # A background task waiting in the queue, so that the admin's task pages have an object.
     queued_for_the_world.enqueue()
@@ -179,6 +180,8 @@ def build_world() -> World:
         "news.article": w.article,
         "projects.call": w.call,
         "projects.proposal": w.proposal,
+        "delivery.project": w.running,
+        "delivery.report": w.report,
         "projects.message": w.message,
         "projects.panel": w.panel,
         "projects.reviewerprofile": w.reviewer_profile,
@@ -237,6 +240,22 @@ def _projects(w):
     w.org_c.public_page = True
 
 
+def _running_project(w):
+    """Company A's running project with company C (issue 17): selected through the real steps, made a project by the
+    decider; its first report drafted by A's owner with a document, open for C's part."""
+    from decimal import Decimal
+
+    from delivery import services as delivery_services
+
+    prop = personas.selected_proposal(w.call, lead=w.org_a, partner=w.org_c, owner=w.owner, decider=w.project_decider,
+                                      title="진행 중인 AI 공정 최적화")
+    w.running = personas.running_project(prop, by=w.project_decider)
+    w.report = w.running.reports.order_by("due_on").first()
+    delivery_services.report_save(report=w.report, by=w.owner, narrative="1차 진행 보고",
+                                  values={w.running.kpis.get().pk: Decimal("105")},
+                                  document=personas.pdf("진행보고서.pdf"))
+
+
 def _review_panels(w):
     """A panel of the open call on which the project reviewer sits (as chair) with another proposal, submitted, that
     they have not declared for yet; a 기피 request on it; company A's objection to the result of its rejected proposal
@@ -259,11 +278,11 @@ def _review_panels(w):
 
 
 def _spread(w):
-    """A published standard model from a running project of its own, supplied by company A, with a public document;
+    """A published standard model from A's running project, supplied by company A, with a public document;
     company C's site running it, reported by A's owner and confirmed."""
     from spread.models import StandardModelDocument
 
-    w.standard_model = personas.standard_model(suppliers=[w.org_a])
+    w.standard_model = personas.standard_model(w.running, suppliers=[w.org_a])
     w.standard_model_document = StandardModelDocument(standard_model=w.standard_model, title="도입 안내서",
                                                       original_name="안내서.pdf")
     w.standard_model_document.file.save("안내서.pdf", ContentFile(PDF_BYTES), save=False)
