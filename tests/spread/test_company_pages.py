@@ -1,4 +1,4 @@
-"""/my/sites/: who may report a site, see it, change it and read its evidence (404 for others, 403 for plain members)."""
+"""/my/sites/: who may report a site, see it, change it and read its evidence (404 for others, 403 for members)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -1,4 +1,4 @@
-"""Adoption sites: a site counts only once staff confirm it and only while it is in use; the workflow and its history."""
+"""Adoption sites: a site counts only once staff confirm it and only while in use; the workflow and its history."""
 
 import datetime
 
