@@ -28,7 +28,7 @@ class DocumentForm(forms.ModelForm):
         return cleaned
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(admin.StackedInline):
     model = StandardModelDocument
     form = DocumentForm
     extra = 1
