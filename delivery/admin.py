@@ -85,6 +85,12 @@ class ProjectKPIInline(ServiceInline):
     fields = ["indicator", "baseline", "target", "unit", "is_public"]
     readonly_fields = ["indicator", "baseline", "target", "unit"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.help_text = ""  # a table's column heads carry it; a row's box would point at nothing
+        return field
+
 
 class ReportInline(ServiceInline):
     model = Report

@@ -136,6 +136,10 @@ def audit_world(portal_world):
     world.certificate = members.certificate_renew(
         organization=company, by=world.owner, file=personas.pdf("2027 중견기업확인서.pdf"), number="0000-2027-00001",
         valid_until=personas.certificate_valid_until(), tier=company.tier)
+    # A running project of the owner's company with the partner (issue 17): its first report accepted with a public
+    # KPI's value (the public page's progress), the next one open for the lead's form and the partner's part.
+    world.running = _running(world.call, lead=company, partner=world.proposal.participants.exclude(
+        organization=world.proposal.lead_id).get().organization, owner=world.owner, staff=world.staff)
     # /my/ with each certificate banner: the owner's certificate runs out in 20 days (a warning); the partner's
     # lapsed last week (an error, and a problem on the draft proposal it is named in).
     today = timezone.localdate()
@@ -169,12 +173,33 @@ def audit_world(portal_world):
     return world
 
 
+def _running(call, *, lead, partner, owner, staff):
+    from decimal import Decimal
+
+    from delivery import services
+
+    proposal = personas.selected_proposal(call, lead=lead, partner=partner, owner=owner, decider=staff,
+                                          title="협력사 연계 AI 설비 예지보전")
+    project = personas.running_project(proposal, by=staff)
+    kpi = project.kpis.get()
+    services.kpi_set_public(kpi=kpi, is_public=True, by=staff)
+    first = project.reports.order_by("due_on").first()
+    services.report_save(report=first, by=owner, narrative="1차 현장 적용을 마쳤습니다.",
+                         values={kpi.pk: Decimal(106)}, document=personas.pdf("중간보고서.pdf"))
+    services.report_transition(report=first, action="submit", by=owner)
+    services.report_transition(report=first, action="accept", by=staff)
+    project.open_report = project.reports.order_by("due_on")[1]
+    project.accepted_report = first
+    return project
+
+
 def _standard_model(world, company, partner):
-    """Issue 17: a published standard model supplied by the owner's company, with a public document; the partner's
-    site running it (reported by the owner, confirmed) and another site waiting for confirmation."""
+    """Issue 17: a published standard model from the running project, supplied by the owner's company, with a public
+    document; the partner's site running it (reported by the owner, confirmed) and another site waiting."""
     from spread.models import StandardModelDocument
 
-    world.standard_model = personas.standard_model(suppliers=[company], industries=("machinery", "shipbuilding"))
+    world.standard_model = personas.standard_model(world.running, suppliers=[company],
+                                                   industries=("machinery", "shipbuilding"))
     document = StandardModelDocument(standard_model=world.standard_model, title="도입 안내서",
                                      original_name="안내서.pdf")
     document.file.save("안내서.pdf", personas.pdf("안내서.pdf"), save=False)
@@ -229,6 +254,14 @@ def audited_pages(world):
     staff.append(reverse("admin:projects_proposal_submission", args=[revised, 2]))
     staff.append(reverse("admin:projects_proposal_messages", args=[pk]))
     staff.append(reverse("admin:projects_proposal_changelist") + "?messages=waiting")
+    running, report = world.running, world.running.open_report
+    public.append(reverse("projects:project-detail", args=[running.proposal_id]))
+    owner += [reverse("my-projects:list"), reverse("my-projects:detail", args=[running.pk]),
+              reverse("my-projects:report", args=[running.pk, report.pk]),
+              reverse("my-projects:report", args=[running.pk, running.accepted_report.pk])]
+    staff += ["/admin/delivery/project/", f"/admin/delivery/project/{running.pk}/change/",
+              "/admin/delivery/project/add/", "/admin/delivery/report/",
+              f"/admin/delivery/report/{running.accepted_report.pk}/change/"]
     # Standard models and adoption sites (issue 17).
     model, site = world.standard_model.pk, world.site.pk
     public += [reverse("spread:catalogue"), reverse("spread:detail", args=[model])]
@@ -248,5 +281,7 @@ def partner_paths(world):
     """A partner's pages: its /my/ with the link to its requests, the requests, the proposal as a partner sees it,
     its own line's form."""
     pk = world.proposal.pk
+    running = world.running
     return ["/my/", reverse("my-proposals:requests"), reverse("my-proposals:detail", args=[pk]),
-            reverse("my-proposals:part", args=[pk]), reverse("my-proposals:part-messages", args=[pk])]
+            reverse("my-proposals:part", args=[pk]), reverse("my-proposals:part-messages", args=[pk]),
+            reverse("my-projects:report", args=[running.pk, running.open_report.pk])]
