@@ -55,8 +55,9 @@ class StandardModelAdmin(admin.ModelAdmin):
     list_filter = ["is_published", "ai_area", "industries"]
     list_select_related = ["ai_area"]
     search_fields = ["name_ko", "name_en"]
-    filter_horizontal = ["industries", "projects"]
-    autocomplete_fields = ["suppliers"]
+    # Plain multiple selects and a raw-id box: the admin's filter widget and its autocomplete fail the accessibility
+    # audit (tests/browser/test_accessibility.py), and the suppliers are thousands of organisations at scale.
+    raw_id_fields = ["suppliers"]
     fields = ["name_ko", "name_en", "ai_area", "industries", "description_ko", "description_en", "projects",
               "suppliers", "is_published", "created_at", "updated_at"]
     readonly_fields = ["created_at", "updated_at"]
