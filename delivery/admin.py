@@ -40,8 +40,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ParticipantInline(ReadOnlyInline):
     model = ProjectParticipant
-    fields = ["name", "role", "government_funding", "private_cash", "private_in_kind"]
+    fields = ["name", "role", "amounts"]
     readonly_fields = fields
+
+    @admin.display(description=_("government / private (KRW)"))
+    def amounts(self, obj):
+        return f"{format_krw(obj.government_funding)} / {format_krw(obj.private_cash + obj.private_in_kind)}"
 
 
 class ServiceFormSet(BaseInlineFormSet):
@@ -78,18 +82,21 @@ class ServiceInline(admin.TabularInline):
         formset.request_user = request.user
         return formset
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and not field.widget.is_hidden:
+            # A table's column head names the box for the eye only: each row's box gets its own name, and no help
+            # text that would point at nothing (the column head carries it).
+            field.widget.attrs["aria-label"] = str(db_field.verbose_name)
+            field.help_text = ""
+        return field
+
 
 class ProjectKPIInline(ServiceInline):
     model = ProjectKPI
     formset = KPIFormSet
     fields = ["indicator", "baseline", "target", "unit", "is_public"]
     readonly_fields = ["indicator", "baseline", "target", "unit"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None:
-            field.help_text = ""  # a table's column heads carry it; a row's box would point at nothing
-        return field
 
 
 class ReportInline(ServiceInline):
