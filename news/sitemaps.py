@@ -8,7 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from news.models import Article
 
 # Public pages by URL name; names that other apps have not wired yet are left out at run time.
-PUBLIC_PAGES = ["home", "news:list", "projects:call-list", "members:directory", "stats:dashboard"]
+PUBLIC_PAGES = ["home", "news:list", "projects:call-list", "members:directory", "stats:dashboard",
+                "spread:catalogue"]
 
 
 class PublicPagesSitemap(Sitemap):

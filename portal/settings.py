@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "members",
     "projects",
     "delivery",
+    "spread",
 ]
 
 # Social login is offered only for the providers whose credentials are set.

@@ -11,6 +11,7 @@ from portal import views
 from portal.pagecache import public_page
 from privacy import views as privacy_views
 from projects.sitemaps import CallSitemap, ProjectSitemap
+from spread.sitemaps import StandardModelSitemap
 
 # Error pages render inside the layout without touching the database or the session (templates/error.html).
 handler400 = views.bad_request
@@ -21,7 +22,7 @@ handler500 = views.server_error
 # articles, may not import the apps whose pages it would list.
 SITEMAPS = {
     "pages": PublicPagesSitemap, "news": ArticleSitemap, "calls": CallSitemap, "projects": ProjectSitemap,
-    "members": MemberPageSitemap,
+    "members": MemberPageSitemap, "standard-models": StandardModelSitemap,
 }
 
 urlpatterns = [
@@ -49,9 +50,11 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("members/", include("projects.urls_organizations")),
     path("projects/", include("projects.urls")),
-    # Three apps' company pages share /my/. No pattern of members' starts with "proposals/" or "projects/", so no
-    # include shadows another and their order does not matter (tests/portal/test_urls.py resolves both orders).
+    path("standard-models/", include("spread.urls")),
+    # Four apps' company pages share /my/. No pattern of members' starts with "proposals/", "projects/" or "sites/",
+    # so no include shadows another and their order does not matter (tests/portal/test_urls.py resolves both orders).
     path("my/", include("members.urls_my")),
     path("my/proposals/", include("projects.urls_my")),
     path("my/projects/", include("delivery.urls_my")),
+    path("my/sites/", include("spread.urls_my")),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Organization
 from portal.money import format_krw
 from projects.models import Proposal
+from spread.models import Region
 from stats import figures as figures_module
 from stats.models import Target
 
@@ -125,8 +126,8 @@ def build(figures=None):
     """All charts, in page order."""
     f = figures or figures_module.get()
     return [
-        _tiers(f), _industries(f), _stages(f), _calls(f), _lead_tiers(f), _areas(f), _funding(f), _targets(f),
-        _timeline(f),
+        _tiers(f), _industries(f), _stages(f), _calls(f), _lead_tiers(f), _areas(f), _funding(f), _regions(f),
+        _targets(f), _timeline(f),
     ]
 
 
@@ -217,11 +218,21 @@ def _funding(f):
     )
 
 
+def _regions(f):
+    rows = [Row(region.label, [f["sites_by_region"][region.value]]) for region in Region]
+    return Chart(
+        "regions", _("Sites running a standard model, by region"),
+        _("Manufacturing sites where a standard model is in use, once the alliance has confirmed them, by province "
+          "or metropolitan city (시·도). Planned and stopped sites are not counted."),
+        _("Region"), [_("Sites in use")], rows, [Series(_("Sites in use"), 0, unit=ORGANISATIONS)],
+    )
+
+
 def target_progress(f):
     """[(key, label, current, target value, percent, unit, year)] for the 2028 targets."""
     targets = f["targets"]
     current = {
-        Target.PROJECTS: f["selected"],
+        Target.PROJECTS: f["completed"],
         Target.SITES: f["sites"],
         Target.INVESTMENT: f["government"] + f["private"],
     }
@@ -245,8 +256,9 @@ def _targets(f):
     ]
     return Chart(
         "targets", _("Progress to the 2028 targets"),
-        _("Projects: selected lead projects. Sites: organisations taking part in selected projects. "
-          "Investment: government and private money in selected projects. Other rows are entered by staff."),
+        _("Projects: completed lead projects. Sites: manufacturing sites running a standard model, as confirmed by "
+          "the alliance. Investment: government and private money in selected projects. Other rows are entered by "
+          "staff."),
         _("Target"), [_("Now"), _("Target"), _("Progress (%)"), _("Year")], rows,
         [Series(_("Progress (%)"), 2, unit=PERCENT)], maximum=100,
     )
@@ -276,16 +288,23 @@ def key_figures(f=None):
     ]
     covered = sum(1 for i in f["industries"] if i["count"])
     projects = f["targets"].get(Target.PROJECTS) or {}
+    sites = f["targets"].get(Target.SITES) or {}
     out += [
         {"value": covered, "label": _("industries covered"),
          "detail": _("of %(total)s working groups") % {"total": len(f["industries"])},
          "link": f"{stats}#industries", "key": "industries", "unit": ITEMS},
         {"value": f["submitted"], "label": _("proposals submitted"), "detail": _("in all calls"),
          "link": f"{stats}#calls", "key": "submitted", "unit": CASES},
-        {"value": f["selected"], "label": _("lead projects selected"),
+        {"value": f["selected"], "label": _("lead projects selected"), "detail": _("in all calls"),
+         "link": reverse("projects:call-list"), "key": "selected", "unit": CASES},
+        {"value": f["completed"], "label": _("lead projects completed"),
          "detail": _("target: %(value)s by %(year)s") % {"value": projects.get("value", "–"),
                                                            "year": projects.get("year") or "–"},
-         "link": reverse("projects:call-list"), "key": "selected", "unit": CASES},
+         "link": f"{stats}#targets", "key": "completed", "unit": CASES},
+        {"value": f["sites"], "label": _("sites running a standard model"),
+         "detail": _("target: %(value)s by %(year)s") % {"value": sites.get("value", "–"),
+                                                           "year": sites.get("year") or "–"},
+         "link": reverse("spread:catalogue"), "key": "sites", "unit": ORGANISATIONS},
         {"value": f["government"], "money": True, "label": _("government funding committed"),
          "detail": _("to selected projects"), "link": f"{stats}#funding", "key": "government"},
         {"value": f["private"], "money": True, "label": _("private contribution mobilised"),

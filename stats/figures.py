@@ -3,9 +3,10 @@
 The result is plain data (numbers, codes and both languages' names), cached under the page cache's
 data version (portal.pagecache.version()), the portal's one freshness mechanism: a save of any model
 the figures count (organisations, industries, calls, proposals, participants, AI areas, decisions,
-targets), however it is made (a service, an admin change form, seed_demo), gives a new version, and
-the next request recomputes the figures. Nothing here needs to be told about a write. Writes that
-send no signal (`QuerySet.update()` in the shell) show up at the latest after `TTL` seconds.
+running projects, adoption sites, targets), however it is made (a service, an admin change form,
+seed_demo), gives a new version, and the next request recomputes the figures. Nothing here needs to be
+told about a write. Writes that send no signal (`QuerySet.update()` in the shell) show up at the latest
+after `TTL` seconds.
 """
 
 import datetime
@@ -16,16 +17,18 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from delivery.models import Project
 from members.models import Industry, Organization, group_expression
 from portal import pagecache
 from projects.models import AIArea, Call, Participant, Proposal
 from projects.models import StatusChange as ProposalChange
+from spread.models import AdoptionSite, Region
 from stats.models import Target
 
 TTL = 600  # seconds: the backstop for writes that send no signal
 # The shape of the figures: changed when a field or a group is added (2: public enterprises, issue 14), so that
-# figures cached by the previous release are not read by this one.
-FORMAT = 2
+# figures cached by the previous release are not read by this one (3: sites by region, completed projects; issue 17).
+FORMAT = 3
 
 
 def get():
@@ -44,7 +47,7 @@ def _month(value):
 
 
 def compute():
-    """All figures, in thirteen queries whatever the amount of data."""
+    """All figures, in fourteen queries whatever the amount of data."""
     approved = Organization.objects.approved()
     members = approved.count_by_group()
 
@@ -88,8 +91,12 @@ def compute():
         cell = funding[row["g"]]
         cell["government"] += row["gov"] or 0
         cell["private"] += (row["cash"] or 0) + (row["kind"] or 0)
-    # Sites: distinct organisations taking part in selected projects (each brings at least one site).
-    sites = lines.aggregate(n=Count("organization", distinct=True))["n"]
+    # Sites: manufacturing sites running a standard model, counted once staff have confirmed them and only while
+    # they are in use (spread.models.AdoptionSite.COUNTED), by region.
+    regions = dict.fromkeys(Region.values, 0)
+    for row in AdoptionSite.objects.counted().values("region").annotate(n=Count("pk")).order_by():
+        regions[row["region"]] = row["n"]
+    completed = Project.objects.completed().count()
 
     timeline = {}
     for row in approved.filter(approved_at__isnull=False).annotate(
@@ -117,7 +124,9 @@ def compute():
         "funding": funding,
         "government": sum(cell["government"] for cell in funding.values()),
         "private": sum(cell["private"] for cell in funding.values()),
-        "sites": sites,
+        "sites": sum(regions.values()),
+        "sites_by_region": regions,
+        "completed": completed,
         "timeline": _fill_months(timeline),
         "targets": targets,
         "computed_at": datetime.datetime.now(datetime.UTC),

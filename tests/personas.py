@@ -425,3 +425,41 @@ def running_project(prop=None, *, by=None, **fields):
         "private_contribution": prop.private_total, **fields,
     }
     return services.project_create(proposal=prop, by=by, **data)
+
+
+# --- standard models and adoption sites (issue 17) ---------------------------------------------------------------
+
+
+def standard_model(*projects, name="AI 외관검사 표준모델", area="defect-detection", industries=("machinery",),
+                   suppliers=(), published=True):
+    """A standard model registered by a decider from `projects` (a new running project when none is given)."""
+    from spread import services
+    from spread.models import StandardModel
+
+    obj = StandardModel(name_ko=name, name_en=f"{name} (en)", ai_area=AIArea.objects.get(code=area),
+                        description_ko=f"{name}: 카메라와 AI로 외관 불량을 찾는 모델입니다.", is_published=published)
+    services.standard_model_save(standard_model=obj, by=staff(group=PROJECT_DECIDERS))
+    obj.projects.set(projects or [running_project()])
+    obj.industries.set([industry(code) for code in industries])
+    obj.suppliers.set(suppliers)
+    return obj
+
+
+def adoption_site(model, org=None, *, by=None, status="confirmed", use="in_use", region="gyeonggi", site_name=None,
+                  adopted_on=None):
+    """A site of `org` (a new approved company unless given) running `model`, reported by one of `org`'s owners (or by
+    `by`) through the service and, for status "confirmed" or "returned", decided by a decider."""
+    from spread import services
+
+    org = org or organization(owner=user())
+    by = by or Membership.objects.managing().filter(organization=org).first().user
+    site = services.site_submit(
+        by=by, standard_model=model, organization=org, site_name=site_name or f"제{serial() % 1000}공장",
+        region=region, use_status=use, evidence=pdf("납품확인서.pdf"),
+        adopted_on=adopted_on or timezone.localdate() - datetime.timedelta(days=30),
+    )
+    if status != "submitted":
+        decider = staff(group=PROJECT_DECIDERS)
+        services.site_transition(site=site, action="confirm" if status == "confirmed" else "return", by=decider,
+                                 note="" if status == "confirmed" else "증빙을 보완해 주세요.")
+    return site

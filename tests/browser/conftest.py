@@ -179,6 +179,7 @@ def audit_world(portal_world):
         recipients=["owner@hanbit.example"], subject="[AI 자율제조 얼라이언스] 제안서가 접수되었습니다", body="",
         status=OutgoingMail.Status.FAILED, attempts=3, last_error="SMTP 421",
     )
+    _standard_model(world, company, partner)
     return world
 
 
@@ -200,6 +201,22 @@ def _running(call, *, lead, partner, owner, staff):
     project.open_report = project.reports.order_by("due_on")[1]
     project.accepted_report = first
     return project
+
+
+def _standard_model(world, company, partner):
+    """Issue 17: a published standard model from the running project, supplied by the owner's company, with a public
+    document; the partner's site running it (reported by the owner, confirmed) and another site waiting."""
+    from spread.models import StandardModelDocument
+
+    world.standard_model = personas.standard_model(world.running, suppliers=[company],
+                                                   industries=("machinery", "shipbuilding"))
+    document = StandardModelDocument(standard_model=world.standard_model, title="도입 안내서",
+                                     original_name="안내서.pdf")
+    document.file.save("안내서.pdf", personas.pdf("안내서.pdf"), save=False)
+    document.save()
+    world.site = personas.adoption_site(world.standard_model, partner, by=world.owner, region="gyeongnam",
+                                        site_name="창원 1공장")
+    personas.adoption_site(world.standard_model, company, by=world.owner, status="submitted", site_name="본사 공장")
 
 
 def _revised(call, *, lead, by, decider):
@@ -265,6 +282,12 @@ def audited_pages(world):
     staff += ["/admin/delivery/project/", f"/admin/delivery/project/{running.pk}/change/",
               "/admin/delivery/project/add/", "/admin/delivery/report/",
               f"/admin/delivery/report/{running.accepted_report.pk}/change/"]
+    # Standard models and adoption sites (issue 17).
+    model, site = world.standard_model.pk, world.site.pk
+    public += [reverse("spread:catalogue"), reverse("spread:detail", args=[model])]
+    owner += [reverse("my-sites:list"), reverse("my-sites:create"), reverse("my-sites:edit", args=[site])]
+    staff += ["/admin/spread/standardmodel/", f"/admin/spread/standardmodel/{model}/change/",
+              "/admin/spread/adoptionsite/", f"/admin/spread/adoptionsite/{site}/change/"]
     policy = PolicyVersion.objects.get(kind="privacy", number=1)
     staff += ["/admin/privacy/policyversion/", f"/admin/privacy/policyversion/{policy.pk}/change/",
               "/admin/privacy/policyversion/add/?kind=terms", "/admin/portal/accessrecord/",

@@ -114,6 +114,10 @@ def collect_pages(world):
         "participants-0-government_funding": 10_000_000_001, "kpis-0-target": "", "action": "save"}))
     pages[f"owner {edit} (errors)"] = response.content.decode()
 
+    create = reverse("my-sites:create")
+    response = owner.post(create, form_data(owner.get(create).content.decode(), site_name=""))
+    pages[f"owner {create} (errors)"] = response.content.decode()
+
     response = people[None].post("/accounts/signup/", {"email": "new-person@example.com", "password1": "short"})
     pages["visitor /accounts/signup/ (errors)"] = response.content.decode()
     response = people["unconsented"].post(reverse("privacy:renew"), {"next": "/"})

@@ -1,7 +1,7 @@
 """The portal's layers, read from its imports: dependencies run one way and no module imports itself back.
 
 core (portal's helpers) <- jobs (mail queue, periodic jobs) <- privacy (policies, consents) <- members <- projects
-<- delivery (running projects, progress reports) <- stats; news depends
+<- delivery (running projects, progress reports) <- spread (standard models, adoption sites) <- stats; news depends
 on core and jobs only. The project package's
 roof (settings, root URLs, WSGI/ASGI, seed_demo) may import every app. Imports inside functions count:
 they are how a cycle hides.
@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["portal", "jobs", "privacy", "members", "projects", "delivery", "stats", "news"]
+APPS = ["portal", "jobs", "privacy", "members", "projects", "delivery", "spread", "stats", "news"]
 ROOF = {"portal.settings", "portal.urls", "portal.wsgi", "portal.asgi", "portal.management.commands.seed_demo"}
 # Which layers each layer may import.
 ALLOWED = {
@@ -21,7 +21,8 @@ ALLOWED = {
     "members": {"core", "jobs", "privacy"},
     "projects": {"core", "jobs", "privacy", "members"},
     "delivery": {"core", "jobs", "privacy", "members", "projects"},
-    "stats": {"core", "jobs", "privacy", "members", "projects", "delivery"},
+    "spread": {"core", "jobs", "privacy", "members", "projects", "delivery"},
+    "stats": {"core", "jobs", "privacy", "members", "projects", "delivery", "spread"},
     "news": {"core", "jobs"},
 }
 

@@ -71,6 +71,7 @@ def test_the_sitemap_runs_the_same_queries_whatever_the_rows(client, world, extr
         personas.ready_proposal(world["call"], status=Proposal.Status.SELECTED, title=f"과제{i}")
         personas.organization(f"회원{i}", public_page=True)
     client.get("/")  # the page cache's own reads settle first
-    # a count and a page for each section with rows: articles (none here), calls, projects, member pages
-    with django_assert_num_queries(7):
+    # a count and a page for each section with rows: articles (none here), calls, projects, member pages, standard
+    # models (none here)
+    with django_assert_num_queries(8):
         entries(client)

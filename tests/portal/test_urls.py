@@ -1,4 +1,4 @@
-"""The root URLconf: /my/ holds three apps' company pages and /members/ two apps' public pages, in either order;
+"""The root URLconf: /my/ holds four apps' company pages and /members/ two apps' public pages, in either order;
 refusals render the 403 page."""
 
 import pytest
@@ -12,9 +12,11 @@ from members import urls_my as members_my
 from portal.access import Refused
 from projects import urls_my as projects_my
 from projects import urls_organizations
+from spread import urls_my as spread_my
 
 # The same shared prefixes as the root URLconf, each pair of includes in the other order.
 urlpatterns = [
+    path("my/sites/", include("spread.urls_my")),
     path("my/projects/", include("delivery.urls_my")),
     path("my/proposals/", include("projects.urls_my")),
     path("my/", include("members.urls_my")),
@@ -30,7 +32,8 @@ def pages_of(modules):
             yield f"{module.app_name}:{pattern.name}", kwargs, pattern.callback
 
 
-@pytest.mark.parametrize("modules", [(members_my, projects_my, delivery_my), (members_urls, urls_organizations)],
+@pytest.mark.parametrize("modules", [(members_my, projects_my, delivery_my, spread_my),
+                                     (members_urls, urls_organizations)],
                          ids=["my", "members"])
 def test_the_shared_prefixes_do_not_shadow_each_other_in_either_order(modules):
     for name, kwargs, view in pages_of(modules):

@@ -91,9 +91,9 @@ def test_the_project_page_runs_the_same_queries_whatever_the_consortium(client, 
         personas.participant(selected, personas.organization(f"협력사{i}"), Participant.Role.TECHNOLOGY_SUPPLIER)
         KPI.objects.create(proposal=selected, indicator=f"지표{i}", baseline=1, target=2)
     client.get("/")  # the page cache's own reads (its version, the next scheduled change) settle first
-    # the project with its call and industry; its AI areas, KPIs and participants with their organisations; whether it
-    # is a running project yet (delivery's part of the page)
-    with django_assert_num_queries(5):
+    # the project with its call and industry; its AI areas, KPIs and participants with their organisations; what the
+    # apps above add (projects.views.project_page_parts): delivery's running project, spread's standard models
+    with django_assert_num_queries(6):
         assert client.get(project_url(selected)).status_code == 200
     with django_assert_num_queries(0):  # from the cache
         assert client.get(project_url(selected)).status_code == 200

@@ -121,6 +121,13 @@ EXPECTED = {
                                 ("POST", L,  404, 404, DONE, 403, 403, 404, 404, 404, 404, 404, 404, 404),
     "my-projects:report-document":
                                 ("GET", L,   404, 404, 200, 200, 200, 404, 404, 404, 200, 404, 404, 200),
+    # --- standard models (issue 17): a published model's page and its public document are for everybody; company
+    #     C's site, reported by A (the model's supplier): A's and C's owners and managers, not A's plain member
+    #     (403), nobody else's organisation (404); its evidence also for staff allowed to view sites (with MFA) ---
+    "spread:detail":            ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "spread:document":          ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "my-sites:edit":            ("GET", L,   302, 404, 200, 200, 403, 302, 302, 302, 302, 302, 302, 302),
+    "my-sites:evidence":        ("GET", L,   302, 404, 200, 200, 403, 302, 302, 302, 200, 302, 302, 200),
     # --- the admin: staff with MFA only, then Django permissions per group ----------------------------------
     #                                           mrev prev pdec news staff su
     "admin:app_list":           ("GET", *NOT_ADMIN, 200, 404, 404, 404, 404, 200),  # /admin/members/
@@ -216,6 +223,20 @@ EXPECTED = {
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 200, 403, 200),
     "admin:news_article_preview":
                                 ("GET", *NOT_ADMIN, 403, 403, 403, 200, 403, 200),
+    # Standard models: deciders register and change them; nobody deletes one but a superuser. Adoption sites: deciders
+    # read them and confirm or return them by actions; a site is a record nobody deletes.
+    "admin:spread_standardmodel_change":
+                                ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200),
+    "admin:spread_standardmodel_history":
+                                ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200),
+    "admin:spread_standardmodel_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200),
+    "admin:spread_adoptionsite_change":
+                                ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200),
+    "admin:spread_adoptionsite_history":
+                                ("GET", *NOT_ADMIN, 403, 403, 200, 403, 403, 200),
+    "admin:spread_adoptionsite_delete":
+                                ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 403),
     # Accounts, groups, authenticators and social logins: superusers only.
     **{
         f"admin:{model}_{view}": ("GET", *NOT_ADMIN, 403, 403, 403, 403, 403, 200)
@@ -253,7 +274,8 @@ EXPECTED = {
                       "projects/proposal", "projects/message", "stats/target", "jobs/outgoingmail",
                       "django_tasks_database/dbtaskresult", "portal/accessrecord", "privacy/consentrecord",
                       "privacy/policyversion", "privacy/erasure", "projects/panel", "projects/reviewerprofile",
-                      "projects/challengerequest", "projects/objection", "delivery/project", "delivery/report")
+                      "projects/challengerequest", "projects/objection", "delivery/project", "delivery/report",
+                      "spread/standardmodel", "spread/adoptionsite")
     },
 }
 
@@ -276,6 +298,9 @@ COMPANY_PAGES = {
     #                                  anon new  out  part own  mem  nomfa mrev prev pdec news staff su
     "my:edit":                  ("GET", L,   302, 200, 200, 200, 403, 302, 302, 302, 302, 302, 302, 302),
     "my:certificate":           ("GET", L,   302, 200, 200, 200, 403, 302, 302, 302, 302, 302, 302, 302),
+    # Adoption sites (issue 17): the list of one's own organisation's sites and the report form.
+    "my-sites:list":            ("GET", L,   302, 200, 200, 200, 403, 302, 302, 302, 302, 302, 302, 302),
+    "my-sites:create":          ("GET", L,   302, 200, 200, 200, 403, 302, 302, 302, 302, 302, 302, 302),
 }
 
 
@@ -300,6 +325,8 @@ SITE_PAGES = {
     "contact":                  ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     # where a dormant account's person asks for the restoring link (the login page points there)
     "privacy:dormant":          ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # and the standard-model catalogue (issue 17), public like the other lists
+    "spread:catalogue":         ("GET", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -455,7 +482,7 @@ def test_account_pages_matrix(world, client_for):
 def test_outsiders_get_404_not_403_on_company_pages(world):
     """A company's objects are invisible to other companies: 404, so their existence does not leak."""
     for key, (_method, *row) in EXPECTED.items():
-        company_page = key.startswith(("my:", "my-proposals:", "my-projects:", "members:tier-proof"))
+        company_page = key.startswith(("my:", "my-proposals:", "my-projects:", "my-sites:", "members:tier-proof"))
         if company_page and key != "my-proposals:create":
             assert row[PERSONAS.index("outsider")] in (404, L), key
 

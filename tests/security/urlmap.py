@@ -132,6 +132,10 @@ KWARGS = {
     "my:person-remove": lambda w: {"pk": w.colleague_membership.pk},
     "mfa_edit_webauthn": lambda w: {"pk": w.passkey.pk},
     "mfa_remove_webauthn": lambda w: {"pk": w.passkey.pk},
+    "spread:detail": lambda w: {"pk": w.standard_model.pk},
+    "spread:document": lambda w: {"pk": w.standard_model_document.pk},
+    "my-sites:edit": lambda w: {"pk": w.adoption_site.pk},
+    "my-sites:evidence": lambda w: {"pk": w.adoption_site.pk},
 }
 
 def _first_chart_slug():

@@ -157,6 +157,7 @@ def build_world() -> World:
     _projects(w)
     _review_panels(w)
     _running_project(w)
+    _spread(w)
     # A background task waiting in the queue, so that the admin's task pages have an object.
     queued_for_the_world.enqueue()
     # Somebody read A's proof of tier: an access record for the admin's record pages.
@@ -189,6 +190,8 @@ def build_world() -> World:
         "projects.reviewerprofile": w.reviewer_profile,
         "projects.challengerequest": w.challenge,
         "projects.objection": w.objection,
+        "spread.standardmodel": w.standard_model,
+        "spread.adoptionsite": w.adoption_site,
     }
     return w
 
@@ -290,3 +293,16 @@ def _review_panels(w):
                             document_name="이의신청서.pdf")
     w.objection.document.save("이의신청서.pdf", ContentFile(PDF_BYTES), save=False)
     w.objection.save()
+
+
+def _spread(w):
+    """A published standard model from A's running project, supplied by company A, with a public document;
+    company C's site running it, reported by A's owner and confirmed."""
+    from spread.models import StandardModelDocument
+
+    w.standard_model = personas.standard_model(w.running, suppliers=[w.org_a])
+    w.standard_model_document = StandardModelDocument(standard_model=w.standard_model, title="도입 안내서",
+                                                      original_name="안내서.pdf")
+    w.standard_model_document.file.save("안내서.pdf", ContentFile(PDF_BYTES), save=False)
+    w.standard_model_document.save()
+    w.adoption_site = personas.adoption_site(w.standard_model, w.org_c, by=w.owner)

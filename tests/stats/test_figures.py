@@ -104,12 +104,11 @@ def test_dashboard_counts_selected_projects_by_lead_tier_and_funding_by_tier(cli
 
 
 def test_dashboard_progress_to_the_targets(client, alliance):
+    """Projects count completed projects and sites confirmed sites in use (tests/spread/test_figures.py builds both);
+    the alliance here has selected projects and no running ones yet."""
     rows = {row[0]: row for row in csv_of(client, "targets")[1:]}
-    selected = Proposal.objects.filter(status="selected").count()
-    sites = len({p.organization_id for p in Participant.objects.select_related("proposal")
-                 if p.proposal.status == "selected"})
-    assert rows["AI 자율제조 선도 프로젝트"][1:4] == [str(selected), "200", str(round(100 * selected / 200, 1))]
-    assert rows["표준모델 확산 사업장"][1] == str(sites)
+    assert rows["완료된 AI 자율제조 선도 프로젝트"][1:4] == ["0", "200", "0.0"]
+    assert rows["표준모델을 운영 중인 확산 사업장"][1:4] == ["0", "100", "0.0"]
 
 
 def test_timeline_counts_members_by_approval_month_and_projects_by_decision_month(client, alliance):

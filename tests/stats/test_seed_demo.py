@@ -11,17 +11,6 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management import call_command
 
-from delivery.models import (
-    Project,
-    ProjectKPI,
-    ProjectParticipant,
-    ProjectStatusChange,
-    Report,
-    ReportContribution,
-    ReportKPIValue,
-    ReportReminder,
-    ReportStatusChange,
-)
 from members.models import (
     CertificateReminder,
     ChangeRequest,
@@ -56,6 +45,7 @@ from projects.models import (
     SubmittedFile,
 )
 from projects.models import StatusChange as ProposalChange
+from spread.models import AdoptionSite, StandardModel
 
 pytestmark = pytest.mark.django_db
 FROZEN = datetime.datetime(2026, 5, 4, 10, 30, tzinfo=datetime.UTC)
@@ -93,6 +83,9 @@ STABLE = {
               "attachment_name"],
     ReviewScore: ["review__proposal__title", "review__reviewer__email", "criterion__code", "score"],
     Article: ["guid", "slug", "title", "status", "published_at", "category"],
+    StandardModel: ["name_ko", "ai_area__code", "is_published", "created_at"],
+    AdoptionSite: ["standard_model__name_ko", "organization__business_number", "site_name", "region", "adopted_on",
+                   "use_status", "status", "submitted_at"],
 }
 
 
@@ -100,7 +93,8 @@ def dump():
     """Row counts of every table of ours, and a checksum over the stable columns."""
     counts = {
         model._meta.label: model.objects.count()
-        for config in ("members", "projects", "news", "stats") for model in apps.get_app_config(config).get_models()
+        for config in ("members", "projects", "news", "stats", "spread")
+        for model in apps.get_app_config(config).get_models()
     }
     digest = hashlib.sha256()
     for model, fields in STABLE.items():
@@ -114,14 +108,12 @@ def seed(seed=11, scale=60):
         call_command("seed_demo", scale=scale, seed=seed, allow_production=True, stdout=io.StringIO())
 
 
-# The running projects (issue 17), children first.
-DELIVERY = (ReportReminder, ReportStatusChange, ReportKPIValue, ReportContribution, Report, ProjectStatusChange,
-            ProjectKPI, ProjectParticipant, Project)
-
-
 def wipe():
     """Remove everything seed_demo made (reference data from the migrations stays)."""
-    for model in (*DELIVERY, Objection, ChallengeRequest, ConflictDeclaration, PanelProposal, PanelMember, Panel,
+    # The apps above projects (running projects, standard models and sites), every table of theirs.
+    above = [model for config in ("spread", "delivery")
+             for model in apps.get_app_config(config).get_models(include_auto_created=True)]
+    for model in (*above, Objection, ChallengeRequest, ConflictDeclaration, PanelProposal, PanelMember, Panel,
                   FormerEmployer, ReviewerProfile,
                   Message, SubmittedFile, Submission, ReviewScore, Review, ProposalChange, ConsentChange, KPI,
                   Participant,

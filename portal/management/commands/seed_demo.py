@@ -11,7 +11,8 @@ from portal import demo, pagecache
 
 # Each app contributes demo data through a `seed(*, rng, scale, stdout)` function,
 # run in this order because later apps build on earlier ones.
-SEEDERS = ["portal.demo", "members.demo", "news.demo", "projects.demo", "delivery.demo", "privacy.demo"]
+SEEDERS = ["portal.demo", "members.demo", "news.demo", "projects.demo", "delivery.demo", "spread.demo",
+           "privacy.demo"]
 
 
 class Command(BaseCommand):
