@@ -113,7 +113,8 @@ READ_ONLY_VIEWS = {
     # the GET confirmation page of each workflow's staff steps (portal.admin.WorkflowAdminMixin.workflow_page)
     *(f"admin:{model}_workflow" for model in (
         "members_organization", "members_changerequest", "projects_proposal", "projects_panel",
-        "projects_challengerequest", "projects_objection", "news_article", "jobs_outgoingmail")),
+        "projects_challengerequest", "projects_objection", "news_article", "jobs_outgoingmail",
+        "delivery_project", "delivery_report", "spread_adoptionsite")),
 }
 
 # The standard ModelAdmin views, known by their method name (also when a ModelAdmin overrides one):
