@@ -67,20 +67,21 @@ def test_database_url_switches_to_postgresql_with_persistent_connections():
 
 
 def test_postgresql_gets_connect_and_statement_timeouts_from_the_environment():
-    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal?options=-c%20jit%3Doff",
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal?options=-c%20work_mem%3D8MB",
            "DJANGO_DB_CONNECT_TIMEOUT": "4", "DJANGO_DB_STATEMENT_TIMEOUT": "7"}
     result = load_settings(env, "s.DATABASES['default']['OPTIONS']")
     assert result.returncode == 0, result.stderr
     options = eval(result.stdout)
     assert options["connect_timeout"] == 4
-    assert options["options"] == "-c jit=off -c statement_timeout=7000"
+    # the URL's own options first, then the timeout, then JIT off (it only adds compile time to these queries)
+    assert options["options"] == "-c work_mem=8MB -c statement_timeout=7000 -c jit=off"
     assert options["tcp_user_timeout"] > 0 and options["keepalives"] == 1
 
 
 def test_postgresql_timeouts_default_to_a_few_seconds():
     env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal"}
     options = eval(load_settings(env, "s.DATABASES['default']['OPTIONS']").stdout)
-    assert (options["connect_timeout"], options["options"]) == (3, "-c statement_timeout=5000")
+    assert (options["connect_timeout"], options["options"]) == (3, "-c statement_timeout=5000 -c jit=off")
 
 
 def test_the_client_deadline_leaves_the_server_timeout_two_seconds_to_fire_first():
@@ -97,7 +98,7 @@ def test_no_statement_timeout_for_a_migration_means_no_client_deadline_either():
     env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal", "DJANGO_DB_STATEMENT_TIMEOUT": "0"}
     assert load_settings(env, "s.DATABASES['default']['CLIENT_DEADLINE']").stdout.strip() == "0"
     options = load_settings(env, "s.DATABASES['default']['OPTIONS']['options']").stdout.strip()
-    assert options == "'-c statement_timeout=0'"
+    assert options == "'-c statement_timeout=0 -c jit=off'"
 
 
 def test_sqlite_keeps_django_s_backend_and_no_deadline():
