@@ -19,7 +19,10 @@ do next" box): the template writes `{{ page_parts.NAME }}`, which is a hole whil
 for the cache and the part itself otherwise; each request then renders the part into its hole.
 
 Freshness has one mechanism: the data version below. The page keys hold it, and so does every other
-cache of public data (stats.figures): whatever makes a page stale makes the data behind it stale too.
+cache of public data (stats.figures, through `data_version()`, the same counter without the date): whatever
+makes a page stale makes the data behind it stale too. Data computed in the background for the pages
+(the figures) calls `pages_refreshed()` once it is stored, so that pages rendered from the previous
+figures in the meantime are not kept.
 
 The key holds the language, whether the visitor is signed in (or is the plain anonymous visitor of a
 whole page), the host, the path and the allowed query parameters; the entry holds the data version it was
@@ -50,6 +53,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -61,6 +65,9 @@ from portal.cache import recovered
 
 TTL = 600  # seconds
 VERSION_KEY = "pages:version"
+# The data behind the pages alone (no date, no rendering): what derived data computed in the background
+# (stats.figures) is keyed on. Every save bumps both; `pages_refreshed()` bumps the pages' version alone.
+DATA_KEY = "pages:data-version"
 NEXT_CHANGE_KEY = "pages:next-change"
 # Query values worth a cache entry of their own: short tokens such as a page number or a category code.
 # Anything else (a free-text search, a stray parameter) is rendered without the cache.
@@ -90,11 +97,17 @@ def schedule(next_change):
         _schedules.append(next_change)
 
 
+# Sent by `invalidate()` (within the writer's transaction): derived data kept for the pages (stats.figures)
+# queues its recomputation on commit.
+data_changed = Signal()
+
+
 def invalidate():
     """Make every cached page stale: now, for the rest of this transaction, and again once it commits
     (so that a page rendered from the old data in the meantime is not kept)."""
     _bump()
     transaction.on_commit(_bump)
+    data_changed.send(sender=None)
 
 
 def _changed(sender, **kwargs):
@@ -103,11 +116,31 @@ def _changed(sender, **kwargs):
     invalidate()
 
 
-def _bump():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), None)
+def _bump(keys=(VERSION_KEY, DATA_KEY)):
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, time.time_ns(), None)
+
+
+def pages_refreshed():
+    """Derived data that pages show (the figures) was computed again in the background: stored pages
+    are stale, while the data version (`data_version()`) stays, so what was computed for it stays current."""
+    _bump((VERSION_KEY,))
+
+
+def data_version(*, also=()):
+    """The version of the data behind the pages: changes with every save, like `version()`, but not
+    with the date, a scheduled change or `pages_refreshed()`. With `also`, returns (version, {key: value})
+    with those cache keys read in the same round trip."""
+    found = cache.get_many([DATA_KEY, *also])
+    counter = found.get(DATA_KEY)
+    if counter is None:
+        cache.add(DATA_KEY, time.time_ns(), None)
+        counter = cache.get(DATA_KEY)
+    current = str(counter)
+    return (current, {key: found[key] for key in also if key in found}) if also else current
 
 
 def _redis_answers_again(sender, **kwargs):

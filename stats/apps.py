@@ -9,6 +9,9 @@ class StatsConfig(AppConfig):
 
     def ready(self):
         from portal import pagecache
+        from stats import figures
         from stats.models import Target
 
         pagecache.watch(Target)  # the dashboard and the home page show the targets
+        # Every change to what public pages show queues the figures' recount (once committed; one at a time).
+        pagecache.data_changed.connect(figures.data_changed, dispatch_uid="stats-figures-data-changed")
