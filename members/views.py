@@ -22,6 +22,8 @@ from portal.pagecache import public_page
 from portal.pagination import DeferredJoinPaginator
 
 DIRECTORY_PAGE_SIZE = 20
+# A search or a filter is counted up to this many members (portal.pagination): beyond it, the visitor narrows it.
+DIRECTORY_COUNT_LIMIT = 1000
 
 
 # --- public directory -------------------------------------------------------------------------
@@ -35,8 +37,10 @@ def directory(request):
     # In the order of the org_directory_order index (listed members by name), which serves the page and its count.
     organizations = form.filter(listed).select_related("industry").order_by("name", "pk")
     listed_by_group = listed.count_by_group()
-    paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE)
-    if not form.narrows():
+    if form.narrows():
+        paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE, count_limit=DIRECTORY_COUNT_LIMIT)
+    else:
+        paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE)
         paginator.count = sum(listed_by_group.values())  # counted already: the mix has every listed member
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

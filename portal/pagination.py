@@ -4,12 +4,31 @@
 skip them. `DeferredJoinPaginator` reads the page's ids first, from the index that serves the list's order (an
 index-only scan: ids are in every index), then loads those rows alone, in that order. Used by the directory and
 the admin's long lists.
+
+A search or a filter that matches a large share of 100,000 rows makes the count read all of them. With `count_limit`,
+the paginator counts up to that many rows and no further (`SELECT COUNT(*) FROM (... LIMIT n + 1)`): `count` is then
+at most the limit, `count_capped` says whether there were more, and the pages end at the limit. A search box's
+visitor narrows the search rather than pages past the fiftieth page.
 """
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 
 class DeferredJoinPaginator(Paginator):
+    def __init__(self, *args, count_limit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_limit = count_limit
+        self.count_capped = False
+
+    @cached_property
+    def count(self):
+        if self.count_limit is None:
+            return super().count
+        found = self.object_list.order_by()[: self.count_limit + 1].count()
+        self.count_capped = found > self.count_limit
+        return min(found, self.count_limit)
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

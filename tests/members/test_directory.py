@@ -44,6 +44,22 @@ def test_pages_of_twenty_keep_the_filters(client, members):
     assert "tier=sme&amp;page=2" in response.content.decode()
 
 
+def test_a_search_matching_more_than_the_limit_lists_the_first_and_asks_to_narrow_it(client, members, monkeypatch):
+    from django.utils import translation
+
+    from members import views
+
+    monkeypatch.setattr(views, "DIRECTORY_COUNT_LIMIT", 30)
+    members(35)
+    with translation.override("en"):
+        response = client.get(URL, {"q": "회원사", "page": "9"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.context["page"]
+    assert page.number == 2 and page.paginator.count == 30 and len(page.object_list) == 10
+    assert "More than 30 members match" in response.content.decode()
+    unfiltered = client.get(URL).context["page"]
+    assert unfiltered.paginator.count == 35 and not unfiltered.paginator.count_capped
+
+
 def test_tier_mix_of_listed_members_beside_the_launch_mix(client, members, make_org):
     members(3, tier="sme")
     make_org("큰회사", status="approved", tier="large")

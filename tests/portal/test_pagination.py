@@ -27,3 +27,16 @@ def test_a_known_count_is_not_counted_again(django_assert_num_queries):
     paginator.count = 1
     with django_assert_num_queries(2):  # the ids, then the rows
         assert len(paginator.page(1)) == 1
+
+
+def test_a_count_limit_counts_no_further_and_says_there_were_more(django_assert_num_queries):
+    for i in range(5):
+        personas.organization(f"한결{i}", status=Organization.Status.APPROVED)
+    rows = Organization.objects.order_by("name", "pk")
+    capped = DeferredJoinPaginator(rows, 2, count_limit=3)
+    with django_assert_num_queries(1):
+        assert capped.count == 3
+    assert capped.count_capped and capped.num_pages == 2
+    assert [o.name for o in capped.page(2)] == ["한결2"]  # the pages end at the limit
+    exact = DeferredJoinPaginator(rows, 2, count_limit=5)
+    assert exact.count == 5 and not exact.count_capped
