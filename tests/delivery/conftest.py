@@ -2,8 +2,8 @@
 
 import pytest
 
-from members.models import Membership, Organization
 from tests import personas
+from tests.projects import conftest as proposal_personas
 
 
 @pytest.fixture(autouse=True)
@@ -15,49 +15,12 @@ def _english(settings):
         yield
 
 
-@pytest.fixture
-def lead_org(db):
-    return personas.organization("대형제조", tier=Organization.Tier.LARGE)
-
-
-@pytest.fixture
-def partner_org(db):
-    return personas.organization("중소부품", tier=Organization.Tier.SME)
-
-
-@pytest.fixture
-def other_org(db):
-    return personas.organization("다른회사", tier=Organization.Tier.MIDSIZE)
-
-
-@pytest.fixture
-def owner(lead_org):
-    return personas.member(lead_org, Membership.Role.OWNER, "owner@lead.example")
-
-
-@pytest.fixture
-def lead_member(lead_org):
-    return personas.member(lead_org, Membership.Role.MEMBER, "member@lead.example")
-
-
-@pytest.fixture
-def partner_person(partner_org):
-    return personas.member(partner_org, Membership.Role.OWNER, "owner@partner.example")
-
-
-@pytest.fixture
-def outsider(other_org):
-    return personas.member(other_org, Membership.Role.OWNER, "owner@other.example")
-
-
-@pytest.fixture
-def decider(db):
-    return personas.staff("decider@ministry.example", group=personas.PROJECT_DECIDERS)
-
-
-@pytest.fixture
-def call(db):
-    return personas.call()
+# The same personas as the proposal tests (one definition: tests/projects/conftest.py).
+p = proposal_personas
+lead_org, partner_org, other_org = p.lead_org, p.partner_org, p.other_org
+owner, lead_member, partner_person, outsider = p.owner, p.lead_member, p.partner_person, p.outsider
+decider, call = p.decider, p.call
+del p
 
 
 @pytest.fixture
