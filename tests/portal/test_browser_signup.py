@@ -10,7 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.background import run_tasks
-from tests.browser.helpers import agree_to_the_required_consents, language_button
+from tests.browser.helpers import agree_to_the_required_consents, click_to_new_page, language_button
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,12 +23,6 @@ def wait_for(driver, condition, timeout=15):
 def page_lang(driver):
     # Read through script, not an element handle: a handle dies when the next page replaces this one.
     return driver.execute_script("return document.documentElement.lang")
-
-
-def click_and_wait_for_next_page(driver, element):
-    old_root = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    wait_for(driver, EC.staleness_of(old_root))
 
 
 def submit(driver, form_selector="main form"):
@@ -63,7 +57,7 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     wait_for(browser, EC.url_contains("/members/register/"))
     open_menu(browser)
     assert email in browser.find_element(By.CSS_SELECTOR, "#krds-header").text
-    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "#krds-header button.sign-out"))
+    click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#krds-header button.sign-out"))
 
     browser.get(base + "/accounts/login/")
     browser.find_element(By.NAME, "login").send_keys(email)
@@ -74,11 +68,11 @@ def test_sign_up_verify_sign_in_switch_language_and_sign_out(browser):
     open_menu(browser)
     assert email in browser.find_element(By.CSS_SELECTOR, "#krds-header").text
 
-    click_and_wait_for_next_page(browser, language_button(browser, "en"))
+    click_to_new_page(browser, language_button(browser, "en"))
     wait_for(browser, lambda d: page_lang(d) == "en")
     open_menu(browser)
     assert "Sign out" in browser.find_element(By.CSS_SELECTOR, "#krds-header").text
-    click_and_wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "#krds-header button.sign-out"))
+    click_to_new_page(browser, browser.find_element(By.CSS_SELECTOR, "#krds-header button.sign-out"))
     wait_for(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#krds-header a[href='/accounts/login/']")))
     open_menu(browser)
     assert "Sign in" in browser.find_element(By.CSS_SELECTOR, "#krds-header").text
