@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from members import business_numbers, corporate_numbers, services
 from members.models import Industry, Membership, Organization, StatusChange, User
-from portal.demo import DEMO_PASSWORD, ensure_mfa, ensure_user, organisation_count, progress
+from portal.demo import DEMO_PASSWORD, analyze, ensure_mfa, ensure_user, organisation_count, progress
 from portal.files import PrivateUploadTo
 
 # Organisations whose rows are checked with full_clean() as a sample (the rest are built the same way).
@@ -236,6 +236,7 @@ def seed(*, rng, scale, stdout):
         created_count += len(new)
         if first == 1:
             _changes_after_approval(new, _ensure_owners([n for n, _org in new[:VALIDATED_SAMPLE]]))
+    analyze(Organization, Membership)
     services.people_count_refresh(organization_ids=Organization.objects.filter(people_count=0).values("pk"))
 
     stdout.write(

@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from members.models import Industry, Membership, Organization
-from portal.demo import ensure_mfa, ensure_user, organisation_count, progress
+from portal.demo import analyze, ensure_mfa, ensure_user, organisation_count, progress
 from portal.files import PrivateUploadTo
 from projects import revisions, services
 from projects.models import (
@@ -512,6 +512,7 @@ def _review_panels(rng, *, now, closed, opened, earlier, proposals, lines, revie
         for criterion in criteria[review.proposal.call_id]:
             scores.append(ReviewScore(review=review, criterion=criterion, score=rng.randint(4 if high else 2, 5)))
     ReviewScore.objects.bulk_create(scores, batch_size=2000)
+    analyze(Proposal, Review, ReviewScore)
     services.average_score_refresh(proposal_ids=Proposal.objects.filter(reviews__isnull=False).values("pk"))
 
     rejected = next((p for p in in_closed if p.status == S.REJECTED), None)
