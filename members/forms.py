@@ -1,10 +1,10 @@
 from django import forms
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members import business_numbers, certificate_dates, changes, corporate_numbers
 from members.models import CORPORATE_NUMBER_TAKEN, TIER_PROOF_UPLOAD, Industry, Membership, Organization
+from portal.db import search
 from portal.forms_money import KRWField
 
 
@@ -220,7 +220,7 @@ class DirectoryFilterForm(forms.Form):
             return queryset
         data = self.cleaned_data
         if data["q"]:
-            queryset = queryset.filter(Q(name__search=data["q"]) | Q(name_en__search=data["q"]))  # indexed
+            queryset = queryset.filter(pk__in=search.any_field(Organization, ["name", "name_en"], data["q"]))
         if data["kind"]:
             queryset = queryset.filter(kind=data["kind"])
         if data["tier"]:

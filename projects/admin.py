@@ -25,6 +25,7 @@ from members.models import Organization
 from portal.admin import LongListMixin, RecordedAdminViewMixin, WorkflowAdminMixin
 from portal.audit import record_access
 from portal.csv import ChangelistExportMixin
+from portal.db import search
 from portal.forms_money import KRWField
 from portal.models import AccessRecord
 from portal.money import exact_krw, format_krw
@@ -306,9 +307,9 @@ class ProposalAdmin(
         for word in smart_split(search_term):
             if word.startswith(('"', "'")) and word[0] == word[-1]:
                 word = unescape_string_literal(word)
-            leads = Organization.objects.filter(Q(name__search=word) | Q(business_number__search=word))
+            leads = search.any_field(Organization, ["name", "business_number"], word)
             by_title = Proposal.objects.filter(title__search=word).order_by().values("pk")
-            by_lead = Proposal.objects.filter(lead__in=leads.values("pk")).order_by().values("pk")
+            by_lead = Proposal.objects.filter(lead__in=leads).order_by().values("pk")
             queryset = queryset.filter(pk__in=by_title.union(by_lead))
         return queryset, False
 

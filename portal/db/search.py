@@ -10,6 +10,10 @@ construction: a row that contains the term contains its bigrams.
 
 - `field__search=term`: the lookup (registered on every CharField by portal.apps), `icontains` on other databases
   (SQLite keeps its plain scan) and for a one-character term.
+- `any_field(model, fields, term)`: the pks of the rows where any of `fields` holds the term, as a union of one lookup
+  per field. An OR of the lookups finds the same rows, but PostgreSQL then evaluates the whole OR, bigrams included,
+  on every candidate row (12 ms for 564 organisations holding 테크 at 10,000, growing with the matches); each branch
+  of the union is answered by its own index, with only its LIKE checked per row.
 - `BigramIndex(...)`: the migration operation that creates the function and one column's index, on PostgreSQL only
   (a model's Meta cannot say it on every database: SQLite has no GIN).
 """
@@ -47,6 +51,14 @@ class Search(IContains):
 
 
 CharField.register_lookup(Search, lookup_name="search")
+
+
+def any_field(model, fields, term):
+    """A values("pk") query of the `model` rows where one of `fields` contains `term`, for `filter(pk__in=...)`: a
+    union of one indexed `search` lookup per field (see the module's docstring)."""
+    rows = model._default_manager
+    first, *rest = [rows.filter(**{f"{field}__search": term}).order_by().values("pk") for field in fields]
+    return first.union(*rest) if rest else first
 
 
 class BigramIndex(Operation):
