@@ -454,6 +454,10 @@ class Proposal(models.Model):
             models.Index(fields=["-average_score", "-id"], name="proposal_score_descending"),
             models.Index(fields=["submitted_at", "-id"], name="proposal_submitted_ascending"),
             models.Index(fields=["-submitted_at", "-id"], name="proposal_submitted_descending"),
+            # The calls page counts and lists each past call's selected projects (SHOWN_PUBLICLY), by title: a few
+            # rows per call, where the call's index alone would read all of its proposals.
+            models.Index(fields=["call", "title", "id"], name="proposal_selected_by_call",
+                         condition=Q(status="selected")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,7 +5,8 @@ part in, and members may not import projects (tests/portal/test_layers.py); its 
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -45,7 +46,11 @@ def call_list(request):
         call.d_day = call.days_left(now)
     past = (
         Call.objects.past(now)
-        .annotate(selected_count=Count("proposals", filter=Q(proposals__status__in=Proposal.SHOWN_PUBLICLY)))
+        # A count per call from the selected proposals' partial index (a join would read every proposal, and the
+        # paginator's count would group them all again).
+        .annotate(selected_count=Coalesce(Subquery(
+            Proposal.objects.shown_publicly().filter(call=OuterRef("pk")).order_by().values("call")
+            .annotate(n=Count("pk")).values("n")), 0))
         .order_by("-closes_at", "-pk")
         .prefetch_related(
             Prefetch(
