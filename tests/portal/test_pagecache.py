@@ -338,3 +338,13 @@ def test_changing_a_proposal_s_ai_areas_refreshes_the_cached_pages():
     before = pagecache.version()
     proposal.ai_areas.add(AIArea.objects.last())
     assert pagecache.version() != before
+
+
+def test_pages_refreshed_makes_stored_pages_stale_and_keeps_the_data_version(db):
+    # Derived data computed in the background (the figures) is keyed on the data version; storing it must not
+    # make itself stale again, only the pages rendered from the previous figures.
+    data, pages = pagecache.data_version(), pagecache.version()
+    pagecache.pages_refreshed()
+    assert pagecache.data_version() == data and pagecache.version() != pages
+    pagecache.invalidate()
+    assert pagecache.data_version() != data
