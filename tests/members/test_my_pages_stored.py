@@ -61,6 +61,17 @@ def test_an_invitation_sent_from_the_stored_page_shows_at_once(as_user, alice, h
     assert "erin@hanbit.example" in stored(client)
 
 
+def test_the_stored_page_holds_no_visitors_token(as_user, alice, hanbit):
+    """Two sessions of one person share the stored page; each gets its own CSRF token, and only its own works."""
+    first, second = (as_user(alice, enforce_csrf_checks=True) for _ in range(2))
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first_token = token.search(stored(first)).group(1)
+    second_token = token.search(stored(second)).group(1)  # served from what the first session's visit stored
+    data = {"email": "erin@hanbit.example", "role": "member", **personas.form_once(second, "my:invite")}
+    assert second.post(reverse("my:invite"), {**data, "csrfmiddlewaretoken": first_token}).status_code == 403
+    assert second.post(reverse("my:invite"), {**data, "csrfmiddlewaretoken": second_token}).status_code == 302
+
+
 def test_a_withdrawn_invitation_and_a_removed_member_leave_at_once(as_user, alice, bob, hanbit):
     invitation, _token = services.invitation_create(organization=hanbit, email="erin@hanbit.example", by=alice)
     client = as_user(alice)
