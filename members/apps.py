@@ -15,6 +15,22 @@ class MembersConfig(AppConfig):
         # The public models: the directory, the figures and the selected projects' leads show them.
         # Accounts (a sign-in saves last_login), memberships, invitations and the status history never appear.
         pagecache.watch(Organization, Industry)
+        # An organisation's own pages (/my/, /my/proposals/) also show its people, invitations, change requests,
+        # certificates and history: a save of one moves that organisation's stored pages; a person's account
+        # (their address in a history) moves every organisation's, but a sign-in (last_login) none.
+        from members.models import (
+            ChangeRequest,
+            Invitation,
+            Membership,
+            OrganizationFieldChange,
+            StatusChange,
+            TierCertificate,
+            User,
+        )
+
+        pagecache.watch_scoped(lambda obj: [obj.organization_id], Membership, Invitation, ChangeRequest,
+                               TierCertificate, StatusChange, OrganizationFieldChange)
+        pagecache.watch_scoped(None, User, ignore_fields=("last_login",))
 
         # What members holds of a person, for privacy's export and erasure (privacy.registry).
         from members import personal_data

@@ -16,7 +16,7 @@ from members.access import membership_required, own_or_404, require_manager, req
 from members.forms import CertificateRenewalForm, InvitationForm, OrganizationChangeForm, OrganizationForm, RoleForm
 from members.models import ChangeRequest, Invitation, Membership, Organization
 from members.timeline import organization_timeline
-from portal import once, reauth
+from portal import once, pagecache, reauth
 from portal.workflow import WorkflowError
 
 NEXT_STEPS = {
@@ -35,17 +35,23 @@ NEXT_STEPS = {
 
 @membership_required
 def dashboard(request, membership):
+    # Stored per organisation and viewer until anything it shows changes (portal.pagecache.scoped_page).
+    return pagecache.scoped_page(request, membership.organization_id, lambda: _dashboard(request, membership),
+                                 vary=(membership.pk, membership.role))
+
+
+def _dashboard(request, membership):
     organization = membership.organization
     people = organization.memberships.select_related("user").order_by("joined_at", "pk")
     # The page shows neither who sent an invitation nor who changed the status: no joins to their users.
-    invitations = organization.invitations.open() if membership.can_manage else []
+    invitations = list(organization.invitations.open()) if membership.can_manage else []
     timeline = organization_timeline(organization)
     staff_note = next(
         (e.note for e in timeline if e.kind == "status" and e.state == Organization.Status.CHANGES_REQUESTED), ""
     ) if organization.status == Organization.Status.CHANGES_REQUESTED else ""
     # The newest change request, open or decided, with the values it proposes beside the current ones.
     change_request = organization.change_requests.first()
-    return render(request, "members/my_dashboard.html", {
+    response = render(request, "members/my_dashboard.html", {
         "membership": membership,
         "organization": organization,
         "people": people,
@@ -59,6 +65,9 @@ def dashboard(request, membership):
         "invite_form": InvitationForm(),
         "role_choices": Membership.Role.choices,
     })
+    # An open invitation leaves the list when it expires, without a save.
+    response.fresh_until = min((invitation.expires_at for invitation in invitations), default=None)
+    return response
 
 
 @membership_required

@@ -41,6 +41,13 @@ Entries also expire after `TTL` seconds, the backstop for writes that send no si
 (`QuerySet.update()`, `bulk_create()`, SQL in psql).
 - when Redis answers again after this process dropped a write to it (portal.cache: the bump after a
   save made during the outage may be among the lost writes).
+
+An organisation's own pages (/my/, /my/proposals/) are stored the same way, per viewer, by `scoped_page`: the
+entry holds the data version above and the version of its scope (the organisation), and the scope's version
+changes whenever a model of that organisation's own (`watch_scoped`: its memberships, invitations, change
+requests, certificates, histories; the people's accounts move every scope) is saved or deleted, at once and
+again on commit, as above. Besides the header and the messages, such a page has two more holes: the CSRF
+token of its forms and their one-time tokens (portal.once), which are each visitor's own and fresh.
 """
 
 import functools
@@ -205,8 +212,13 @@ def _part_marker(name):
 
 def holes(request):
     """Context processor: while a page is rendered for the cache, base.html writes markers instead of
-    the header and the messages, and the page writes markers instead of its own visitor parts."""
-    return {"page_holes": getattr(request, "_page_holes", None), "page_parts": getattr(request, "_page_parts", {})}
+    the header and the messages, and the page writes markers instead of its own visitor parts (and, on an
+    organisation's own page, instead of the CSRF token, in the place of Django's own processor)."""
+    context = {"page_holes": getattr(request, "_page_holes", None), "page_parts": getattr(request, "_page_parts", {})}
+    csrf = csrf_hole(request)
+    if csrf is not None:
+        context["csrf_token"] = csrf
+    return context
 
 
 def _fill(request, content, parts):
@@ -346,3 +358,137 @@ def _whole_response(content, headers):
     patch_cache_control(response, max_age=0)
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
     return response
+
+
+# --- An organisation's own pages ------------------------------------------------------------------------
+
+SCOPE_KEY = "pages:scope:{}"
+EVERY_SCOPE = "all"  # a change that may show on every scope's pages (a person's account)
+
+
+def watch_scoped(scopes_of, *models, ignore_fields=()):
+    """Refresh the stored pages of the scopes `scopes_of(instance)` names (organisation ids; None: every scope)
+    whenever one of these models is saved or deleted. A save that writes only `ignore_fields` (a sign-in's
+    last_login) changes nothing a page shows."""
+    ignored = frozenset(ignore_fields)
+
+    def changed(sender, instance, **kwargs):
+        if kwargs.get("raw"):
+            return
+        fields = kwargs.get("update_fields")
+        if ignored and fields and set(fields) <= ignored:
+            return
+        scopes = scopes_of(instance) if scopes_of is not None else None
+        for scope in (EVERY_SCOPE,) if scopes is None else scopes:
+            if scope is not None:
+                invalidate_scope(scope)
+
+    for model in models:
+        label = model._meta.label
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-scoped-save-{label}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-scoped-delete-{label}")
+
+
+def invalidate_scope(scope):
+    """Make the stored pages of `scope` stale: now, and again once the transaction commits."""
+    key = SCOPE_KEY.format(scope)
+    _bump_key(key)
+    transaction.on_commit(functools.partial(_bump_key, key))
+
+
+def _bump_key(key):
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, time.time_ns(), None)
+
+
+def scoped_page(request, scope, build, *, vary=()):
+    """Serve the page `build()` renders (a response) from the cache while neither the data version nor `scope`'s
+    version has moved since it was stored. `vary` names what else the page depends on (the viewer's membership
+    and role); the key also holds the language, the host and the path. A GET with query parameters is built as
+    usual.
+
+    `build()` must show only data of its scope (or of the public pages, which the data version follows), the
+    viewer's own parts being the holes. A response may say until when it stays right (`response.fresh_until`,
+    an aware datetime: an invitation expiring). Only 200 responses are kept."""
+    if request.method != "GET" or request.GET:
+        return build()
+    parts = [get_language(), request.scheme, request.get_host(), request.path, str(scope), *map(str, vary)]
+    key = "pages:scoped:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    scope_key, every_key = SCOPE_KEY.format(scope), SCOPE_KEY.format(EVERY_SCOPE)
+    current, found = version(also=[scope_key, every_key, key])
+    missing = [name for name in (scope_key, every_key) if found.get(name) is None]
+    if missing:  # a fresh, unguessable start, which no stored entry can hold
+        for name in missing:
+            cache.add(name, time.time_ns(), None)
+        found.update(cache.get_many(missing))
+    stamp = (current, found.get(scope_key), found.get(every_key))
+    entry = found.get(key)
+    if entry is not None and None not in stamp and entry[0] == stamp and (entry[1] is None or time.time() < entry[1]):
+        return _scoped_response(request, *entry[2:])
+
+    needed_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    request._page_holes, request._page_tokens = _holes(), set()
+    try:
+        response = build()
+        if hasattr(response, "render"):
+            response.render()
+        tokens = request._page_tokens
+    finally:
+        del request._page_holes, request._page_tokens
+    session = getattr(request, "session", None)
+    if (response.status_code != 200 or response.streaming or response.cookies or None in stamp
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != needed_csrf
+            or (session is not None and session.modified)):
+        # Not a page to keep, or something of this visitor's own went into it: theirs alone, holes filled.
+        if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
+            response.content = _fill_tokens(request, _fill(request, response.content.decode(response.charset), {}),
+                                            tokens)
+        return response
+    fresh_until = getattr(response, "fresh_until", None)
+    content = response.content.decode(response.charset)
+    cache.set(key, (stamp, fresh_until.timestamp() if fresh_until else None, response["Content-Type"], content,
+                    sorted(tokens)), TTL)
+    filled = _scoped_response(request, response["Content-Type"], content, sorted(tokens))
+    for header, value in response.items():
+        if header.lower() != "content-length":
+            filled.headers.setdefault(header, value)
+    return filled
+
+
+def _scoped_response(request, content_type, content, tokens):
+    response = _response(request, content_type, content, {})
+    response.content = _fill_tokens(request, response.content.decode(response.charset), tokens)
+    return response
+
+
+def csrf_hole(request):
+    """While a scoped page is rendered for the cache, its forms' CSRF token is a hole (`holes` puts it into
+    the context in the place of Django's)."""
+    return _marker("csrf") if getattr(request, "_page_tokens", None) is not None else None
+
+
+def once_token(request, purpose):
+    """The one-time token of a form of `purpose` (portal.once), or its hole while a scoped page is rendered for
+    the cache."""
+    from portal import once
+
+    tokens = getattr(request, "_page_tokens", None)
+    if tokens is None:
+        return once.issue(user=request.user, purpose=purpose)
+    tokens.add(purpose)
+    return _marker(f"once-{purpose}")
+
+
+def _fill_tokens(request, content, tokens):
+    from django.middleware.csrf import get_token
+
+    from portal import once
+
+    marker = _marker("csrf")
+    if marker in content:
+        content = content.replace(marker, get_token(request))
+    for purpose in tokens:
+        content = content.replace(_marker(f"once-{purpose}"), once.issue(user=request.user, purpose=purpose))
+    return content

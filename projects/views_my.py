@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.access import require_manager
 from members.models import Membership
-from portal import once, reauth
+from portal import once, pagecache, reauth
 from portal.access import Refused, staff_may_read_private_files
 from portal.files import is_new_upload, serve_private_file
 from portal.workflow import WorkflowError
@@ -72,6 +72,15 @@ def _document_proposal(request, pk):
 @login_required
 def proposal_list(request):
     membership = Membership.objects.of(request.user)
+    if membership is None:
+        return _proposal_list(request, None)
+    # Stored per organisation and viewer: proposals, partners, calls and organisations move the data version, the
+    # viewer's role the organisation's (portal.pagecache.scoped_page); calls open and close on its schedule.
+    return pagecache.scoped_page(request, membership.organization_id, lambda: _proposal_list(request, membership),
+                                 vary=(membership.pk, membership.role))
+
+
+def _proposal_list(request, membership):
     org = membership.organization if membership else None
     proposals = (
         Proposal.objects.visible_to(org).select_related("call", "lead").order_by("-updated_at", "-pk")

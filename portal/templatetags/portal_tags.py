@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal import forms_errors, once
+from portal import forms_errors, once, pagecache
 from portal.money import exact_krw, format_krw, rounded_krw
 
 register = template.Library()
@@ -37,8 +37,9 @@ def krw_text(amount):
 @register.simple_tag(takes_context=True)
 def form_once(context, purpose):
     """{% form_once "my:invite" %} → the hidden one-time token of a create form (portal.once)."""
+    # A hole while an organisation's own page is rendered for the cache (portal.pagecache.scoped_page).
     return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD,
-                       once.issue(user=context["request"].user, purpose=purpose))
+                       pagecache.once_token(context["request"], purpose))
 
 
 @register.inclusion_tag("includes/error_summary.html")

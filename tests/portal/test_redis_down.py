@@ -122,3 +122,25 @@ def test_a_change_made_while_redis_was_away_shows_once_it_is_back(settings, live
 
     _cache_at(settings, LIVE)
     assert "장애 중에 가입한 회사" in client.get("/members/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_company_page_changed_while_redis_was_away_is_fresh_once_it_is_back(settings, live_redis, client):
+    """/my/ is stored per organisation (portal.pagecache.scoped_page): without Redis it is built for every
+    request, holes filled; the organisation's version bump lost in the outage does not bring its old page back."""
+    from members import services
+
+    owner = personas.user("owner@hanbit.example")
+    organization = personas.organization("한빛정밀", owner=owner)
+    client.force_login(owner)
+    _cache_at(settings, LIVE)
+    client.get("/my/")
+    assert "erin@hanbit.example" not in client.get("/my/").content.decode()  # stored in Redis
+
+    _cache_at(settings, CLOSED.format(next(_outage)))
+    services.invitation_create(organization=organization, email="erin@hanbit.example", by=owner)
+    page = client.get("/my/").content.decode()
+    assert "erin@hanbit.example" in page and "portal-hole" not in page
+
+    _cache_at(settings, LIVE)
+    assert "erin@hanbit.example" in client.get("/my/").content.decode()
