@@ -7,6 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 
 DEMO_STAFF_EMAIL = "staff@alliance.example"
 # The small demo of `make run`; `--scale N` above this asks for N organisations.
@@ -30,6 +31,16 @@ def progress(iterable, *, total=None, desc=""):
 DEMO_PASSWORD = "alliance-demo-2026"
 # A fixed base32 secret so the demo login is reproducible; never used outside demo data.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPAIALLIANCEDEMO23"
+
+
+def analyze(*models):
+    """Fresh planner statistics for the tables of `models`, which a seeder's transaction is filling (PostgreSQL; a
+    no-op elsewhere). ANALYZE counts the transaction's own new rows, which autovacuum cannot see yet."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def ensure_user(email, *, password=DEMO_PASSWORD, is_staff=False, groups=(), **fields):

@@ -2,6 +2,8 @@ import importlib
 import importlib.util
 import random
 import time
+from collections import deque
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -44,7 +46,10 @@ class Command(BaseCommand):
             module = _load(path)
             if module is None:
                 continue
-            with transaction.atomic():
+            own_transaction = not connection.in_atomic_block
+            with _no_query_log(), transaction.atomic():
+                if own_transaction:
+                    _check_each_statement()
                 module.seed(rng=random.Random(f"{seed}:{path}"), scale=scale, stdout=self.stdout)
         # Bulk-created rows send no signals: make every cached page and figure stale at once.
         pagecache.invalidate()
@@ -57,6 +62,27 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
+
+
+@contextmanager
+def _no_query_log():
+    """With DEBUG on, Django keeps the last 9,000 statements' SQL in memory: here bulk inserts of thousands of rows
+    each, hundreds of MB at large scales. seed_demo keeps none."""
+    log, connection.queries_log = connection.queries_log, deque(maxlen=0)
+    try:
+        yield
+    finally:
+        connection.queries_log = log
+
+
+def _check_each_statement():
+    """Check foreign keys as each statement ends, not all at the commit: a seeder's transaction writes millions of
+    rows at large scales, and PostgreSQL would queue a deferred check for each (memory on the server, and a commit
+    that outlasts the client's deadline). Only in the command's own transactions: a caller's (a test's) keeps its
+    constraints' modes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _load(path):
