@@ -58,8 +58,10 @@ class Command(BaseCommand):
             # autovacuum is off, keep guessing), e.g. scanning every review score for each listed proposal.
             # VACUUM too: its visibility map lets the long lists read a deep page's ids from an index alone
             # (portal.pagination), which autovacuum would do later on its own.
-            # (VACUUM cannot run in a transaction, e.g. a test's: ANALYZE alone there.)
-            with connection.cursor() as cursor:
+            # (VACUUM cannot run in a transaction, e.g. a test's: ANALYZE alone there.) It reads the whole
+            # database, so it gets no statement timeout and no client deadline (a request's 5 s: not enough at
+            # --scale 100000 on a busy machine).
+            with _no_time_limit(), connection.cursor() as cursor:
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
 
@@ -73,6 +75,21 @@ def _no_query_log():
         yield
     finally:
         connection.queries_log = log
+
+
+@contextmanager
+def _no_time_limit():
+    """No statement timeout and no client deadline in the block (outside a transaction: SET, then RESET to the
+    connection's own setting)."""
+    previous, connection.client_deadline = connection.client_deadline, 0
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+        yield
+    finally:
+        connection.client_deadline = previous
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
 
 
 def _check_each_statement():
