@@ -7,6 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 
 DEMO_STAFF_EMAIL = "staff@alliance.example"
 # The small demo of `make run`; `--scale N` above this asks for N organisations.
@@ -33,14 +34,13 @@ DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPAIALLIANCEDEMO23"
 
 
 def analyze(*models):
-    """Fresh planner statistics for tables just filled in bulk, before a statement that reads them (PostgreSQL;
-    elsewhere nothing). Without them the planner guesses the tables are small: the average-score update after
-    the reviews were written read every review score once per proposal (minutes at 100,000 organisations)."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
+    """Fresh planner statistics for the tables of `models`, which a seeder's transaction is filling (PostgreSQL; a
+    no-op elsewhere). ANALYZE counts the transaction's own new rows, which autovacuum cannot see yet."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def ensure_user(email, *, password=DEMO_PASSWORD, is_staff=False, groups=(), **fields):

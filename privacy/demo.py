@@ -8,16 +8,30 @@ from portal.demo import progress
 from privacy import consents
 from privacy.models import CONSENT_KINDS, ConsentRecord, Kind
 
+# Accounts read and answered at a time.
+BATCH = 2000
+
 
 def seed(*, rng, scale, stdout):
     versions = consents.current_versions(CONSENT_KINDS)
-    users = list(get_user_model().objects.filter(consent_records__isnull=True).order_by("email"))
-    records = []
-    for user in progress(users, desc="consents"):
-        answers = {Kind.TERMS: True, Kind.COLLECTION: True, Kind.MAILING: rng.random() < 1 / 3}
-        records += [
-            ConsentRecord(user=user, kind=kind, version=versions[kind], granted=granted, at=user.date_joined,
-                          source=ConsentRecord.Source.SIGNUP)
-            for kind, granted in answers.items() if kind in versions
-        ]
-    ConsentRecord.objects.bulk_create(records, batch_size=1000)
+    for users in progress(_unanswered(), desc="consents (batches)"):
+        records = []
+        for user in users:
+            answers = {Kind.TERMS: True, Kind.COLLECTION: True, Kind.MAILING: rng.random() < 1 / 3}
+            records += [
+                ConsentRecord(user=user, kind=kind, version=versions[kind], granted=granted, at=user.date_joined,
+                              source=ConsentRecord.Source.SIGNUP)
+                for kind, granted in answers.items() if kind in versions
+            ]
+        ConsentRecord.objects.bulk_create(records, batch_size=1000)
+
+
+def _unanswered():
+    """The accounts that have answered nothing, in batches by email (the order the answers are drawn in), so that
+    memory stays that of one batch at any scale."""
+    users = get_user_model().objects.filter(consent_records__isnull=True).order_by("email").only("email",
+                                                                                              "date_joined")
+    batch = list(users[:BATCH])
+    while batch:
+        yield batch
+        batch = list(users.filter(email__gt=batch[-1].email)[:BATCH])

@@ -5,17 +5,22 @@ The small demo has two calls and 30 proposals; `--scale N` (N organisations) giv
 over up to four closed calls and the open one. Runs after members/demo.py. Everything comes from the rng,
 so a run is deterministic; calls that already have proposals are left alone, so running again creates
 nothing new. Rows go in with bulk_create and every proposal points to one stored demo document.
+
+Proposals go in batches (BATCH), each with its consortia, KPIs, histories, submitted versions and reviews, reading
+the organisations it drew per batch: time grows with the scale and memory does not.
 """
 
 import datetime
 import hashlib
+from array import array
+from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from members.models import Industry, Membership, Organization
+from members.models import Industry, Membership, Organization, group_expression
 from portal.demo import analyze, ensure_mfa, ensure_user, organisation_count, progress
 from portal.files import PrivateUploadTo
 from projects import revisions, services
@@ -53,6 +58,8 @@ EARLIER_CALLS = [
     ("2024년 AI 자율제조 선도 프로젝트 2차 공모", 690),
 ]
 SMALL_PROPOSALS = 30
+# Proposals built and written at a time (with all that hangs off them): the seeder's memory is that of one batch.
+BATCH = 2000
 PROPOSALS_PER_EARLIER_CALL = 1500
 EOK = 100_000_000
 PDF = b"%PDF-1.4\n% demo proposal\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -125,89 +132,145 @@ def seed(*, rng, scale, stdout):
     if Proposal.objects.filter(call__in=calls).exists():
         stdout.write("Demo lead projects already present.\n")
         return
-    # Only what the consortia and their submitted versions read: a fraction of each row's memory at large scales.
-    orgs = list(Organization.objects.approved().order_by("pk").only(
-        "kind", "tier", "name", "business_number", "industry_id"))
-    by_tier = {key: [o for o in orgs if o.group == key] for key in Organization.Group.values}
-    if not by_tier["sme"] or not (by_tier["large"] or by_tier["midsize"]):
+    pools = _Pools()
+    if not pools["sme"] or not (pools["large"] or pools["midsize"]):
         stdout.write("No approved demo organisations to build consortia from: skipping lead projects.\n")
         return
-    by_tier["small"] = by_tier["sme"] + by_tier["midsize"]
-    owners = dict(
-        Membership.objects.filter(role=Membership.Role.OWNER).values_list("organization_id", "user_id")
-    )
     areas = {a.code: a for a in AIArea.objects.all()}
+    industries = {industry.pk: industry for industry in Industry.objects.all()}
     # One stored PDF stands for every submitted proposal's document.
     document = default_storage.save(PrivateUploadTo("proposals")(None, "demo.pdf"), ContentFile(PDF))
 
+    # In batches of BATCH proposals, each built, written and dropped before the next (with its consortia, KPIs,
+    # histories, submitted versions and reviews): memory stays that of one batch at any scale. The rng is drawn in
+    # the same order within a batch, so the small demo (one batch) is what it was.
+    run = _Run(now=now, closed=closed, opened=opened, earlier=closed_calls[1:], reviewers=reviewers,
+               evaluators=evaluators, decider=decider, document=document, areas=areas, industries=industries)
+    plans = _plans(count, closed_calls, opened)
+    for first in progress(range(0, count, BATCH), total=-(-count // BATCH), desc="proposals"):
+        _seed_batch(rng, run, pools, [(first + i, plan) for i, plan in enumerate(islice(plans, BATCH))])
+    stdout.write(
+        f"Demo lead projects: {count} proposals in {len(calls)} calls; "
+        f"reviewers {', '.join(REVIEWER_EMAILS)}, outside evaluators {', '.join(e[0] for e in EVALUATORS)}, "
+        f"decider {DECIDER_EMAIL} (demo password, TOTP secret as for the staff account).\n"
+    )
+    if run.revised is not None:
+        owner = get_user_model().objects.filter(pk=run.revised_owner).values_list("email", flat=True).first()
+        stdout.write(
+            f"  Submitted twice, with what changed: /my/proposals/{run.revised.pk}/submissions/2/ "
+            f"(its lead's owner {owner}; staff on the proposal's admin page).\n"
+        )
+
+
+class _Pools(dict):
+    """{group: ids of its approved organisations, in id order}, plus "small" (the SMEs, then the mid-sized firms):
+    what the consortia are drawn from. Ids only (8 bytes an organisation, in an array): the rows are read per batch."""
+
+    def __init__(self):
+        super().__init__((group, array("q")) for group in Organization.Group.values)
+        rows = (Organization.objects.approved().order_by("pk").annotate(org_group=group_expression())
+                .values_list("pk", "org_group"))
+        for pk, group in rows.iterator(chunk_size=BATCH):
+            self[group].append(pk)
+        self["small"] = self["sme"] + self["midsize"]
+
+    def group_of_small(self, position):
+        return Organization.Group.SME if position < len(self["sme"]) else Organization.Group.MIDSIZE
+
+
+class _Run:
+    """What the batches share: the calls, the staff, the panels (set up with the first batch) and what is still to
+    be placed (the revised proposal, the two conversations)."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+        self.revised = self.revised_owner = self.first_sent = None
+        self.panels = None
+        self.analyzed = False
+        self.conversations = {S.CHANGES_REQUESTED: ANSWERED, S.SUBMITTED: UNANSWERED}
+
+
+def _plans(count, closed_calls, opened):
+    """(call, status) of each proposal, in order: the closed calls' first, then the open call's."""
     in_closed = round(count * len(CLOSED_MIX) / SMALL_PROPOSALS)
-    plans = [(closed_calls[i % len(closed_calls)], CLOSED_MIX[i % len(CLOSED_MIX)]) for i in range(in_closed)]
     # A call selects no more projects than it set out to; the other finalists are rejected.
     places = {call.pk: call.expected_projects for call in closed_calls}
-    for i, (call, status) in enumerate(plans):
+    for i in range(in_closed):
+        call, status = closed_calls[i % len(closed_calls)], CLOSED_MIX[i % len(CLOSED_MIX)]
         if status == S.SELECTED:
             if places[call.pk]:
                 places[call.pk] -= 1
             else:
-                plans[i] = (call, S.REJECTED)
-    plans += [(opened, OPEN_MIX[i % len(OPEN_MIX)]) for i in range(count - in_closed)]
+                status = S.REJECTED
+        yield call, status
+    for i in range(count - in_closed):
+        yield opened, OPEN_MIX[i % len(OPEN_MIX)]
+
+
+def _seed_batch(rng, run, pools, plans):
+    """Proposals `plans` ([(index, (call, status))]) with everything that hangs off them."""
+    drafts = [_plan(rng, index, call, status, pools, run.document) for index, (call, status) in plans]
+    # The batch's organisations and their owners, read at once (the draws above only picked ids).
+    ids = {pk for _proposal, lines in drafts for pk, *_rest in lines}
+    orgs = Organization.objects.only("kind", "tier", "name", "business_number", "industry_id").in_bulk(ids)
+    owners = dict(Membership.objects.filter(role=Membership.Role.OWNER, organization__in=ids)
+                  .values_list("organization_id", "user_id"))
     proposals, lines_by_index = [], []
-    for index, (call, status) in enumerate(progress(plans, desc="proposals")):
-        proposal, lines = _plan(rng, index, call, status, by_tier, owners, decider, document)
+    for (index, _call_status), (proposal, lines) in zip(plans, drafts, strict=True):
+        lead = orgs[lines[0][0]]
+        topic, _code = TOPICS[index % len(TOPICS)]
+        proposal.lead, proposal.industry_id, proposal.created_by_id = lead, lead.industry_id, owners.get(lead.pk)
+        proposal.summary = f"{lead.name}와(과) 협력사가 {topic} 기술을 현장에 적용하고 동종 업계로 확산합니다."
         proposals.append(proposal)
-        lines_by_index.append(lines)
-    revised = next((p for p in proposals if p.call_id == opened.pk and p.status == S.SUBMITTED), None)
-    if revised is not None:
-        # What it became after the alliance asked for the demand company's data plan: this is the version it holds.
-        revised.problem += DATA_PLAN
-        revised.document_name = revised.document_name.replace(".pdf", "_보완.pdf")
-        first_sent = revised.submitted_at
-        revised.submitted_at = first_sent + datetime.timedelta(days=2)  # sent back the next day, sent again after
+        lines_by_index.append([(orgs[pk], *rest) for pk, *rest in lines])
+    revised = run.revised
+    if revised is None:
+        revised = next((p for p in proposals if p.call_id == run.opened.pk and p.status == S.SUBMITTED), None)
+        if revised is not None:
+            # What it became after the alliance asked for the demand company's data plan: this is the version it
+            # holds.
+            revised.problem += DATA_PLAN
+            revised.document_name = revised.document_name.replace(".pdf", "_보완.pdf")
+            run.first_sent = revised.submitted_at
+            revised.submitted_at = run.first_sent + datetime.timedelta(days=2)  # sent back the next day, sent again
+            run.revised, run.revised_owner = revised, owners.get(revised.lead_id)
     Proposal.objects.bulk_create(proposals, batch_size=1000)
 
     participants, kpis, links, history = [], [], [], []
     rows = {}  # proposal index -> (its participants, KPIs, AI areas), for the snapshots of what was submitted
-    for index, (proposal, lines) in enumerate(zip(proposals, lines_by_index, strict=True)):
+    numbers = [number for number, _call_status in plans]
+    for index, (number, proposal, lines) in enumerate(zip(numbers, proposals, lines_by_index, strict=True)):
         first = len(participants), len(kpis), len(links)
         for position, (org, role, gov, cash, kind) in enumerate(lines):
             # Every sent proposal's partners confirmed their part; in every other draft the last partner has not
             # answered yet, so the demo shows requests waiting on partners' /my/ pages.
-            waiting = proposal.status == S.DRAFT and index % 2 and position == len(lines) - 1 and position > 0
+            waiting = proposal.status == S.DRAFT and number % 2 and position == len(lines) - 1 and position > 0
             participants.append(Participant(
                 proposal=proposal, organization=org, role=role, government_funding=gov, private_cash=cash,
                 private_in_kind=kind, consent=Participant.Consent.PENDING if waiting else Participant.Consent.ACCEPTED,
             ))
         for indicator, baseline, target, unit in rng.sample(KPIS, 3):
             kpis.append(KPI(proposal=proposal, indicator=indicator, baseline=baseline, target=target, unit=unit))
-        topic_code = TOPICS[index % len(TOPICS)][1]
-        extra = rng.choice([c for c in areas if c != topic_code])
-        links += [Proposal.ai_areas.through(proposal=proposal, aiarea=areas[code]) for code in (topic_code, extra)]
+        topic_code = TOPICS[number % len(TOPICS)][1]
+        extra = rng.choice([c for c in run.areas if c != topic_code])
+        links += [Proposal.ai_areas.through(proposal=proposal, aiarea=run.areas[code]) for code in (topic_code, extra)]
         rows[index] = (participants[first[0]:], kpis[first[1]:], [link.aiarea for link in links[first[2]:]])
-        applicant = owners.get(proposal.lead_id) or decider.pk
+        applicant = owners.get(proposal.lead_id) or run.decider.pk
         if proposal is revised:
-            history += _history(proposal, applicant, decider, REVISED_PATH, start=first_sent, days=1)
+            history += _history(proposal, applicant, run.decider, REVISED_PATH, start=run.first_sent, days=1)
         else:
-            history += _history(proposal, applicant, decider, PATHS[proposal.status])
+            history += _history(proposal, applicant, run.decider, PATHS[proposal.status])
     Participant.objects.bulk_create(participants, batch_size=2000)
     KPI.objects.bulk_create(kpis, batch_size=2000)
     Proposal.ai_areas.through.objects.bulk_create(links, batch_size=2000)
     StatusChange.objects.bulk_create(history, batch_size=2000)
-    _submissions(proposals, rows, history, revised, document)
+    _submissions(proposals, rows, history, revised, run.document, run.industries)
 
-    _review_panels(rng, now=now, closed=closed, opened=opened, earlier=closed_calls[1:], proposals=proposals,
-                   lines=lines_by_index, reviewers=reviewers, evaluators=evaluators, decider=decider, owners=owners)
-    _conversations(proposals, lines_by_index, owners, decider, document, now)
-    stdout.write(
-        f"Demo lead projects: {len(proposals)} proposals in {len(calls)} calls; "
-        f"reviewers {', '.join(REVIEWER_EMAILS)}, outside evaluators {', '.join(e[0] for e in EVALUATORS)}, "
-        f"decider {DECIDER_EMAIL} (demo password, TOTP secret as for the staff account).\n"
-    )
-    if revised is not None:
-        owner = get_user_model().objects.filter(pk=owners.get(revised.lead_id)).values_list("email", flat=True).first()
-        stdout.write(
-            f"  Submitted twice, with what changed: /my/proposals/{revised.pk}/submissions/2/ "
-            f"(its lead's owner {owner}; staff on the proposal's admin page).\n"
-        )
+    if run.panels is None:
+        run.panels = _review_panels(run, proposals, owners)
+    _reviews(rng, run, proposals, lines_by_index)
+    if run.conversations:
+        _conversations(proposals, lines_by_index, owners, run)
 
 
 _COMMENTS = [
@@ -217,11 +280,11 @@ _COMMENTS = [
 ]
 
 
-def _private_for(call, org, gov, rng):
-    """Private money that keeps `gov` within the tier's share, with its cash part above the minimum."""
-    limit = call.gov_share_limit(org)
+def _private_for(call, group, gov, rng):
+    """Private money that keeps `gov` within the group's share, with its cash part above the minimum."""
+    limit = call.gov_share_limits()[group]
     private = -(-gov * (100 - limit) // limit) + rng.randint(0, 5) * 10_000_000
-    minimum = call.cash_minimum(org) or 0
+    minimum = call.cash_minimums()[group] or 0
     cash = min(private, -(-private * minimum // 100) + rng.randint(0, 3) * 10_000_000)
     return cash, private - cash
 
@@ -231,26 +294,33 @@ def proposal_count(scale):
     return max(SMALL_PROPOSALS, organisation_count(scale) // 2)
 
 
-def _partners(rng, pool, lead, wanted=2):
-    """`wanted` distinct SMEs or mid-sized firms other than the lead, drawn without scanning the pool."""
-    wanted = min(wanted, len(pool) - (1 if lead.tier in ("sme", "midsize") else 0))
+def _partners(rng, pools, lead, lead_group, wanted=2):
+    """`wanted` distinct SMEs or mid-sized firms other than the lead (an id), drawn without scanning the pool:
+    [(id, group)]."""
+    pool = pools["small"]
+    wanted = min(wanted, len(pool) - (1 if lead_group in ("sme", "midsize") else 0))
     partners = []
     while len(partners) < wanted:
-        org = pool[rng.randrange(len(pool))]
-        if org.pk != lead.pk and org not in partners:
-            partners.append(org)
+        position = rng.randrange(len(pool))
+        pk = pool[position]
+        if pk != lead and pk not in [p for p, _group in partners]:
+            partners.append((pk, pools.group_of_small(position)))
     return partners
 
 
-def _plan(rng, index, call, status, by_tier, owners, decider, document):
+def _plan(rng, index, call, status, pools, document):
+    """The index-th proposal, unsaved, and its consortium's lines [(organisation id, role, government, cash, in
+    kind)]; the caller fills in what needs the organisations' rows (the lead, its industry, the summary)."""
     # Most consortia are led by a large enterprise, some by a mid-sized one.
-    leads = by_tier["large"] if index % 4 or not by_tier["midsize"] else by_tier["midsize"]
-    leads = leads or by_tier["midsize"]
-    if index % 10 == 5 and by_tier["public_enterprise"]:
-        leads = by_tier["public_enterprise"]  # a few consortia led by a public enterprise (공기업)
+    G = Organization.Group
+    group = G.LARGE if index % 4 or not pools[G.MIDSIZE] else G.MIDSIZE
+    group = group if pools[group] else G.MIDSIZE
+    if index % 10 == 5 and pools[G.PUBLIC_ENTERPRISE]:
+        group = G.PUBLIC_ENTERPRISE  # a few consortia led by a public enterprise (공기업)
+    leads = pools[group]
     lead = leads[(index * 7) % len(leads)]
-    partners = _partners(rng, by_tier["small"], lead)
-    institution = rng.choice(by_tier["institution"]) if by_tier["institution"] and rng.random() < 0.6 else None
+    partners = _partners(rng, pools, lead, group)
+    institution = rng.choice(pools[G.INSTITUTION]) if pools[G.INSTITUTION] and rng.random() < 0.6 else None
 
     lead_gov = rng.randint(8, 25) * EOK
     inst_gov = rng.randint(2, 6) * EOK if institution else 0
@@ -259,10 +329,10 @@ def _plan(rng, index, call, status, by_tier, owners, decider, document):
     shares = [small_total // len(partners)] * len(partners)
     shares[0] += small_total - sum(shares)
 
-    lines = [(lead, Participant.Role.LEAD, lead_gov, *_private_for(call, lead, lead_gov, rng))]
+    lines = [(lead, Participant.Role.LEAD, lead_gov, *_private_for(call, group, lead_gov, rng))]
     roles = [Participant.Role.DEMAND_COMPANY, Participant.Role.TECHNOLOGY_SUPPLIER]
-    for org, role, gov in zip(partners, roles, shares, strict=False):
-        lines.append((org, role, gov, *_private_for(call, org, gov, rng)))
+    for (org, org_group), role, gov in zip(partners, roles, shares, strict=False):
+        lines.append((org, role, gov, *_private_for(call, org_group, gov, rng)))
     if institution:
         lines.append((institution, Participant.Role.RESEARCH_PARTNER, inst_gov, 0, 0))
 
@@ -270,12 +340,11 @@ def _plan(rng, index, call, status, by_tier, owners, decider, document):
     starts_on = timezone.localdate(call.opens_at) + datetime.timedelta(days=60 + rng.randint(0, 30))
     months = rng.randint(12, min(call.max_months, 30))
     proposal = Proposal(
-        call=call, lead=lead, title=f"{rng.choice(PLACES)} {topic} 선도 모델 ({index + 1})",
-        summary=f"{lead.name}와(과) 협력사가 {topic} 기술을 현장에 적용하고 동종 업계로 확산합니다.",
+        call=call, title=f"{rng.choice(PLACES)} {topic} 선도 모델 ({index + 1})",
         problem="숙련 인력 부족과 품질 편차를 줄이고, 데이터 기반 자율 운영으로 생산성을 높입니다.",
-        industry_id=lead.industry_id, starts_on=starts_on,
+        starts_on=starts_on,
         ends_on=call.latest_end(starts_on) - datetime.timedelta(days=30 * (call.max_months - months)),
-        status=status, created_by_id=owners.get(lead.pk),
+        status=status,
         government_total=sum(line[2] for line in lines), private_cash_total=sum(line[3] for line in lines),
         private_in_kind_total=sum(line[4] for line in lines),
     )
@@ -301,12 +370,11 @@ def _history(proposal, applicant_id, decider, path, start=None, days=7):
     return changes
 
 
-def _submissions(proposals, rows, history, revised, document):
+def _submissions(proposals, rows, history, revised, document, industries):
     """A submitted version for every "submitted" in the histories, from the rows just written (no query per
     proposal). The revised proposal's first version is what it was before the alliance asked for changes: no data
     plan in its problem statement, 1억 less government funding on the lead's line, two KPIs instead of three, and
     the first document."""
-    industries = {industry.pk: industry for industry in Industry.objects.all()}
     size, sha256 = len(PDF), hashlib.sha256(PDF).hexdigest()
     index_of = {id(proposal): index for index, proposal in enumerate(proposals)}
     submissions, numbers = [], {}
@@ -366,8 +434,9 @@ UNANSWERED = [("lead", None, "발표 평가가 있는지, 있다면 일정이 �
 ATTACHMENT_NAME = "현장데이터_수집계획.pdf"
 
 
-def _conversations(proposals, lines_by_index, owners, decider, document, now):
-    plans = {S.CHANGES_REQUESTED: ANSWERED, S.SUBMITTED: UNANSWERED}
+def _conversations(proposals, lines_by_index, owners, run):
+    """The conversations still to be placed (run.conversations), on the first of `proposals` that fit."""
+    plans, decider, document, now = run.conversations, run.decider, run.document, run.now
     for proposal, lines in zip(proposals, lines_by_index, strict=True):
         script = plans.get(proposal.status)
         partner = lines[1][0] if len(lines) > 1 else None
@@ -429,7 +498,11 @@ def _profiles(reviewers, evaluators, conflicted_employer):
                                           until_year=timezone.localdate().year - 1)
 
 
-def _review_panels(rng, *, now, closed, opened, earlier, proposals, lines, reviewers, evaluators, decider, owners):
+def _review_panels(run, proposals, owners):
+    """The panels of every call, set up with the first batch (`proposals`, whose first reviewed proposals of the
+    first closed call carry the declared conflicts, the 기피 request and the objection), and who is out of what:
+    {call pk: (panel, members)}, with run.declared, run.excluded and run.conflicted (the former employer)."""
+    closed, opened, reviewers, evaluators, decider = run.closed, run.opened, run.reviewers, run.evaluators, run.decider
     in_closed = [p for p in proposals if p.call_id == closed.pk and p.status in REVIEWED]
     conflicted_lead = in_closed[5].lead if len(in_closed) > 5 else None
     _profiles(reviewers, evaluators, conflicted_lead)
@@ -443,33 +516,32 @@ def _review_panels(rng, *, now, closed, opened, earlier, proposals, lines, revie
         PanelMember.objects.bulk_create(PanelMember(panel=obj, user=u, is_chair=u == chair_user) for u in members)
         return obj
 
-    decided_at = closed.closes_at + datetime.timedelta(days=40)
+    run.decided_at = closed.closes_at + datetime.timedelta(days=40)
     panels = {closed.pk: (panel(closed, CLOSED_ROUND, five, starts=closed.closes_at + datetime.timedelta(days=7),
                                 deadline=closed.closes_at + datetime.timedelta(days=21),
                                 closed_at=closed.closes_at + datetime.timedelta(days=22), chair_user=chair), five)}
-    for call in earlier:
+    for call in run.earlier:
         panels[call.pk] = (panel(call, "서면평가위원회", reviewers, starts=call.closes_at + datetime.timedelta(days=7),
                                  deadline=call.closes_at + datetime.timedelta(days=21),
                                  closed_at=call.closes_at + datetime.timedelta(days=22), chair_user=reviewers[0]),
                            reviewers)
-    panels[opened.pk] = (panel(opened, OPEN_ROUND, reviewers, starts=now - datetime.timedelta(days=2),
-                               deadline=now + datetime.timedelta(days=5), chair_user=reviewers[0]), reviewers)
+    panels[opened.pk] = (panel(opened, OPEN_ROUND, reviewers, starts=run.now - datetime.timedelta(days=2),
+                               deadline=run.now + datetime.timedelta(days=5), chair_user=reviewers[0]), reviewers)
 
     # Who is out of which proposal of the first call, and why.
-    declared = {}  # (proposal pk, user pk) -> (ground, reason)
-    excluded = set()
+    run.declared = {}  # (proposal pk, user pk) -> (ground, reason)
+    run.excluded = set()
+    run.conflicted = None  # the former employer, whose proposals (as lead or as partner) its evaluator is out of
     if len(in_closed) > 7:
+        declared = run.declared
         declared[(in_closed[0].pk, evaluators[1].pk)] = (ConflictDeclaration.Ground.JOINT_RESEARCH,
                                                          "최근 2년간 주관기관과 비전 검사 공동연구를 수행했습니다.")
         declared[(in_closed[3].pk, evaluators[0].pk)] = (ConflictDeclaration.Ground.TEACHER_STUDENT,
                                                          "참여기관 연구책임자가 저의 박사과정 지도학생이었습니다.")
-        excluded |= set(declared)
-        # The former employer's proposals, as lead or as partner: the portal's own rule (projects.rules).
-        consortia = {p.pk: {line[0].pk for line in proposal_lines} for p, proposal_lines in zip(proposals, lines,
-                                                                                                    strict=True)}
-        excluded |= {(p.pk, evaluators[2].pk) for p in proposals if conflicted_lead.pk in consortia[p.pk]}
+        run.excluded |= set(run.declared)
+        run.conflicted = conflicted_lead.pk  # the portal's own rule (projects.rules), applied batch by batch
         challenged = in_closed[7]
-        excluded.add((challenged.pk, reviewers[1].pk))
+        run.excluded.add((challenged.pk, reviewers[1].pk))
         ChallengeRequest.objects.create(
             proposal=challenged, person_name=REVIEWER_NAMES[1][0], person_affiliation=REVIEWER_NAMES[1][1],
             reason="해당 위원이 경쟁 컨소시엄의 사전 자문에 참여한 것으로 알고 있습니다.", evaluator=reviewers[1],
@@ -477,50 +549,64 @@ def _review_panels(rng, *, now, closed, opened, earlier, proposals, lines, revie
             status=ChallengeRequest.Status.UPHELD, decided_by=decider, decided_at=closed.closes_at,
             note="사실관계를 확인하여 해당 위원을 이 과제의 평가에서 제외했습니다.",
         )
+    run.criteria = {call.pk: list(call.criteria.all()) for call in (closed, opened, *run.earlier)}
+    rejected = next((p for p in in_closed if p.status == S.REJECTED), None)
+    run.objection = None if rejected is None else (rejected, owners.get(rejected.lead_id) or decider.pk)
+    return panels
 
+
+def _reviews(rng, run, proposals, lines):
+    """The panels' assignments, declarations, reviews and scores for the batch `proposals`."""
+    evaluator = run.evaluators[2].pk
     assignments, declarations, reviews = [], [], []
-    for proposal in proposals:
-        entry = panels.get(proposal.call_id)
+    for proposal, proposal_lines in zip(proposals, lines, strict=True):
+        entry = run.panels.get(proposal.call_id)
         if entry is None or proposal.status not in (S.SUBMITTED, *REVIEWED):
             continue
         panel_obj, members = entry
         assignments.append(PanelProposal(panel=panel_obj, proposal=proposal))
         if proposal.status not in REVIEWED:
             continue  # submitted, not yet under review: the members have yet to declare
+        former_employer = run.conflicted is not None and any(line[0].pk == run.conflicted for line in proposal_lines)
         for position, member in enumerate(members):
             key = (proposal.pk, member.pk)
-            ground, reason = declared.get(key, (ConflictDeclaration.Ground.NONE, ""))
-            if key in excluded and key not in declared:
+            ground, reason = run.declared.get(key, (ConflictDeclaration.Ground.NONE, ""))
+            excluded = key in run.excluded or (former_employer and member.pk == evaluator)
+            if excluded and key not in run.declared:
                 continue  # excluded automatically or on the lead's request: nothing to declare
             declarations.append(ConflictDeclaration(proposal=proposal, reviewer=member, ground=ground, reason=reason,
                                                     declared_at=panel_obj.starts_at))
-            if key in excluded:
+            if excluded:
                 continue
             # On the open call, the second reviewer still has a draft: the reminder and the submit button have work.
-            draft = proposal.call_id == opened.pk and position == 1
+            draft = proposal.call_id == run.opened.pk and position == 1
             reviews.append(Review(proposal=proposal, reviewer=member, comment=rng.choice(_COMMENTS),
                                   submitted_at=None if draft else panel_obj.starts_at + datetime.timedelta(days=3)))
     PanelProposal.objects.bulk_create(assignments, batch_size=2000)
     ConflictDeclaration.objects.bulk_create(declarations, batch_size=2000)
     Review.objects.bulk_create(reviews, batch_size=2000)
 
-    criteria = {call.pk: list(call.criteria.all()) for call in (closed, opened, *earlier)}
     statuses = {p.pk: p.status for p in proposals}
     scores = []
     for review in reviews:
         high = statuses[review.proposal_id] == S.SELECTED
-        for criterion in criteria[review.proposal.call_id]:
+        for criterion in run.criteria[review.proposal.call_id]:
             scores.append(ReviewScore(review=review, criterion=criterion, score=rng.randint(4 if high else 2, 5)))
     ReviewScore.objects.bulk_create(scores, batch_size=2000)
-    analyze(Proposal, Review, ReviewScore)
-    services.average_score_refresh(proposal_ids=Proposal.objects.filter(reviews__isnull=False).values("pk"))
+    if not run.analyzed:
+        # The planner's statistics of the tables this transaction fills, taken once they hold a batch: without
+        # them, the refresh below reads every score for each proposal (and grows with the square of the scale).
+        analyze(Review, ReviewScore, Proposal)
+        run.analyzed = True
+    services.average_score_refresh(proposal_ids=sorted({review.proposal_id for review in reviews}))
 
-    rejected = next((p for p in in_closed if p.status == S.REJECTED), None)
-    if rejected is not None:
+    if run.objection is not None:
+        rejected, filed_by_id = run.objection
+        run.objection = None
         name = default_storage.save(PrivateUploadTo("objections")(None, "demo.pdf"), ContentFile(OBJECTION_PDF))
         Objection.objects.create(
             proposal=rejected,
             reason="확산 계획 항목의 평가 의견이 제출한 사업계획서 4장의 내용과 다릅니다. 재검토를 요청합니다.",
-            document=name, document_name="이의신청서.pdf", filed_by_id=owners.get(rejected.lead_id) or decider.pk,
-            filed_at=decided_at + datetime.timedelta(days=3),
+            document=name, document_name="이의신청서.pdf", filed_by_id=filed_by_id,
+            filed_at=run.decided_at + datetime.timedelta(days=3),
         )

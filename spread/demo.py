@@ -8,6 +8,7 @@ evidence document and every model to one stored guide.
 """
 
 import datetime
+from array import array
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,6 +23,8 @@ from spread.models import AdoptionSite, AdoptionSiteChange, Region, StandardMode
 
 SMALL_MODELS = 3
 SMALL_SITES = 40
+# Sites drawn and written at a time.
+BATCH = 2000
 DECIDER_EMAIL = "project-decider@alliance.example"  # projects/demo.py's decider: deciders confirm sites
 PDF = b"%PDF-1.4\n% demo standard model\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -74,11 +77,10 @@ def seed(*, rng, scale, stdout):
     decider = ensure_user(DECIDER_EMAIL, is_staff=True, groups=["Project deciders"])
     areas = {a.code: a for a in AIArea.objects.all()}
     industries = {i.code: i for i in Industry.objects.all()}
-    companies = list(Organization.objects.approved().filter(kind=Organization.Kind.COMPANY).order_by("pk"))
-    owners = dict(Membership.objects.managing().filter(organization__in=companies).order_by("-pk")
-                  .values_list("organization_id", "user_id"))
-    companies = [c for c in companies if c.pk in owners]
-    if not companies:
+    # The approved companies with an owner or manager, by id: ids only (8 bytes a company), the rows read per batch.
+    companies = _companies()
+    company_ids = array("q", companies.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH))
+    if not company_ids:
         stdout.write("No approved companies with owners: no demo standard models.\n")
         return
 
@@ -98,40 +100,64 @@ def seed(*, rng, scale, stdout):
         sources = rng.sample(projects, min(len(projects), rng.randint(1, 2)))
         model.projects.set(sources)
         suppliers = {p.proposal.lead_id for p in sources}
-        suppliers.update(c.pk for c in rng.sample(companies, min(2, len(companies))))
+        suppliers.update(rng.sample(company_ids, min(2, len(company_ids))))
         model.suppliers.set(suppliers)
         StandardModelDocument.objects.create(standard_model=model, title="도입 안내서", file=guide,
                                              original_name=f"{name_ko} 도입 안내서.pdf")
         models.append((model, sorted(suppliers)))
 
-    sites, seen = [], set()
     regions, region_weights = list(REGION_WEIGHTS), list(REGION_WEIGHTS.values())
     states, state_weights = [s[:2] for s in STATES], [s[2] for s in STATES]
     today = timezone.localdate()
-    for index in progress(range(site_count(scale)), desc="adoption sites"):
-        model, suppliers = models[index % len(models)]
-        adopter = rng.choice(companies)
-        site_name = f"{adopter.name} {rng.choice(SITE_KINDS)}"
-        if (model.pk, adopter.pk, site_name) in seen:
-            site_name = f"{site_name} {index}"
-        seen.add((model.pk, adopter.pk, site_name))
-        status, use = rng.choices(states, state_weights)[0]
-        reporter = rng.choice(suppliers + [adopter.pk])
-        submitted_at = now - datetime.timedelta(days=rng.randint(5, 200))
-        adopted_on = today + datetime.timedelta(days=rng.randint(10, 90)) if use == AdoptionSite.UseStatus.PLANNED \
-            else (submitted_at - datetime.timedelta(days=rng.randint(0, 60))).date()
-        sites.append(AdoptionSite(
-            standard_model=model, organization=adopter, site_name=site_name, region=rng.choices(regions,
-                                                                                                region_weights)[0],
-            adopted_on=adopted_on, use_status=use, evidence=evidence, evidence_name="납품·설치 확인서.pdf",
-            status=status, submitted_by_id=owners.get(reporter) or owners[adopter.pk], submitted_for_id=reporter
-            if reporter in owners else adopter.pk, submitted_at=submitted_at,
-            confirmed_at=submitted_at + datetime.timedelta(days=3) if status == AdoptionSite.Status.CONFIRMED
-            else None,
-            note="설치 사진과 검수 확인서를 보완해 주세요." if status == AdoptionSite.Status.RETURNED else "",
-        ))
-    AdoptionSite.objects.bulk_create(sites, batch_size=1000)
+    # In batches: the draws of a batch (in the same order as ever), then its companies' rows, then its sites.
+    seen, total, counted = set(), site_count(scale), 0
+    for first in progress(range(0, total, BATCH), total=-(-total // BATCH), desc="adoption sites"):
+        draws = []
+        for index in range(first, min(first + BATCH, total)):
+            model, suppliers = models[index % len(models)]
+            adopter = rng.choice(company_ids)
+            kind = rng.choice(SITE_KINDS)
+            status, use = rng.choices(states, state_weights)[0]
+            reporter = rng.choice(suppliers + [adopter])
+            submitted_at = now - datetime.timedelta(days=rng.randint(5, 200))
+            planned = use == AdoptionSite.UseStatus.PLANNED
+            adopted_on = today + datetime.timedelta(days=rng.randint(10, 90)) if planned \
+                else (submitted_at - datetime.timedelta(days=rng.randint(0, 60))).date()
+            region = rng.choices(regions, region_weights)[0]
+            draws.append((index, model, adopter, kind, status, use, reporter, submitted_at, adopted_on, region))
+        ids = {draw[2] for draw in draws} | {draw[6] for draw in draws}
+        names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
+        owners = dict(Membership.objects.managing().filter(organization__in=companies.filter(pk__in=ids))
+                      .order_by("-pk").values_list("organization_id", "user_id"))
+        sites = []
+        for index, model, adopter, kind, status, use, reporter, submitted_at, adopted_on, region in draws:
+            site_name = f"{names[adopter]} {kind}"
+            if (model.pk, adopter, site_name) in seen:
+                site_name = f"{site_name} {index}"
+            seen.add((model.pk, adopter, site_name))
+            sites.append(AdoptionSite(
+                standard_model=model, organization_id=adopter, site_name=site_name, region=region,
+                adopted_on=adopted_on, use_status=use, evidence=evidence, evidence_name="납품·설치 확인서.pdf",
+                status=status, submitted_by_id=owners.get(reporter) or owners[adopter], submitted_for_id=reporter
+                if reporter in owners else adopter, submitted_at=submitted_at,
+                confirmed_at=submitted_at + datetime.timedelta(days=3) if status == AdoptionSite.Status.CONFIRMED
+                else None,
+                note="설치 사진과 검수 확인서를 보완해 주세요." if status == AdoptionSite.Status.RETURNED else "",
+            ))
+        AdoptionSite.objects.bulk_create(sites, batch_size=1000)
+        _history(sites, decider)
+        counted += sum(s.status == AdoptionSite.Status.CONFIRMED and s.use_status == AdoptionSite.UseStatus.IN_USE
+                       for s in sites)
+    stdout.write(f"Demo standard models: {len(models)}, adoption sites: {total} ({counted} confirmed in use).\n")
 
+
+def _companies():
+    """The approved companies with an owner or a manager: those that adopt and report sites."""
+    return Organization.objects.approved().filter(
+        kind=Organization.Kind.COMPANY, pk__in=Membership.objects.managing().values("organization_id"))
+
+
+def _history(sites, decider):
     history = []
     for site in sites:
         history.append(AdoptionSiteChange(site=site, from_status="", to_status=AdoptionSite.Status.SUBMITTED,
@@ -144,6 +170,3 @@ def seed(*, rng, scale, stdout):
                 at=site.submitted_at + datetime.timedelta(days=3),
             ))
     AdoptionSiteChange.objects.bulk_create(history, batch_size=1000)
-    counted = sum(s.status == AdoptionSite.Status.CONFIRMED and s.use_status == AdoptionSite.UseStatus.IN_USE
-                  for s in sites)
-    stdout.write(f"Demo standard models: {len(models)}, adoption sites: {len(sites)} ({counted} confirmed in use).\n")

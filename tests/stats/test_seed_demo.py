@@ -183,3 +183,30 @@ def test_the_small_demo_shows_project_pages_with_kpis_and_member_pages_with_proj
     page = client.get(reverse("organizations:detail", args=[in_projects.first().pk])).text
     assert reverse("projects:project-detail", args=[in_projects.first().participations.filter(
         proposal__in=selected).first().proposal_id]) in page
+
+
+def test_the_batches_seams_keep_every_part_of_the_demo(monkeypatch):
+    """Large scales write in batches of 2,000; batches of 12 run the seams at the small demo's size (the first batch
+    sets up the panels, the revised proposal and the conversations fall in later ones)."""
+    from members import demo as members_demo
+    from privacy import demo as privacy_demo
+    from projects import demo as projects_demo
+    from spread import demo as spread_demo
+
+    seed(scale=60)
+    whole = dump()[0]
+    wipe()
+    for module in (members_demo, projects_demo, spread_demo, privacy_demo):
+        monkeypatch.setattr(module, "BATCH", 12)
+    seed(scale=60)
+    counts = dump()[0]
+    same = ["members.Organization", "members.Membership", "members.StatusChange", "members.User",
+            "projects.Proposal", "projects.KPI", "projects.Submission", "projects.PanelProposal", "projects.Message",
+            "projects.Objection", "projects.ChallengeRequest", "spread.AdoptionSite"]
+    assert {label: counts[label] for label in same} == {label: whole[label] for label in same}
+    sent = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
+    assert not sent.filter(submissions__isnull=True).exists()
+    assert Submission.objects.filter(number=2).count() == 1
+    reviewed = Proposal.objects.filter(status__in=["under_review", "selected", "rejected"])
+    assert reviewed.exists() and not reviewed.filter(average_score__isnull=True).exists()
+    assert ConsentRecord.objects.filter(kind="terms").count() == User.objects.count()
