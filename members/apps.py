@@ -32,6 +32,12 @@ class MembersConfig(AppConfig):
                                TierCertificate, StatusChange, OrganizationFieldChange)
         pagecache.watch_scoped(None, User, ignore_fields=("last_login",))
 
+        # The directory's listed members by group (its count and its mix), counted by the worker (portal.derived).
+        from members import views
+        from portal import derived
+
+        derived.register(views.LISTED_BY_GROUP, views.listed_by_group)
+
         # What members holds of a person, for privacy's export and erasure (privacy.registry).
         from members import personal_data
 

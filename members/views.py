@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members import journey, services
 from members.forms import DirectoryFilterForm, OrganizationForm
 from members.models import Membership, Organization, TierCertificate
-from portal import once
+from portal import derived, once
 from portal.files import serve_private_file
 from portal.pagecache import public_page
 from portal.pagination import DeferredJoinPaginator
@@ -29,6 +29,14 @@ DIRECTORY_COUNT_LIMIT = 1000
 # --- public directory -------------------------------------------------------------------------
 
 
+LISTED_BY_GROUP = "members.listed_by_group"
+
+
+def listed_by_group():
+    """{group: listed members} (portal.derived: counted by the worker, as it reads every listed member)."""
+    return dict(Organization.objects.listed().count_by_group())
+
+
 @public_page(params=("q", "kind", "tier", "industry", "page"))
 @require_GET
 def directory(request):
@@ -36,7 +44,8 @@ def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     # In the order of the org_directory_order index (listed members by name), which serves the page and its count.
     organizations = form.filter(listed).select_related("industry").order_by("name", "pk")
-    listed_by_group = listed.count_by_group()
+    stored = derived.get(LISTED_BY_GROUP)
+    listed_by_group = {group: stored.get(group, 0) for group in Organization.Group.values}
     if form.narrows():
         paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE, count_limit=DIRECTORY_COUNT_LIMIT)
     else:

@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from portal import derived  # noqa: F401 (queues the derived values' recount on every change)
         from portal.db import search  # noqa: F401 (registers the `search` lookup on CharField)
         from portal.files import upload_temp_dir
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -102,3 +103,20 @@ class AccessRecord(AppendOnly):
 
     def __str__(self):
         return f"{self.by_email or '?'} · {self.object_repr} · {self.what}"
+
+
+class Derived(models.Model):
+    """A value computed from whole tables for the pages (portal.derived), as last stored by the worker."""
+
+    name = models.CharField(max_length=60)
+    format = models.PositiveSmallIntegerField()
+    data_version = models.CharField(max_length=40, help_text="portal.pagecache.data_version() it was computed at")
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["name", "format"], name="derived_one_per_name_and_format")]
+
+    def __str__(self):
+        return f"{self.name} {self.format} at {self.computed_at:%Y-%m-%d %H:%M:%S}"

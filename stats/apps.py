@@ -8,10 +8,10 @@ class StatsConfig(AppConfig):
     verbose_name = _("Figures")
 
     def ready(self):
-        from portal import pagecache
+        from portal import derived, pagecache
         from stats import figures
         from stats.models import Target
 
         pagecache.watch(Target)  # the dashboard and the home page show the targets
-        # Every change to what public pages show queues the figures' recount (once committed; one at a time).
-        pagecache.data_changed.connect(figures.data_changed, dispatch_uid="stats-figures-data-changed")
+        # Counted by the worker after each change (portal.derived), never in a request.
+        derived.register(figures.NAME, figures.compute, format=figures.FORMAT)

@@ -1,99 +1,34 @@
 """Every figure the portal publishes about itself, computed from live data in a fixed, small number of queries.
 
-The result is plain data (numbers, codes and both languages' names). Counting every table takes time that
-grows with the data (a third of a second at 100,000 organisations), so no request does it: the figures are
-computed by a background task (stats.tasks.refresh_figures) and stored, in the cache and in the database
-(FiguresSnapshot, so that a cleared cache does not make a visitor wait either), with the data version they
-were computed at (portal.pagecache.data_version(), the portal's one freshness mechanism: a save of any
-model a public page shows, however it is made, gives a new version).
-
-`get()` answers from what is stored. When the data version has moved on since (or the figures are older
-than `TTL`, the backstop for writes that send no signal), it still answers with the stored figures and
-enqueues one refresh for that version: a visitor in the few seconds before the worker has run sees the
-previous figures. Once the new figures are stored, `pagecache.pages_refreshed()` makes the stored pages
-stale, so the next visitor's page shows them. Only when nothing was ever stored (a new database) does a
-request count the figures itself.
+The result is plain data (numbers, codes and both languages' names). Counting every table takes time that grows
+with the data, so no request does it: the figures are a value of portal.derived (registered by stats.apps), counted
+by the task worker after each change and stored with the data version they were computed at; `get()` answers
+from what is stored.
 """
 
-import datetime
-import json
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from delivery.models import Project
 from members.models import Industry, Organization, group_expression
-from portal import pagecache
+from portal import derived
 from projects.models import AIArea, Call, Participant, Proposal
 from projects.models import StatusChange as ProposalChange
 from spread.models import AdoptionSite, Region
-from stats.models import FiguresSnapshot, Target
+from stats.models import Target
 
-TTL = 600  # seconds: figures older than this are computed again, the backstop for writes that send no signal
+NAME = "stats.figures"
 # The shape of the figures: changed when a field or a group is added (2: public enterprises, issue 14), so that
 # figures stored by the previous release are not read by this one (3: sites by region, completed projects; issue 17).
 FORMAT = 3
-CACHE_KEY = f"stats:figures:{FORMAT}"
-# At most one refresh waits in the queue; after this long without it starting, another may be queued (a lost task).
-QUEUED_KEY = f"stats:figures:{FORMAT}:queued"
-QUEUED_SECONDS = 300
 
 
 def get():
-    """The figures: the stored ones, refreshed in the background when they are behind the data."""
-    current, found = pagecache.data_version(also=[CACHE_KEY])
-    entry = found.get(CACHE_KEY)
-    if entry is None:
-        snapshot = FiguresSnapshot.objects.filter(format=FORMAT).first()
-        if snapshot is None:
-            return _store(current, compute())  # nothing stored yet: the only time a request counts
-        entry = (snapshot.data_version, {**snapshot.figures, "computed_at": snapshot.computed_at})
-        cache.set(CACHE_KEY, entry, None)
-    version, figures = entry
-    if version != current or timezone.now() - figures["computed_at"] > datetime.timedelta(seconds=TTL):
-        refresh_later()
-    return figures
-
-
-def refresh_later(**kwargs):
-    """Queue one refresh unless one is waiting already (connected to pagecache.data_changed, on commit)."""
-    if cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
-        from stats.tasks import refresh_figures
-
-        refresh_figures.enqueue()
-
-
-def data_changed(**kwargs):
-    transaction.on_commit(refresh_later)
-
-
-def refresh():
-    """Compute and store the figures (the background task's work); returns the data version they are for."""
-    cache.delete(QUEUED_KEY)  # a save from now on queues another refresh: this one may count before it
-    current = pagecache.data_version()  # read first: a save while counting leaves the figures behind it
-    _store(current, compute())
-    # Now (the cache already holds the new figures) and again once the snapshot is committed.
-    pagecache.pages_refreshed()
-    transaction.on_commit(pagecache.pages_refreshed)
-    return current
-
-
-def _store(version, figures):
-    # As JSON, as the database keeps them (no tuples), so the cache serves the shape the database does.
-    plain = json.loads(json.dumps({key: value for key, value in figures.items() if key != "computed_at"},
-                                  cls=DjangoJSONEncoder))
-    FiguresSnapshot.objects.update_or_create(format=FORMAT, defaults={
-        "data_version": version, "computed_at": figures["computed_at"], "figures": plain,
-    })
-    stored = {**plain, "computed_at": figures["computed_at"]}
-    cache.set(CACHE_KEY, (version, stored), None)
-    return stored
+    """The figures as the worker last stored them (portal.derived)."""
+    return derived.get(NAME)
 
 
 def _month(value):
@@ -183,7 +118,6 @@ def compute():
         "completed": completed,
         "timeline": _fill_months(timeline),
         "targets": targets,
-        "computed_at": datetime.datetime.now(datetime.UTC),
     }
 
 

@@ -1,6 +1,5 @@
 """The alliance's public targets, kept as data that staff edit in the admin (never literals in templates)."""
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -77,18 +76,3 @@ class Target(models.Model):
     def label(self):
         return self.label_en if (get_language() or "ko").startswith("en") else self.label_ko
 
-
-class FiguresSnapshot(models.Model):
-    """The figures last computed (stats.figures), one row per format: kept in the database so that neither a
-    save nor a cleared cache makes a visitor wait while every table is counted. The worker refreshes it."""
-
-    format = models.PositiveSmallIntegerField(unique=True)
-    data_version = models.CharField(max_length=40, help_text="portal.pagecache.data_version() it was computed at")
-    figures = models.JSONField(encoder=DjangoJSONEncoder)
-    computed_at = models.DateTimeField()
-
-    class Meta:
-        default_permissions = ()
-
-    def __str__(self):
-        return f"figures {self.format} at {self.computed_at:%Y-%m-%d %H:%M:%S}"

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Industry
+from portal import derived
 
 URL = reverse("members:directory")
 
@@ -70,11 +71,26 @@ def test_tier_mix_of_listed_members_beside_the_launch_mix(client, members, make_
 @pytest.mark.parametrize("count", [3, 30])
 def test_query_count_does_not_grow_with_members(client, members, django_assert_num_queries, count):
     members(count)
-    # industries for the filter, the page count, the page, the tier mix, the launch mix (stats' targets); and,
-    # for the page cache, the next scheduled article and the next call opening or closing. From the cache:
-    # none at all.
-    with django_assert_num_queries(7):
+    derived.refresh()  # the worker has counted the listed members by group (the page count and the tier mix)
+    # Industries for the filter, the page's ids, its rows, the launch mix (stats' targets); and, for the page
+    # cache, the next scheduled article and the next call opening or closing. From the cache: none at all.
+    with django_assert_num_queries(6):
         response = client.get(URL, {"page": 2 if count > 20 else 1})
     assert response.status_code == 200
     with django_assert_num_queries(0):
         assert client.get(URL, {"page": 2 if count > 20 else 1}).status_code == 200
+
+
+def test_the_directory_counts_its_members_in_the_background(client, members, make_org,
+                                                           django_capture_on_commit_callbacks):
+    from tests.background import run_tasks
+
+    members(3)
+    assert client.get(URL).context["page"].paginator.count == 3  # nothing stored yet: counted once, in the request
+    with django_capture_on_commit_callbacks(execute=True):
+        make_org("새회원사", status="approved")
+    # The page lists the new member at once; its count and mix are the worker's, a moment later.
+    response = client.get(URL)
+    assert "새회원사" in response.content.decode() and response.context["page"].paginator.count == 3
+    assert run_tasks() == 1
+    assert client.get(URL).context["page"].paginator.count == 4

@@ -10,8 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from news.models import Category, Status
-from portal import pagecache
-from stats import figures
+from portal import derived, pagecache
 
 from .conftest import png_upload
 
@@ -190,7 +189,7 @@ def test_list_pages_use_the_same_few_queries_at_any_size(client, make_article, d
     # Page 2 exists at both sizes; an anonymous visitor costs a count and a page of rows, no more.
     for _ in range(11):
         make_article()
-    figures.refresh()  # as the worker does: a request reads the stored figures (one row), never counts them
+    derived.refresh()  # as the worker does: a request reads the stored figures (one row), never counts them
     cache.clear()
     # The home page also shows open calls and the alliance's figures (one query, then cached: start cold).
     # A page rendered for the page cache adds 2 queries, the next scheduled article and the next call

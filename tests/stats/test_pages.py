@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Organization
+from portal import derived
 from projects.models import Call
 from stats import figures
 from tests.background import run_tasks
@@ -35,11 +36,11 @@ def queries(client, url):
 @pytest.mark.parametrize("url", ["/", "/stats/"])
 def test_queries_stay_the_same_at_two_sizes(client, decider, url):
     grow(members=1, proposals=1, decider=decider)
-    figures.refresh()
+    derived.refresh()
     cache.clear()
     small = (queries(client, url), queries(client, url))
     grow(members=6, proposals=5, decider=decider)
-    figures.refresh()
+    derived.refresh()
     cache.clear()
     large = (queries(client, url), queries(client, url))
     assert small == large == (COLD[url], WARM[url])

@@ -1,0 +1,119 @@
+"""Data that pages show and that is computed from whole tables (the alliance's figures, the directory's mix of
+members), counted by the task worker, never in a request (issue 19).
+
+Counting every organisation and proposal takes time that grows with the data (a third of a second for the figures
+at 100,000 organisations), so each such value is registered here (`register(name, compute)` in an app's `ready()`)
+and `get(name)` answers from what is stored: in the cache, and in the database (`portal.models.Derived`), so that a
+cleared or restarted cache costs one row, not the count. Each value is stored with the data version it was computed
+at (`portal.pagecache.data_version()`, the portal's one freshness mechanism: a save of any model a public page shows,
+however it is made, gives a new version).
+
+- A change that commits queues one recount (`refresh_all`, a task; one waits in the queue at a time, however many
+  saves), through `pagecache.data_changed`.
+- The worker computes every registered value, stores it, and then makes the stored pages stale
+  (`pagecache.pages_refreshed()`, which leaves the data version as it is, so the new values stay current).
+- Until then `get()` answers with the stored value: a visitor in the second after a change may see the previous
+  figure. A reader who finds a value behind the data, or older than `TTL` (the backstop for writes that send no
+  signal), queues the recount too.
+- Only when nothing was ever stored (a new database) does a request compute the value itself, once.
+
+Values are plain JSON (no tuples, no dates but `computed_at`, which `get()` adds).
+"""
+
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from portal import pagecache
+
+TTL = 600  # seconds: older values are computed again, the backstop for writes that send no signal
+# At most one recount waits in the queue; after this long without it starting, another may be queued (a lost task).
+QUEUED_KEY = "derived:queued"
+QUEUED_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Registered:
+    name: str
+    compute: object  # () -> JSON-able dict
+    format: int  # changed with the value's shape, so that what an older release stored is not read
+
+
+_registry: dict[str, Registered] = {}
+
+
+def register(name, compute, *, format=1):
+    _registry[name] = Registered(name=name, compute=compute, format=format)
+
+
+def _key(entry):
+    return f"derived:{entry.name}:{entry.format}"
+
+
+def get(name):
+    """The stored value of `name` (with `computed_at`), a recount queued when it is behind the data."""
+    from portal.models import Derived
+
+    entry = _registry[name]
+    current, found = pagecache.data_version(also=[_key(entry)])
+    stored = found.get(_key(entry))
+    if stored is None:
+        row = Derived.objects.filter(name=entry.name, format=entry.format).first()
+        if row is None:  # never stored: the one time a request counts
+            return _store(entry, current, entry.compute(), timezone.now())
+        stored = (row.data_version, {**row.data, "computed_at": row.computed_at})
+        cache.set(_key(entry), stored, None)
+    version, value = stored
+    if version != current or timezone.now() - value["computed_at"] > datetime.timedelta(seconds=TTL):
+        refresh_later()
+    return value
+
+
+def refresh_later(**kwargs):
+    """Queue one recount unless one is waiting already."""
+    if cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
+        refresh_all.enqueue()
+
+
+def _data_changed(**kwargs):
+    transaction.on_commit(refresh_later)
+
+
+pagecache.data_changed.connect(_data_changed, dispatch_uid="portal-derived-data-changed")
+
+
+def refresh(names=None):
+    """Compute and store the registered values (all, or `names`); returns the data version they are for."""
+    cache.delete(QUEUED_KEY)  # a save from now on queues another recount: this one may count before it
+    current = pagecache.data_version()  # read first: a save while counting leaves the values behind it
+    for entry in [_registry[name] for name in (names or sorted(_registry))]:
+        _store(entry, current, entry.compute(), timezone.now())
+    # Now (the cache already holds the new values) and again once the rows are committed.
+    pagecache.pages_refreshed()
+    transaction.on_commit(pagecache.pages_refreshed)
+    return current
+
+
+@task()
+def refresh_all() -> str:
+    """The worker's recount of every registered value; returns the data version they were computed at."""
+    return refresh()
+
+
+def _store(entry, version, value, computed_at):
+    from portal.models import Derived
+
+    # As JSON, as the database keeps it, so the cache serves the shape the database does.
+    plain = json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    Derived.objects.update_or_create(name=entry.name, format=entry.format, defaults={
+        "data_version": version, "computed_at": computed_at, "data": plain,
+    })
+    stored = {**plain, "computed_at": computed_at}
+    cache.set(_key(entry), (version, stored), None)
+    return stored
