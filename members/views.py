@@ -49,8 +49,9 @@ def directory(request):
     if form.narrows():
         paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE, count_limit=DIRECTORY_COUNT_LIMIT)
     else:
-        paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE)
-        paginator.count = sum(listed_by_group.values())  # counted already: the mix has every listed member
+        # Counted already by the worker: the mix has every listed member (a moment behind a change, at most).
+        paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE,
+                                          estimated_count=sum(listed_by_group.values()))
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -9,6 +9,10 @@ A search or a filter that matches a large share of 100,000 rows makes the count 
 the paginator counts up to that many rows and no further (`SELECT COUNT(*) FROM (... LIMIT n + 1)`): `count` is then
 at most the limit, `count_capped` says whether there were more, and the pages end at the limit. A search box's
 visitor narrows the search rather than pages past the fiftieth page.
+
+With `estimated_count`, the paginator takes a count it is given (the directory's, stored by the worker: portal.derived)
+instead of counting, and knows it may be a moment behind: the last page then holds what rows there are up to a full
+page, so a member added since the count is not cut off it.
 """
 
 from django.core.paginator import Paginator
@@ -16,10 +20,13 @@ from django.utils.functional import cached_property
 
 
 class DeferredJoinPaginator(Paginator):
-    def __init__(self, *args, count_limit=None, **kwargs):
+    def __init__(self, *args, count_limit=None, estimated_count=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_limit = count_limit
         self.count_capped = False
+        self.count_is_estimate = estimated_count is not None
+        if self.count_is_estimate:
+            self.count = estimated_count
 
     @cached_property
     def count(self):
@@ -34,7 +41,7 @@ class DeferredJoinPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
-            top = self.count
+            top = top + self.orphans if self.count_is_estimate else self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()} if ids else {}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -40,3 +40,12 @@ def test_a_count_limit_counts_no_further_and_says_there_were_more(django_assert_
     assert [o.name for o in capped.page(2)] == ["한결2"]  # the pages end at the limit
     exact = DeferredJoinPaginator(rows, 2, count_limit=5)
     assert exact.count == 5 and not exact.count_capped
+
+
+def test_an_estimated_count_behind_the_rows_does_not_cut_the_last_page_short():
+    for i in range(5):
+        personas.organization(f"한결{i}", status=Organization.Status.APPROVED)
+    rows = Organization.objects.order_by("name", "pk")
+    paginator = DeferredJoinPaginator(rows, 3, estimated_count=4)  # one organisation joined since the count
+    assert paginator.num_pages == 2
+    assert [o.name for o in paginator.page(2)] == ["한결3", "한결4"]
