@@ -17,3 +17,9 @@ class JobsConfig(AppConfig):
                           every=datetime.timedelta(hours=24))
         periodic.register(name="sweep-orphan-files", task=tasks.sweep_orphan_files,
                           every=datetime.timedelta(hours=1))
+        # The counts of whole tables (portal.derived): after each change, and every TTL whatever happens (writes
+        # that send no signal, an emptied cache, the first recount of a new database).
+        from portal import derived
+
+        periodic.register(name="derived-recount", task=derived.refresh_all,
+                          every=datetime.timedelta(seconds=derived.TTL))

@@ -13,14 +13,15 @@ however it is made, gives a new version).
 - The worker computes every registered value, stores it, and then makes the stored pages stale
   (`pagecache.pages_refreshed()`, which leaves the data version as it is, so the new values stay current).
 - Until then `get()` answers with the stored value: a visitor in the second after a change may see the previous
-  figure. A reader who finds a value behind the data, or older than `TTL` (the backstop for writes that send no
-  signal), queues the recount too.
-- Only when nothing was ever stored (a new database) does a request compute the value itself, once.
+  figure. A GET writes nothing (tests/security/test_get_is_safe.py): a reader never queues a recount; the periodic
+  job `derived-recount` (jobs.apps) does, every `TTL` seconds, the backstop for writes that send no signal and
+  for a cache that was emptied.
+- Only when nothing was ever stored (a new database, before the worker's first recount) does a request compute a
+  value itself, keeping it in the cache alone.
 
 Values are plain JSON (no tuples, no dates but `computed_at`, which `get()` adds).
 """
 
-import datetime
 import json
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from portal import pagecache
 
 TTL = 600  # seconds: older values are computed again, the backstop for writes that send no signal
 # At most one recount waits in the queue; after this long without it starting, another may be queued (a lost task).
+# TTL is also the periodic recount's interval (jobs.apps).
 QUEUED_KEY = "derived:queued"
 QUEUED_SECONDS = 300
 
@@ -57,22 +59,21 @@ def _key(entry):
 
 
 def get(name):
-    """The stored value of `name` (with `computed_at`), a recount queued when it is behind the data."""
+    """The stored value of `name` (with `computed_at`): from the cache, else from the database (one row)."""
     from portal.models import Derived
 
     entry = _registry[name]
-    current, found = pagecache.data_version(also=[_key(entry)])
-    stored = found.get(_key(entry))
+    stored = cache.get(_key(entry))
     if stored is None:
         row = Derived.objects.filter(name=entry.name, format=entry.format).first()
-        if row is None:  # never stored: the one time a request counts
-            return _store(entry, current, entry.compute(), timezone.now())
+        if row is None:  # never stored yet: computed here, kept in the cache only (a GET writes no row)
+            value = {**_plain(entry.compute()), "computed_at": timezone.now()}
+            cache.set(_key(entry), ("", value), TTL)
+            return value
         stored = (row.data_version, {**row.data, "computed_at": row.computed_at})
         cache.set(_key(entry), stored, None)
-    version, value = stored
-    if version != current or timezone.now() - value["computed_at"] > datetime.timedelta(seconds=TTL):
-        refresh_later()
-    return value
+    return stored[1]
+
 
 
 def refresh_later(**kwargs):
@@ -106,11 +107,15 @@ def refresh_all() -> str:
     return refresh()
 
 
+def _plain(value):
+    # As JSON, as the database keeps it, so the cache serves the shape the database does.
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
 def _store(entry, version, value, computed_at):
     from portal.models import Derived
 
-    # As JSON, as the database keeps it, so the cache serves the shape the database does.
-    plain = json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    plain = _plain(value)
     Derived.objects.update_or_create(name=entry.name, format=entry.format, defaults={
         "data_version": version, "computed_at": computed_at, "data": plain,
     })

@@ -195,7 +195,7 @@ def test_list_pages_use_the_same_few_queries_at_any_size(client, make_article, d
     # A page rendered for the page cache adds 2 queries, the next scheduled article and the next call
     # opening or closing; once cached it runs none. A search is never cached.
     cached = "q=" not in path
-    expected = (4 if path == "/" else 2) + (2 if cached else 0)
+    expected = (3 if path == "/" else 2) + (2 if cached else 0)
     with django_assert_num_queries(expected):
         assert client.get(path).status_code == 200
     for _ in range(30):
