@@ -4,14 +4,12 @@ members), counted by the task worker, never in a request (issue 19).
 Counting every organisation and proposal takes time that grows with the data (a third of a second for the figures
 at 100,000 organisations), so each such value is registered here (`register(name, compute)` in an app's `ready()`)
 and `get(name)` answers from what is stored: in the cache, and in the database (`portal.models.Derived`), so that a
-cleared or restarted cache costs one row, not the count. Each value is stored with the data version it was computed
-at (`portal.pagecache.data_version()`, the portal's one freshness mechanism: a save of any model a public page shows,
-however it is made, gives a new version).
+cleared or restarted cache costs one row, not the count.
 
 - A change that commits queues one recount (`refresh_all`, a task; one waits in the queue at a time, however many
   saves), through `pagecache.data_changed`.
 - The worker computes every registered value, stores it, and then makes the stored pages stale
-  (`pagecache.pages_refreshed()`, which leaves the data version as it is, so the new values stay current).
+  (`pagecache.pages_refreshed()`, which sends no `data_changed`: the recount queues no recount of its own).
 - Until then `get()` answers with the stored value: a visitor in the second after a change may see the previous
   figure. A GET writes nothing (tests/security/test_get_is_safe.py): a reader never queues a recount; the periodic
   job `derived-recount` (jobs.apps) does, every `TTL` seconds, the backstop for writes that send no signal and
@@ -68,12 +66,11 @@ def get(name):
         row = Derived.objects.filter(name=entry.name, format=entry.format).first()
         if row is None:  # never stored yet: computed here, kept in the cache only (a GET writes no row)
             value = {**_plain(entry.compute()), "computed_at": timezone.now()}
-            cache.set(_key(entry), ("", value), TTL)
+            cache.set(_key(entry), value, TTL)
             return value
-        stored = (row.data_version, {**row.data, "computed_at": row.computed_at})
+        stored = {**row.data, "computed_at": row.computed_at}
         cache.set(_key(entry), stored, None)
-    return stored[1]
-
+    return stored
 
 
 def refresh_later(**kwargs):
@@ -90,20 +87,20 @@ pagecache.data_changed.connect(_data_changed, dispatch_uid="portal-derived-data-
 
 
 def refresh(names=None):
-    """Compute and store the registered values (all, or `names`); returns the data version they are for."""
+    """Compute and store the registered values (all, or `names`); returns their names."""
     cache.delete(QUEUED_KEY)  # a save from now on queues another recount: this one may count before it
-    current = pagecache.data_version()  # read first: a save while counting leaves the values behind it
-    for entry in [_registry[name] for name in (names or sorted(_registry))]:
-        _store(entry, current, entry.compute(), timezone.now())
+    names = names or sorted(_registry)
+    for entry in [_registry[name] for name in names]:
+        _store(entry, entry.compute(), timezone.now())
     # Now (the cache already holds the new values) and again once the rows are committed.
     pagecache.pages_refreshed()
     transaction.on_commit(pagecache.pages_refreshed)
-    return current
+    return names
 
 
 @task()
-def refresh_all() -> str:
-    """The worker's recount of every registered value; returns the data version they were computed at."""
+def refresh_all() -> list:
+    """The worker's recount of every registered value; returns their names."""
     return refresh()
 
 
@@ -112,13 +109,13 @@ def _plain(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _store(entry, version, value, computed_at):
+def _store(entry, value, computed_at):
     from portal.models import Derived
 
     plain = _plain(value)
     Derived.objects.update_or_create(name=entry.name, format=entry.format, defaults={
-        "data_version": version, "computed_at": computed_at, "data": plain,
+        "computed_at": computed_at, "data": plain,
     })
     stored = {**plain, "computed_at": computed_at}
-    cache.set(_key(entry), (version, stored), None)
+    cache.set(_key(entry), stored, None)
     return stored

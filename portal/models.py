@@ -110,7 +110,6 @@ class Derived(models.Model):
 
     name = models.CharField(max_length=60)
     format = models.PositiveSmallIntegerField()
-    data_version = models.CharField(max_length=40, help_text="portal.pagecache.data_version() it was computed at")
     data = models.JSONField(encoder=DjangoJSONEncoder)
     computed_at = models.DateTimeField()
 

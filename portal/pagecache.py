@@ -19,10 +19,10 @@ do next" box): the template writes `{{ page_parts.NAME }}`, which is a hole whil
 for the cache and the part itself otherwise; each request then renders the part into its hole.
 
 Freshness has one mechanism: the data version below. The page keys hold it, and so does every other
-cache of public data (stats.figures, through `data_version()`, the same counter without the date): whatever
-makes a page stale makes the data behind it stale too. Data computed in the background for the pages
-(the figures) calls `pages_refreshed()` once it is stored, so that pages rendered from the previous
-figures in the meantime are not kept.
+cache of public data: whatever makes a page stale makes the data behind it stale too. Counts of whole
+tables computed in the background for the pages (portal.derived: the figures) are recounted on every change
+(`data_changed`) and call `pages_refreshed()` once stored, so that pages rendered from the previous counts in
+the meantime are not kept.
 
 The key holds the language, whether the visitor is signed in (or is the plain anonymous visitor of a
 whole page), the host, the path and the allowed query parameters; the entry holds the data version it was
@@ -72,9 +72,6 @@ from portal.cache import recovered
 
 TTL = 600  # seconds
 VERSION_KEY = "pages:version"
-# The data behind the pages alone (no date, no rendering): what derived data computed in the background
-# (stats.figures) is keyed on. Every save bumps both; `pages_refreshed()` bumps the pages' version alone.
-DATA_KEY = "pages:data-version"
 NEXT_CHANGE_KEY = "pages:next-change"
 # Query values worth a cache entry of their own: short tokens such as a page number or a category code.
 # Anything else (a free-text search, a stray parameter) is rendered without the cache.
@@ -123,31 +120,17 @@ def _changed(sender, **kwargs):
     invalidate()
 
 
-def _bump(keys=(VERSION_KEY, DATA_KEY)):
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, time.time_ns(), None)
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def pages_refreshed():
-    """Derived data that pages show (the figures) was computed again in the background: stored pages
-    are stale, while the data version (`data_version()`) stays, so what was computed for it stays current."""
-    _bump((VERSION_KEY,))
-
-
-def data_version(*, also=()):
-    """The version of the data behind the pages: changes with every save, like `version()`, but not
-    with the date, a scheduled change or `pages_refreshed()`. With `also`, returns (version, {key: value})
-    with those cache keys read in the same round trip."""
-    found = cache.get_many([DATA_KEY, *also])
-    counter = found.get(DATA_KEY)
-    if counter is None:
-        cache.add(DATA_KEY, time.time_ns(), None)
-        counter = cache.get(DATA_KEY)
-    current = str(counter)
-    return (current, {key: found[key] for key in also if key in found}) if also else current
+    """Counts that pages show (portal.derived) were computed again in the background: stored pages are stale.
+    Unlike `invalidate()` it sends no `data_changed` (which would queue the recount again)."""
+    _bump()
 
 
 def _redis_answers_again(sender, **kwargs):

@@ -17,7 +17,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=60)),
                 ('format', models.PositiveSmallIntegerField()),
-                ('data_version', models.CharField(help_text='portal.pagecache.data_version() it was computed at', max_length=40)),
                 ('data', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
                 ('computed_at', models.DateTimeField()),
             ],
