@@ -2,8 +2,7 @@
 
 The result is plain data (numbers, codes and both languages' names). Counting every table takes time that grows
 with the data, so no request does it: the figures are a value of portal.derived (registered by stats.apps), counted
-by the task worker after each change and stored with the data version they were computed at; `get()` answers
-from what is stored.
+by the task worker after each change (and every ten minutes) and stored; `get()` answers from what is stored.
 """
 
 from zoneinfo import ZoneInfo
