@@ -45,7 +45,7 @@ def directory(request):
     # In the order of the org_directory_order index (listed members by name), which serves the page and its count.
     organizations = form.filter(listed).select_related("industry").order_by("name", "pk")
     stored = derived.get(LISTED_BY_GROUP)
-    listed_by_group = {group: stored.get(group, 0) for group in Organization.Group.values}
+    listed_by_group = {group: stored.get(group, 0) for group in Organization.Group.values}  # without computed_at
     if form.narrows():
         paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE, count_limit=DIRECTORY_COUNT_LIMIT)
     else:

@@ -31,9 +31,8 @@ from django_tasks import task
 
 from portal import pagecache
 
-TTL = 600  # seconds: older values are computed again, the backstop for writes that send no signal
+TTL = 600  # seconds: the periodic recount's interval (jobs.apps), the backstop for writes that send no signal
 # At most one recount waits in the queue; after this long without it starting, another may be queued (a lost task).
-# TTL is also the periodic recount's interval (jobs.apps).
 QUEUED_KEY = "derived:queued"
 QUEUED_SECONDS = 300
 
@@ -73,25 +72,25 @@ def get(name):
     return stored
 
 
-def refresh_later(**kwargs):
+def _refresh_later():
     """Queue one recount unless one is waiting already."""
     if cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
         refresh_all.enqueue()
 
 
 def _data_changed(**kwargs):
-    transaction.on_commit(refresh_later)
+    transaction.on_commit(_refresh_later)
 
 
 pagecache.data_changed.connect(_data_changed, dispatch_uid="portal-derived-data-changed")
 
 
-def refresh(names=None):
-    """Compute and store the registered values (all, or `names`); returns their names."""
+def refresh():
+    """Compute and store every registered value; returns their names."""
     cache.delete(QUEUED_KEY)  # a save from now on queues another recount: this one may count before it
-    names = names or sorted(_registry)
-    for entry in [_registry[name] for name in names]:
-        _store(entry, entry.compute(), timezone.now())
+    names = sorted(_registry)
+    for name in names:
+        _store(_registry[name], _registry[name].compute(), timezone.now())
     # Now (the cache already holds the new values) and again once the rows are committed.
     pagecache.pages_refreshed()
     transaction.on_commit(pagecache.pages_refreshed)

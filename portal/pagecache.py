@@ -18,11 +18,10 @@ A page may name further parts of its own that depend on the visitor (`parts=`: a
 do next" box): the template writes `{{ page_parts.NAME }}`, which is a hole while the page is rendered
 for the cache and the part itself otherwise; each request then renders the part into its hole.
 
-Freshness has one mechanism: the data version below. The page keys hold it, and so does every other
-cache of public data: whatever makes a page stale makes the data behind it stale too. Counts of whole
-tables computed in the background for the pages (portal.derived: the figures) are recounted on every change
-(`data_changed`) and call `pages_refreshed()` once stored, so that pages rendered from the previous counts in
-the meantime are not kept.
+Freshness has one mechanism: the data version below, which the page keys hold. Counts of whole tables
+computed in the background for the pages (portal.derived: the figures, the directory's counts) are recounted
+on every change (`data_changed`, sent with each new version) and call `pages_refreshed()` once stored, so that
+pages rendered from the previous counts in the meantime are not kept.
 
 The key holds the language, whether the visitor is signed in (or is the plain anonymous visitor of a
 whole page), the host, the path and the allowed query parameters; the entry holds the data version it was
@@ -101,8 +100,8 @@ def schedule(next_change):
         _schedules.append(next_change)
 
 
-# Sent by `invalidate()` (within the writer's transaction): derived data kept for the pages (stats.figures)
-# queues its recomputation on commit.
+# Sent by `invalidate()` (within the writer's transaction): the counts kept for the pages (portal.derived)
+# queue their recount on commit.
 data_changed = Signal()
 
 
