@@ -3,9 +3,10 @@ fresh for everyone else.
 
 An anonymous visitor without a session or a flash message waiting (no session cookie, no messages
 cookie) sees nothing of their own on a public page: the language switch is a GET form (no CSRF token),
-the header offers "sign in". Such a request gets the whole stored response (`whole_page`), stored once
-per language and data version, without rendering anything and without reading the session or the user.
-The stored response never carries a cookie: a render that sets one (a CSRF token, a session) is not stored.
+the header offers "sign in". Such a request gets the whole stored response, stored once per language and
+data version by `WholePageMiddleware`, which answers it before the rest of the middleware runs: nothing is
+rendered, no session, user or URL is looked at. The stored response never carries a cookie: a render that
+sets one (a CSRF token, a session) is not stored.
 Everyone else (signed in, or anonymous with a session or a message) gets the page with holes below.
 
 A public page (home, news, directory, members' and projects' pages, calls, figures, feeds, sitemap) is
@@ -62,7 +63,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
@@ -217,11 +218,11 @@ def _fill(request, content, parts):
     return content
 
 
-def _key(request, params, *, whole=False):
-    # "w": the whole page of an anonymous visitor; "1"/"0": the page with holes, signed in or not.
+def _key(request, params):
+    # "1"/"0": the page with holes, signed in or not (the whole page of an anonymous visitor: `_whole_key`).
     # The entry holds the data version it was rendered at (first in the stored tuple), so that the version
     # and the page come in one round trip to the cache; a newer version makes it stale.
-    visitor = "w" if whole else ("1" if request.user.is_authenticated else "0")
+    visitor = "1" if request.user.is_authenticated else "0"
     parts = [
         get_language(), visitor, request.scheme,
         request.get_host(), request.path, "&".join(f"{k}={request.GET[k]}" for k in sorted(params)),
@@ -261,7 +262,7 @@ def public_page(view=None, *, params=(), parts=None):
                 request._page_parts = own  # rendered in place (a template calls the callable)
                 return view(request, *args, **kwargs)
             if _anonymous_and_plain(request):
-                return _whole_page(request, view, args, kwargs, varies, own)
+                return _whole_page(request, view, args, kwargs, own)
             key = _key(request, varies)
             current, hit = _stored(key)
             if hit is not None:
@@ -299,21 +300,50 @@ def _response(request, content_type, content, parts):
     return response
 
 
-# Response headers the whole stored page keeps (the middleware adds the rest on every response).
-KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag")
-
-
 def _anonymous_and_plain(request):
     """An anonymous visitor with nothing of their own to show: no session (so not signed in, nothing
     remembered) and no flash message waiting. Decided from the cookies alone, without a query."""
     return not request.COOKIES.get(settings.SESSION_COOKIE_NAME) and not request.COOKIES.get(CookieStorage.cookie_name)
 
 
-def _whole_page(request, view, args, kwargs, varies, parts):
-    key = _key(request, varies, whole=True)
-    current, hit = _stored(key)
-    if hit is not None:
-        return _whole_response(*hit)
+def _whole_key(request, language):
+    # The raw query string: the view decides which ones are worth storing (`public_page(params=...)`).
+    parts = [language, "w", request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", "")]
+    return "pages:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class WholePageMiddleware:
+    """Serves an anonymous visitor's stored whole page before the rest of the middleware runs (no session, no
+    locale, no CSRF, no URL resolution: what a fixed response costs, plus one round trip to the cache), and stores
+    the pages `public_page` marks as the same for every such visitor, with the headers the inner middleware gave
+    them. It sits just inside SecurityMiddleware and WhiteNoise, whose headers every response gets anyway."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "GET" or not _anonymous_and_plain(request):
+            return self.get_response(request)
+        # The language LocaleMiddleware is about to choose (the cookie, then Accept-Language): no i18n_patterns.
+        language = translation.get_language_from_request(request)
+        key = _whole_key(request, language)
+        current, hit = _stored(key)
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response["Content-Length"] = str(len(content))  # as CommonMiddleware gives the rendered one
+            return response
+        response = self.get_response(request)
+        if (getattr(response, "whole_page", False) and response.status_code == 200 and not response.cookies
+                and response.get("Content-Language") == language):
+            headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+            cache.set(key, (current, response.content, headers), TTL)
+        return response
+
+
+def _whole_page(request, view, args, kwargs, parts):
     request._page_parts = parts  # rendered in place, for an anonymous visitor
     response = view(request, *args, **kwargs)
     if hasattr(response, "render"):
@@ -326,19 +356,11 @@ def _whole_page(request, view, args, kwargs, varies, parts):
         # cookie: this render is theirs alone.
         patch_cache_control(response, private=True)
         return response
-    headers = {name: value for name, value in response.items() if name.lower() in KEPT_HEADERS}
-    cache.set(key, (current, response.content, headers), TTL)
-    return _whole_response(response.content, headers)
-
-
-def _whole_response(content, headers):
-    response = HttpResponse(content)
-    for name, value in headers.items():
-        response[name] = value
     # Browsers and proxies ask again every time (the data version may have moved since), and a request with
     # other cookies or another language is another response.
     patch_cache_control(response, max_age=0)
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    response.whole_page = True  # WholePageMiddleware stores it on its way out
     return response
 
 

@@ -86,6 +86,46 @@ def test_the_anonymous_stored_page_carries_no_cookie_and_varies_on_cookie_and_la
         assert response["Cache-Control"] == "max-age=0"
 
 
+def test_the_stored_whole_page_keeps_every_header_the_middleware_gave_it(client):
+    first, again = client.get("/members/"), client.get("/members/")
+    assert not again.templates  # served whole, by pagecache.WholePageMiddleware
+    for header in ("Content-Type", "Content-Language", "Content-Security-Policy", "Permissions-Policy",
+                   "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Cache-Control", "Vary"):
+        assert again[header] == first[header], header
+    assert int(again["Content-Length"]) == len(again.content) == len(first.content)
+
+
+def test_the_whole_page_is_served_before_the_session_and_the_language_are_read(client, monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.middleware.locale import LocaleMiddleware
+
+    client.get("/stats/")
+    reached = []
+    for middleware in (SessionMiddleware, LocaleMiddleware):
+        def noted(self, request, original=middleware.process_request):
+            reached.append(type(self).__name__)
+            return original(self, request)
+
+        monkeypatch.setattr(middleware, "process_request", noted)
+    assert client.get("/stats/", headers={"accept-language": "ko"}).status_code == 200
+    assert reached == []
+    client.get("/stats/", headers={"accept-language": "en"})  # not stored yet in English: the whole stack runs
+    assert reached == ["SessionMiddleware", "LocaleMiddleware"]
+
+
+def test_an_anonymous_page_in_the_language_of_the_cookie_is_stored_apart(client):
+    korean = client.get("/stats/").content.decode()
+    client.cookies["django_language"] = "en"
+    english, again = (client.get("/stats/").content.decode() for _ in range(2))
+    assert '<html lang="ko">' in korean and '<html lang="en">' in english and again == english
+
+
+def test_what_a_page_does_not_store_whole_is_rendered_every_time(client):
+    for path in ("/news/?q=소식", "/news/?unknown=1", "/accounts/login/", "/no-such-page/"):
+        client.get(path)
+        assert client.get(path).templates, path
+
+
 def test_a_signed_in_visitor_never_gets_the_anonymous_page_nor_the_other_way_round(make_user):
     anonymous, ana = Client(), Client()
     ana.force_login(make_user("ana@example.com"))
