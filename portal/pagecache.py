@@ -58,11 +58,13 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
@@ -286,6 +288,7 @@ def public_page(view=None, *, params=(), parts=None):
                     filled.headers.setdefault(header, value)
             return filled
 
+        wrapper.public_page_params = tuple(params)  # WholePageMiddleware looks for it
         return wrapper
 
     return decorator(view) if view is not None else decorator
@@ -322,11 +325,14 @@ class WholePageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or not _anonymous_and_plain(request):
+        if request.method != "GET" or not _anonymous_and_plain(request) or not _is_public_page(request):
             return self.get_response(request)
         # The language LocaleMiddleware is about to choose (the cookie, then Accept-Language): no i18n_patterns.
         language = translation.get_language_from_request(request)
-        key = _whole_key(request, language)
+        try:
+            key = _whole_key(request, language)
+        except DisallowedHost:  # CommonMiddleware answers it, with the error page in the visitor's language
+            return self.get_response(request)
         current, hit = _stored(key)
         if hit is not None:
             content, headers = hit
@@ -341,6 +347,22 @@ class WholePageMiddleware:
             headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
             cache.set(key, (current, response.content, headers), TTL)
         return response
+
+
+def _is_public_page(request):
+    # Only a `public_page` view, asked with the parameters it stores pages for, has a stored whole page: any other
+    # request (sign-in, a 404, a search) costs no round trip.
+    params = _public_page_params(get_urlconf(), request.path_info)
+    return params is not None and _cacheable(request, params) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_page_params(urlconf, path):
+    # What resolving the path says never changes while the process runs; resolving costs more than the rest of a hit.
+    try:
+        return getattr(resolve(path, urlconf).func, "public_page_params", None)
+    except Resolver404:
+        return None
 
 
 def _whole_page(request, view, args, kwargs, parts):

@@ -2,8 +2,8 @@
 
 `Paginator` slices the whole query: for page 2,600 the database builds 52,000 full rows (joins, annotations) only to
 skip them. `DeferredJoinPaginator` reads the page's ids first, from the index that serves the list's order (an
-index-only scan: ids are in every index), then loads those rows alone, in that order. Used by the directory and
-the admin's long lists.
+index-only scan: ids are in every index), then loads those rows alone, in that order, by their ids only. Used by the
+directory and the admin's long lists.
 
 A search or a filter that matches a large share of 100,000 rows makes the count read all of them. With `count_limit`,
 the paginator counts up to that many rows and no further (`SELECT COUNT(*) FROM (... LIMIT n + 1)`): `count` is then
@@ -16,6 +16,7 @@ page, so a member added since the count is not cut off it.
 """
 
 from django.core.paginator import Paginator
+from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
 
@@ -43,5 +44,15 @@ class DeferredJoinPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = top + self.orphans if self.count_is_estimate else self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()} if ids else {}
+        rows = {row.pk: row for row in _rows(self.object_list, ids)} if ids else {}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+def _rows(object_list, ids):
+    """The rows of `ids` (found by `object_list`), with its columns, annotations and joins but not its filters: they
+    were checked when the ids were read, and a search's would be worked out again for nothing. A join a filter added
+    stays, so a row may come once per related row: the caller keeps one per id. (So an aggregate annotated over a
+    filter's join would count every related row here: no list paged by this paginator has one.)"""
+    rows = object_list.order_by()
+    rows.query.where = WhereNode()
+    return rows.filter(pk__in=ids)

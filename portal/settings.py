@@ -139,6 +139,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # JIT compiling only adds time to the portal's queries (hundreds of ms on the admin's lists at 100k rows,
         # issue 19): they are short index scans, never the long analytic queries JIT pays off for.
         "-c jit=off",
+        # Nor parallel workers: starting them costs 5-20 ms, more than the short scans they would share (a page of
+        # a search's matches, a count of a queue). The worker's recounts of whole tables (portal.derived) took
+        # 0.32-0.56 s at 100,000 organisations with or without them.
+        "-c max_parallel_workers_per_gather=0",
     ]))
     _db_options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
                        tcp_user_timeout=10_000)

@@ -304,14 +304,16 @@ class ProposalAdmin(
         # answers; the same matches as a union of two indexed lookups (the bigram indexes of portal.db.search on the
         # title and on the organisations' columns), as ProposalQuerySet.visible_to does.
         # Word by word, each in one of the three, as Django's own search (quoted phrases kept whole).
+        searched = queryset
         for word in smart_split(search_term):
             if word.startswith(('"', "'")) and word[0] == word[-1]:
                 word = unescape_string_literal(word)
             leads = search.any_field(Organization, ["name", "business_number"], word)
             by_title = Proposal.objects.filter(title__search=word).order_by().values("pk")
             by_lead = Proposal.objects.filter(lead__in=leads).order_by().values("pk")
-            queryset = queryset.filter(pk__in=by_title.union(by_lead))
-        return queryset, False
+            searched = searched.filter(pk__in=by_title.union(by_lead))
+        # The list counts, pages and sums the matches: they are found once.
+        return (search.matched_once(searched, queryset) if searched is not queryset else queryset), False
 
     def has_add_permission(self, request):
         return False  # proposals come from companies

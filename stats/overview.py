@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from delivery.models import Project, Report
 from members.models import Organization
 from members.models import StatusChange as MembershipChange
-from projects.models import Call, Proposal
+from projects.models import Call, Proposal, Review
 from projects.models import StatusChange as ProposalChange
 
 CLOSING_WITHIN_DAYS = 14
@@ -30,15 +30,15 @@ def overview(user, now=None):
         # Certificates of approved members, counted as the organisation list's certificate filter selects them
         # (the same conditions), and linked to that list filtered the same way.
         today = timezone.localdate(now)
-        approved = Q(status=Organization.Status.APPROVED)
-        # Only the rows that can count (the status index and the approved certificates' index), not every member.
-        relevant = Q(status=Organization.Status.PENDING) | approved & Q(
-            certificate_expires_on__lte=Organization.expiry_warning_until(today))
-        counts = Organization.objects.filter(relevant).aggregate(
-            pending=Count("pk", filter=Q(status=Organization.Status.PENDING)),
-            expiring=Count("pk", filter=approved & Organization.certificate_expiring_q(today)),
-            expired=Count("pk", filter=approved & Organization.certificate_expired_q(today)),
-        )
+        # One count per queue, each an index-only scan (the status index; the approved certificates' partial index):
+        # a queue of tens of thousands costs a millisecond or two that way, where one aggregate with a FILTER per
+        # queue read every candidate row from the table.
+        approved = Organization.objects.filter(status=Organization.Status.APPROVED)
+        counts = {
+            "pending": Organization.objects.filter(status=Organization.Status.PENDING).count(),
+            "expiring": approved.filter(Organization.certificate_expiring_q(today)).count(),
+            "expired": approved.filter(Organization.certificate_expired_q(today)).count(),
+        }
         out["pending_members"] = counts["pending"]
         out["pending_members_url"] = _changelist("members_organization", status__exact="pending")
         out.update(
@@ -56,14 +56,13 @@ def overview(user, now=None):
         out["membership_history_url"] = _changelist("members_organization", status__exact="approved")
     if user.has_perm("projects.view_proposal"):
         S = Proposal.Status
-        counts = Proposal.objects.filter(status__in=[S.SUBMITTED, S.UNDER_REVIEW]).aggregate(  # the status index
-            submitted=Count("pk", filter=Q(status=S.SUBMITTED)),
-            under_review=Count("pk", filter=Q(status=S.UNDER_REVIEW)),
-        )
-        unreviewed = Proposal.objects.filter(status=S.UNDER_REVIEW, reviews__isnull=True).count()
+        counts = {status: Proposal.objects.filter(status=status).count() for status in (S.SUBMITTED, S.UNDER_REVIEW)}
+        # An anti-join on the reviews' proposal index (a LEFT JOIN ... IS NULL hashed every review).
+        unreviewed = Proposal.objects.filter(status=S.UNDER_REVIEW).filter(
+            ~Exists(Review.objects.filter(proposal=OuterRef("pk")))).count()
         out.update(
-            submitted=counts["submitted"], submitted_url=_changelist("projects_proposal", status__exact=S.SUBMITTED),
-            under_review=counts["under_review"], unreviewed=unreviewed,
+            submitted=counts[S.SUBMITTED], submitted_url=_changelist("projects_proposal", status__exact=S.SUBMITTED),
+            under_review=counts[S.UNDER_REVIEW], unreviewed=unreviewed,
             under_review_url=_changelist("projects_proposal", status__exact=S.UNDER_REVIEW),
             proposal_decisions=list(
                 ProposalChange.objects.filter(to_status__in=Proposal.DECIDED)

@@ -14,13 +14,15 @@ construction: a row that contains the term contains its bigrams.
   per field. An OR of the lookups finds the same rows, but PostgreSQL then evaluates the whole OR, bigrams included,
   on every candidate row (12 ms for 564 organisations holding 테크 at 10,000, growing with the matches); each branch
   of the union is answered by its own index, with only its LIKE checked per row.
+- `matched_once(searched, unsearched)`: the matches of a search read once, for a list that counts, pages and sums
+  them (the admin's changelists): each of those queries would otherwise find the matches again.
 - `BigramIndex(...)`: the migration operation that creates the function and one column's index, on PostgreSQL only
   (a model's Meta cannot say it on every database: SQLite has no GIN).
 """
 
 from django.db.migrations.operations.base import Operation
-from django.db.models import CharField
-from django.db.models.lookups import IContains
+from django.db.models import CharField, Field
+from django.db.models.lookups import IContains, In
 
 FUNCTION = """
 CREATE OR REPLACE FUNCTION portal_bigrams(value text) RETURNS text[]
@@ -59,6 +61,35 @@ def any_field(model, fields, term):
     rows = model._default_manager
     first, *rest = [rows.filter(**{f"{field}__search": term}).order_by().values("pk") for field in fields]
     return first.union(*rest) if rest else first
+
+
+class AnyOf(In):
+    """`field__any_of=[...]`: `field = ANY(%s)` with the list as one array parameter on PostgreSQL (`__in` binds one
+    parameter per value, which for thousands of pks costs more than the query); `__in` elsewhere."""
+
+    lookup_name = "any_of"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = [self.lhs.output_field.get_db_prep_value(value, connection) for value in self.rhs]
+        return f"{lhs} = ANY(%s)", (*lhs_params, values)
+
+
+Field.register_lookup(AnyOf)
+
+
+# Matches worth reading into a list of pks; a search that matches more stays a subquery in each query.
+MATCHES_READ_ONCE = 20_000
+
+
+def matched_once(searched, unsearched):
+    """`searched` (`unsearched` with a search's filters) for a list that reads it several times: the count, the page,
+    a total. Each of those queries would run the search's lookups again; instead, the pks it matches are read once
+    and the list is `unsearched` filtered by them (up to `MATCHES_READ_ONCE` of them; more stay `searched`)."""
+    pks = list(searched.order_by().values_list("pk", flat=True)[: MATCHES_READ_ONCE + 1])
+    if len(pks) > MATCHES_READ_ONCE:
+        return searched
+    return unsearched.filter(pk__any_of=pks)
 
 
 class BigramIndex(Operation):

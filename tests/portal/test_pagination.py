@@ -3,7 +3,7 @@
 import pytest
 from django.core.paginator import Paginator
 
-from members.models import Organization
+from members.models import Membership, Organization
 from portal.pagination import DeferredJoinPaginator
 from tests import personas
 
@@ -49,3 +49,18 @@ def test_an_estimated_count_behind_the_rows_does_not_cut_the_last_page_short():
     paginator = DeferredJoinPaginator(rows, 3, estimated_count=4)  # one organisation joined since the count
     assert paginator.num_pages == 2
     assert [o.name for o in paginator.page(2)] == ["한결3", "한결4"]
+
+
+def test_a_page_of_a_filter_across_a_join_holds_each_matching_row_once(django_assert_num_queries):
+    # The rows are loaded by their ids alone (the filter was checked when the ids were read), with the filter's join.
+    for i in range(5):
+        org = personas.organization(f"회사{i}", status=Organization.Status.APPROVED)
+        for _ in range(i % 3):  # zero, one or two members besides the owner
+            personas.member(org)
+    rows = Organization.objects.filter(memberships__role=Membership.Role.MEMBER).distinct().order_by("name", "pk")
+    plain, deferred = Paginator(rows, 2), DeferredJoinPaginator(rows, 2)
+    assert [o.name for o in plain.page(1)] == ["회사1", "회사2"] and deferred.count == 3
+    for number in plain.page_range:
+        with django_assert_num_queries(2):  # the ids, then the rows
+            page = list(deferred.page(number))
+        assert page == list(plain.page(number))

@@ -52,5 +52,29 @@ def test_the_proposal_admin_search_finds_titles_and_leads(client):
     assert [p.pk for p in rows] == [by_lead.pk]  # every word, as Django's own search
 
 
+def test_the_proposal_admin_search_counts_and_sums_the_matches_it_read_once(client, monkeypatch):
+    from portal.db import search
+
+    call = personas.call()
+    lead = personas.organization("가람테크", status=Organization.Status.APPROVED)
+    matches = [personas.ready_proposal(call, lead=lead, title="공정 최적화", gov=1_000_000_000),
+               personas.ready_proposal(call, title="스마트 테크 공장", gov=2_000_000_000)]
+    personas.ready_proposal(call, title="다른 과제", gov=4_000_000_000)
+    client.force_login(personas.staff(group=personas.PROJECT_DECIDERS))
+    for read_once in (search.MATCHES_READ_ONCE, 1):  # 1: more matches than are read into a list
+        monkeypatch.setattr(search, "MATCHES_READ_ONCE", read_once)
+        context = client.get("/admin/projects/proposal/", {"q": "테크"}).context
+        assert {p.pk for p in context["cl"].result_list} == {p.pk for p in matches}
+        # Each proposal's government total: the lead's `gov` and one and a half times it for the SME.
+        assert context["proposal_totals"] == {"count": 2, "exact": 7_500_000_000}
+
+
+def test_any_of_finds_the_rows_in_found_in(names):
+    pks = list(Organization.objects.filter(name__search="정밀").values_list("pk", flat=True))
+    assert len(pks) == 2
+    assert set(Organization.objects.filter(pk__any_of=pks).values_list("pk", flat=True)) == set(pks)
+    assert not Organization.objects.filter(pk__any_of=[]).exists()
+
+
 def test_a_pasted_page_of_text_is_searched_quickly_and_finds_nothing(names):
     assert not Organization.objects.filter(name__search="가" * 5_000 + "x" * 5_000).exists()

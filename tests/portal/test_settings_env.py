@@ -11,6 +11,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_KEY = "k" * 20 + "-a-long-random-looking-production-secret-key-0123456789"
 
 
+# What every portal connection asks PostgreSQL for after its timeouts: no JIT, no parallel workers (issue 19).
+FAST_START = "-c jit=off -c max_parallel_workers_per_gather=0"
+
+
 def load_settings(env, expr):
     """Import portal.settings in a fresh interpreter with exactly `env` and print `expr`."""
     base = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "PORTAL_SITE_URL": "https://portal.example.kr"}
@@ -73,15 +77,16 @@ def test_postgresql_gets_connect_and_statement_timeouts_from_the_environment():
     assert result.returncode == 0, result.stderr
     options = eval(result.stdout)
     assert options["connect_timeout"] == 4
-    # the URL's own options first, then the timeout, then JIT off (it only adds compile time to these queries)
-    assert options["options"] == "-c work_mem=8MB -c statement_timeout=7000 -c jit=off"
+    # the URL's own options first, then the timeout, then JIT and parallel workers off (they only add time to these
+    # queries)
+    assert options["options"] == f"-c work_mem=8MB -c statement_timeout=7000 {FAST_START}"
     assert options["tcp_user_timeout"] > 0 and options["keepalives"] == 1
 
 
 def test_postgresql_timeouts_default_to_a_few_seconds():
     env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal"}
     options = eval(load_settings(env, "s.DATABASES['default']['OPTIONS']").stdout)
-    assert (options["connect_timeout"], options["options"]) == (3, "-c statement_timeout=5000 -c jit=off")
+    assert (options["connect_timeout"], options["options"]) == (3, f"-c statement_timeout=5000 {FAST_START}")
 
 
 def test_the_client_deadline_leaves_the_server_timeout_two_seconds_to_fire_first():
@@ -98,7 +103,7 @@ def test_no_statement_timeout_for_a_migration_means_no_client_deadline_either():
     env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://db.internal/portal", "DJANGO_DB_STATEMENT_TIMEOUT": "0"}
     assert load_settings(env, "s.DATABASES['default']['CLIENT_DEADLINE']").stdout.strip() == "0"
     options = load_settings(env, "s.DATABASES['default']['OPTIONS']['options']").stdout.strip()
-    assert options == "'-c statement_timeout=0 -c jit=off'"
+    assert options == f"'-c statement_timeout=0 {FAST_START}'"
 
 
 def test_sqlite_keeps_django_s_backend_and_no_deadline():
