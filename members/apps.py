@@ -37,6 +37,10 @@ class MembersConfig(AppConfig):
         from portal import derived
 
         derived.register(views.LISTED_BY_GROUP, views.listed_by_group)
+        # And every organisation, for the admin's unfiltered list.
+        from members import admin
+
+        derived.register(admin.ORGANIZATION_TOTALS, admin.organization_totals)
 
         # What members holds of a person, for privacy's export and erasure (privacy.registry).
         from members import personal_data

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -105,6 +106,32 @@ class LongListMixin:
             helpers.ACTION_CHECKBOX_NAME, obj.pk,
             format_html(gettext("Select this object for an action - {}"), str(obj)),
         )
+
+
+class StoredCountMixin:
+    """For ModelAdmins of long tables (with `paginator = DeferredJoinPaginator`): the changelist of every row takes
+    its count from the worker's (`portal.derived`, the value named `stored_totals`, a dict with "count"), since
+    counting 100,000 rows on every page grows with the table (issue 19). A search, a filter, or a user who sees only
+    some rows (`shows_every_row`) is counted exactly. The stored count may be a moment behind a change, as the
+    directory's: the last page still shows every row there is (DeferredJoinPaginator's estimated count)."""
+
+    stored_totals = None
+
+    def shows_every_row(self, request):
+        return not (set(request.GET) - {PAGE_VAR, ORDER_VAR})
+
+    def stored_totals_for(self, request):
+        """The stored totals when the changelist shows every row, else None."""
+        if self.stored_totals is None or not self.shows_every_row(request):
+            return None
+        from portal import derived
+
+        return derived.get(self.stored_totals)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        totals = self.stored_totals_for(request)
+        return self.paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+                              estimated_count=totals["count"] if totals else None)
 
 
 class WorkflowNoteForm(forms.Form):

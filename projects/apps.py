@@ -16,6 +16,12 @@ class ProjectsConfig(AppConfig):
         pagecache.watch(Call, Criterion, AIArea, Proposal, Participant, KPI, StatusChange)
         pagecache.schedule(Call.objects.next_change)  # calls open and close by themselves
 
+        # Every proposal and their funding, for the admin's unfiltered list, counted by the worker (portal.derived).
+        from portal import derived
+        from projects import admin
+
+        derived.register(admin.PROPOSAL_TOTALS, admin.proposal_totals)
+
         # What projects holds of a person, for privacy's export and erasure (privacy.registry).
         from projects import personal_data
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from members.admin import OrganizationAdmin
 from members.models import Membership, Organization, StatusChange
+from portal import derived
 from tests.background import run_tasks
 
 CHANGELIST = reverse("admin:members_organization_changelist")
@@ -160,9 +161,24 @@ def _changelist_queries(client):
 def test_the_list_runs_the_same_queries_however_many_organisations(staff_client, reviewer, make_org, make_user):
     client = staff_client(reviewer)
     make_org("첫회사", owner=make_user("first@org.example"))
+    derived.refresh()  # as the worker does after each change: the whole list's count is stored
     few = _changelist_queries(client)
     for i in range(5):
         org = make_org(f"회사{i}", owner=make_user(f"owner{i}@org.example"))
         Membership.objects.create(user=make_user(f"member{i}@org.example"), organization=org)
+    derived.refresh()
     assert _changelist_queries(client) == few
+
+
+def test_the_whole_list_is_counted_by_the_worker_and_a_search_at_once(staff_client, reviewer, make_org):
+    client = staff_client(reviewer)
+    make_org("한결정밀")
+    derived.refresh()
+    make_org("누리테크")  # since the worker's count
+    whole = client.get(CHANGELIST).context["cl"]
+    assert whole.result_count == Organization.objects.count() - 1  # the stored count, a moment behind
+    assert "누리테크" in [org.name for org in whole.result_list]  # the page still shows every row there is
+    assert client.get(CHANGELIST, {"q": "테크"}).context["cl"].result_count == 1  # a search: counted now
+    derived.refresh()
+    assert client.get(CHANGELIST).context["cl"].result_count == Organization.objects.count()
 

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Organization
+from portal import derived
 from projects import services
 from projects.models import Proposal, Review, ReviewScore
 from tests.projects import factories as f
@@ -289,3 +290,24 @@ def test_admin_totals_count_each_proposal_once_under_an_area_filter(client, revi
     page = client.get(CHANGELIST, {"ai_areas__id__exact": area.pk}, headers={"accept-language": "ko"})
     assert page.context["proposal_totals"]["count"] == 2
     assert page.context["proposal_totals"]["exact"] == 2 * 7_500_000_000
+
+
+def test_the_whole_list_takes_its_count_and_funding_from_the_worker(client, reviewer):
+    fill(2, reviewer)
+    derived.refresh()  # the worker's count
+    f.ready_proposal(title="나중 과제", status=S.SUBMITTED)  # since then
+    client.force_login(f.personas.staff(group=f.personas.PROJECT_DECIDERS))
+    page = client.get(CHANGELIST)
+    assert page.context["proposal_totals"] == {"count": 2, "exact": 2 * 7_500_000_000}  # a moment behind
+    assert "나중 과제" in [p.title for p in page.context["cl"].result_list]  # yet every row is listed
+    filtered = client.get(CHANGELIST, {"status__exact": S.SUBMITTED})  # a filter is counted now
+    assert filtered.context["proposal_totals"] == {"count": 3, "exact": 3 * 7_500_000_000}
+
+
+def test_a_panel_member_s_list_counts_their_own_proposals(client, reviewer):
+    fill(2, reviewer)
+    f.ready_proposal(title="다른 패널 과제", status=S.SUBMITTED)
+    derived.refresh()
+    client.force_login(reviewer)
+    page = client.get(CHANGELIST)
+    assert page.context["cl"].result_count == 2 and page.context["proposal_totals"]["count"] == 2
