@@ -3,6 +3,8 @@
 It runs with the same production settings and database as the gunicorn under test, and prints JSON:
 
   info         who to sign in as, the newest published article's URL, row counts of the demo data
+  recount      what the task worker does after the seed's changes (portal.derived.refresh_all): the counts of
+               whole tables that pages show are stored, as they are in production before anyone asks
   clear-cache  empty the default cache (after seeding, so no page is served from an older scale)
   queries      read [{"name", "path", "email"}] on stdin; fetch each path twice through Django's test
                Client (signed in as `email` if given) and count the SQL queries of the first and of the
@@ -73,6 +75,12 @@ def info():
         "article_url": article_url,
         "row_counts": counts,
     }
+
+
+def recount():
+    from portal import derived
+
+    return {"recounted": derived.refresh()}
 
 
 def clear_cache():
@@ -190,6 +198,8 @@ def main(argv):
     _setup()
     if command == "info":
         result = info()
+    elif command == "recount":
+        result = recount()
     elif command == "clear-cache":
         result = clear_cache()
     elif command == "queries":
@@ -197,7 +207,7 @@ def main(argv):
     elif command == "sql":
         result = sql(json.load(sys.stdin))
     else:
-        sys.exit(f"usage: python -m bench.probe info|clear-cache|queries|sql (got {command!r})")
+        sys.exit(f"usage: python -m bench.probe info|recount|clear-cache|queries|sql (got {command!r})")
     # The last line of stdout is the answer; Django may log above it.
     sys.stdout.write("\n" + json.dumps(result, ensure_ascii=False) + "\n")
 

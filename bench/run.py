@@ -727,6 +727,7 @@ def main():
             timings[f"seed_{key}"] = seed(env, scale)
             info = probe(env, "info")
             row_counts[scale] = info["row_counts"]
+            probe(env, "recount")  # the worker's, after the seed's changes: pages read stored counts
             probe(env, "clear-cache")
             log(f"counting queries at scale {scale}")
             queries[key] = probe(env, "queries", [

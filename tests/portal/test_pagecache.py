@@ -95,6 +95,24 @@ def test_the_stored_whole_page_keeps_every_header_the_middleware_gave_it(client)
     assert int(again["Content-Length"]) == len(again.content) == len(first.content)
 
 
+def test_while_the_version_holds_a_process_asks_the_cache_for_the_version_alone(client, monkeypatch):
+    from django.core.cache import cache
+
+    article("소식")
+    first = client.get("/news/")  # rendered and stored
+    client.get("/news/")  # served from the cache, and kept by this process
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *args, **kwargs: asked.extend(keys) or get_many(
+        keys, *args, **kwargs))
+    again = client.get("/news/")
+    assert again.content == first.content and not again.templates
+    assert asked and all(not key.startswith("pages:") or key in (pagecache.VERSION_KEY, pagecache.NEXT_CHANGE_KEY)
+                         for key in asked)  # no page came over the wire
+    article("새 소식")  # a new version: the process's copy is stale
+    assert "새 소식" in client.get("/news/").content.decode()
+
+
 def test_the_whole_page_is_served_before_the_session_and_the_language_are_read(client, monkeypatch):
     from django.contrib.sessions.middleware import SessionMiddleware
     from django.middleware.locale import LocaleMiddleware
