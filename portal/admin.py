@@ -108,28 +108,51 @@ class LongListMixin:
         )
 
 
+# A search's matches worth reading into a list of pks (StoredCountMixin.read_matches_once); more stay a subquery.
+MATCHES_READ_ONCE = 20_000
+
+
 class StoredCountMixin:
-    """For ModelAdmins of long tables (with `paginator = DeferredJoinPaginator`): the changelist of every row takes
-    its count from the worker's (`portal.derived`, the value named `stored_totals`, a dict with "count"), since
-    counting 100,000 rows on every page grows with the table (issue 19). A search, a filter, or a user who sees only
-    some rows (`shows_every_row`) is counted exactly. The stored count may be a moment behind a change, as the
-    directory's: the last page still shows every row there is (DeferredJoinPaginator's estimated count)."""
+    """Totals a changelist of a long table need not count (with `paginator = DeferredJoinPaginator`; issue 19).
+
+    - The list of every row takes its count (and any sums) from the worker's (`portal.derived`, the value named
+      `stored_totals`, a dict with "count"), since counting 100,000 rows on every page grows with the table. A
+      filter, or a user who sees only some rows (`shows_every_row`), is counted. The stored count may be a moment
+      behind a change, as the directory's: the last page still shows every row there is (DeferredJoinPaginator's
+      estimated count).
+    - A search (`read_matches_once` in `get_search_results`) reads its matches once, with the columns the list
+      sums: their count and sums come from that read, and the page asks `pk = ANY(...)`, where each query (the
+      count, the page, the sums) would otherwise work the search's lookups out again."""
 
     stored_totals = None
+    summed = ()  # columns whose sums the list shows beside its count
 
     def shows_every_row(self, request):
         return not (set(request.GET) - {PAGE_VAR, ORDER_VAR})
 
-    def stored_totals_for(self, request):
-        """The stored totals when the changelist shows every row, else None."""
+    def list_totals(self, request):
+        """{"count": ..., column: sum} of the list, when known without counting it, else None."""
+        found = getattr(request, "_list_totals", None)
+        if found is not None:
+            return found
         if self.stored_totals is None or not self.shows_every_row(request):
             return None
         from portal import derived
 
         return derived.get(self.stored_totals)
 
+    def read_matches_once(self, request, searched, unsearched):
+        """`searched` (`unsearched` with a search's filters) as `unsearched` filtered by the pks it matches, read
+        once with the summed columns (up to MATCHES_READ_ONCE of them; more stay `searched`, counted as usual)."""
+        rows = list(searched.order_by().values_list("pk", *self.summed)[: MATCHES_READ_ONCE + 1])
+        if len(rows) > MATCHES_READ_ONCE:
+            return searched
+        request._list_totals = {"count": len(rows), **{
+            column: sum(row[i] or 0 for row in rows) for i, column in enumerate(self.summed, start=1)}}
+        return unsearched.filter(pk__any_of=[row[0] for row in rows])
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        totals = self.stored_totals_for(request)
+        totals = self.list_totals(request)
         return self.paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
                               estimated_count=totals["count"] if totals else None)
 

@@ -262,7 +262,7 @@ PROPOSAL_TOTALS = "projects.proposal-totals"
 
 
 def proposal_totals():
-    return Proposal.objects.aggregate(count=Count("pk"), government=Coalesce(Sum("government_total"), 0))
+    return Proposal.objects.aggregate(count=Count("pk"), government_total=Coalesce(Sum("government_total"), 0))
 
 
 @admin.register(Proposal)
@@ -289,6 +289,7 @@ class ProposalAdmin(
     list_per_page = 50  # each row costs ~0.35 ms of Django's cell rendering; search and filters find the rest
     paginator = DeferredJoinPaginator  # a deep page reads its ids from the order's index, then 50 rows
     stored_totals = PROPOSAL_TOTALS  # the unfiltered list's count and funding
+    summed = ["government_total"]  # the totals line above the list
     inlines = [ParticipantInline, KPIInline, AnnexInline, SubmissionInline, ReviewInline, StatusChangeInline,
                ConsentChangeInline]
     readonly_fields = [
@@ -324,7 +325,7 @@ class ProposalAdmin(
             by_lead = Proposal.objects.filter(lead__in=leads).order_by().values("pk")
             searched = searched.filter(pk__in=by_title.union(by_lead))
         # The list counts, pages and sums the matches: they are found once.
-        return (search.matched_once(searched, queryset) if searched is not queryset else queryset), False
+        return (self.read_matches_once(request, searched, queryset) if searched is not queryset else queryset), False
 
     def shows_every_row(self, request):
         return super().shows_every_row(request) and not panels.restricted(request.user)  # a panel member: theirs
@@ -397,9 +398,9 @@ class ProposalAdmin(
         if changelist is not None:
             # The list's own queryset has one row per proposal (the average score is a subquery, and the
             # changelist removes duplicates that filters may cause), and the paginator has counted it; the whole list
-            # has its sum stored with its count.
-            stored = self.stored_totals_for(request)
-            government = stored["government"] if stored else (
+            # and a search know their sum already (StoredCountMixin).
+            known = self.list_totals(request)
+            government = known["government_total"] if known else (
                 changelist.queryset.aggregate(government=Sum("government_total"))["government"] or 0)
             # The template reads the sum as 억/조 (|krw), with the exact figure in its title.
             response.context_data["proposal_totals"] = {"count": changelist.result_count, "exact": government}

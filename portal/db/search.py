@@ -14,8 +14,8 @@ construction: a row that contains the term contains its bigrams.
   per field. An OR of the lookups finds the same rows, but PostgreSQL then evaluates the whole OR, bigrams included,
   on every candidate row (12 ms for 564 organisations holding 테크 at 10,000, growing with the matches); each branch
   of the union is answered by its own index, with only its LIKE checked per row.
-- `matched_once(searched, unsearched)`: the matches of a search read once, for a list that counts, pages and sums
-  them (the admin's changelists): each of those queries would otherwise find the matches again.
+- `field__any_of=[...]`: `field = ANY(array)`, one parameter for a list of thousands of pks (the admin's searches read
+  their matches once: portal.admin.StoredCountMixin).
 - `BigramIndex(...)`: the migration operation that creates the function and one column's index, on PostgreSQL only
   (a model's Meta cannot say it on every database: SQLite has no GIN).
 """
@@ -76,20 +76,6 @@ class AnyOf(In):
 
 
 Field.register_lookup(AnyOf)
-
-
-# Matches worth reading into a list of pks; a search that matches more stays a subquery in each query.
-MATCHES_READ_ONCE = 20_000
-
-
-def matched_once(searched, unsearched):
-    """`searched` (`unsearched` with a search's filters) for a list that reads it several times: the count, the page,
-    a total. Each of those queries would run the search's lookups again; instead, the pks it matches are read once
-    and the list is `unsearched` filtered by them (up to `MATCHES_READ_ONCE` of them; more stay `searched`)."""
-    pks = list(searched.order_by().values_list("pk", flat=True)[: MATCHES_READ_ONCE + 1])
-    if len(pks) > MATCHES_READ_ONCE:
-        return searched
-    return unsearched.filter(pk__any_of=pks)
 
 
 class BigramIndex(Operation):

@@ -53,7 +53,7 @@ def test_the_proposal_admin_search_finds_titles_and_leads(client):
 
 
 def test_the_proposal_admin_search_counts_and_sums_the_matches_it_read_once(client, monkeypatch):
-    from portal.db import search
+    from portal import admin
 
     call = personas.call()
     lead = personas.organization("가람테크", status=Organization.Status.APPROVED)
@@ -61,8 +61,8 @@ def test_the_proposal_admin_search_counts_and_sums_the_matches_it_read_once(clie
                personas.ready_proposal(call, title="스마트 테크 공장", gov=2_000_000_000)]
     personas.ready_proposal(call, title="다른 과제", gov=4_000_000_000)
     client.force_login(personas.staff(group=personas.PROJECT_DECIDERS))
-    for read_once in (search.MATCHES_READ_ONCE, 1):  # 1: more matches than are read into a list
-        monkeypatch.setattr(search, "MATCHES_READ_ONCE", read_once)
+    for read_once in (admin.MATCHES_READ_ONCE, 1):  # 1: more matches than are read into a list
+        monkeypatch.setattr(admin, "MATCHES_READ_ONCE", read_once)
         context = client.get("/admin/projects/proposal/", {"q": "테크"}).context
         assert {p.pk for p in context["cl"].result_list} == {p.pk for p in matches}
         # Each proposal's government total: the lead's `gov` and one and a half times it for the SME.
