@@ -5,7 +5,7 @@ An anonymous visitor without a session or a flash message waiting (no session co
 cookie) sees nothing of their own on a public page: the language switch is a GET form (no CSRF token),
 the header offers "sign in". Such a request gets the whole stored response, stored once per language and
 data version by `WholePageMiddleware`, which answers it before the rest of the middleware runs: nothing is
-rendered, no session, user or URL is looked at. The stored response never carries a cookie: a render that
+rendered, no session or user is looked at. The stored response never carries a cookie: a render that
 sets one (a CSRF token, a session) is not stored.
 Everyone else (signed in, or anonymous with a session or a message) gets the page with holes below.
 
@@ -312,14 +312,16 @@ def _anonymous_and_plain(request):
 
 
 def _whole_key(request, language):
-    # The raw query string: the view decides which ones are worth storing (`public_page(params=...)`).
-    parts = [language, "w", request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", "")]
+    # The raw query string: the view decides which ones are worth storing (`public_page(params=...)`). "w2": the
+    # entry's second shape (every header, as pairs), so that what an older release stored is never read as this one.
+    parts = [language, "w2", request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", "")]
     return "pages:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 class WholePageMiddleware:
     """Serves an anonymous visitor's stored whole page before the rest of the middleware runs (no session, no
-    locale, no CSRF, no URL resolution: what a fixed response costs, plus one round trip to the cache), and stores
+    locale, no CSRF, no URL resolution beyond a lookup per path and process: what a fixed response costs, plus one
+    round trip to the cache), and stores
     the pages `public_page` marks as the same for every such visitor, with the headers the inner middleware gave
     them. It sits just inside SecurityMiddleware and WhiteNoise, whose headers every response gets anyway."""
 
