@@ -29,7 +29,7 @@ from members.models import (
     choice_label,
 )
 from members.timeline import organization_timeline
-from portal import reauth
+from portal import pagination, reauth
 from portal.admin import LongListMixin, RecordedAdminViewMixin, StoredCountMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
 from portal.db import search
@@ -266,7 +266,9 @@ ORGANIZATION_TOTALS = "members.organization-totals"
 
 
 def organization_totals():
-    return {"count": Organization.objects.count()}
+    # With the marks of the list's order, for its deep pages (portal.pagination).
+    return {"count": Organization.objects.count(),
+            "marks": pagination.marks(Organization.objects.order_by(*OrganizationAdmin.ordering))}
 
 
 @admin.register(Organization)

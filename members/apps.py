@@ -37,10 +37,11 @@ class MembersConfig(AppConfig):
         from portal import derived
 
         derived.register(views.LISTED_BY_GROUP, views.listed_by_group)
+        derived.register(views.DIRECTORY_MARKS, views.directory_marks)
         # And every organisation, for the admin's unfiltered list.
         from members import admin
 
-        derived.register(admin.ORGANIZATION_TOTALS, admin.organization_totals)
+        derived.register(admin.ORGANIZATION_TOTALS, admin.organization_totals, format=2)  # 2: with marks
 
         # What members holds of a person, for privacy's export and erasure (privacy.registry).
         from members import personal_data

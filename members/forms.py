@@ -215,12 +215,19 @@ class DirectoryFilterForm(forms.Form):
         """Whether a valid filter or search leaves out some listed members."""
         return self.is_valid() and any(self.cleaned_data.values())
 
+    def matches(self, queryset, *, limit):
+        """(rows, count): the `queryset` rows the filters and the search leave, and their count when the search
+        found it (up to `limit` + 1, meaning more: portal.db.search.matches), else None."""
+        queryset = self.filter(queryset)
+        if not (self.is_valid() and self.cleaned_data["q"]):
+            return queryset, None
+        return search.matches(queryset, ["name", "name_en"], self.cleaned_data["q"], limit=limit)
+
     def filter(self, queryset):
+        """The `queryset` rows the filters leave (the search aside: `matches`)."""
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
-        if data["q"]:
-            queryset = queryset.filter(pk__in=search.any_field(Organization, ["name", "name_en"], data["q"]))
         if data["kind"]:
             queryset = queryset.filter(kind=data["kind"])
         if data["tier"]:

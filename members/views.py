@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members import journey, services
 from members.forms import DirectoryFilterForm, OrganizationForm
 from members.models import Membership, Organization, TierCertificate
-from portal import derived, once
+from portal import derived, once, pagination
 from portal.files import serve_private_file
 from portal.pagecache import public_page
 from portal.pagination import DeferredJoinPaginator
@@ -37,21 +37,33 @@ def listed_by_group():
     return dict(Organization.objects.listed().count_by_group())
 
 
+DIRECTORY_ORDER = ("name", "pk")  # the org_directory_order index's
+DIRECTORY_MARKS = "members.directory-marks"
+
+
+def directory_marks():
+    """Where every thousandth listed member is, for the directory's deep pages (portal.pagination.marks)."""
+    return pagination.marks(Organization.objects.listed().order_by(*DIRECTORY_ORDER))
+
+
 @public_page(params=("q", "kind", "tier", "industry", "page"))
 @require_GET
 def directory(request):
     listed = Organization.objects.listed()
     form = DirectoryFilterForm(request.GET or None)
     # In the order of the org_directory_order index (listed members by name), which serves the page and its count.
-    organizations = form.filter(listed).select_related("industry").order_by("name", "pk")
+    organizations, counted = form.matches(listed.select_related("industry").order_by(*DIRECTORY_ORDER),
+                                          limit=DIRECTORY_COUNT_LIMIT)
     stored = derived.get(LISTED_BY_GROUP)
     listed_by_group = {group: stored.get(group, 0) for group in Organization.Group.values}  # without computed_at
     if form.narrows():
-        paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE, count_limit=DIRECTORY_COUNT_LIMIT)
+        paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE, count_limit=DIRECTORY_COUNT_LIMIT,
+                                          counted=counted)
     else:
         # Counted already by the worker: the mix has every listed member (a moment behind a change, at most).
         paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE,
-                                          estimated_count=sum(listed_by_group.values()))
+                                          estimated_count=sum(listed_by_group.values()),
+                                          marks=derived.get(DIRECTORY_MARKS))
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -119,7 +119,7 @@ class StoredCountMixin:
       `stored_totals`, a dict with "count"), since counting 100,000 rows on every page grows with the table. A
       filter, or a user who sees only some rows (`shows_every_row`), is counted. The stored count may be a moment
       behind a change, as the directory's: the last page still shows every row there is (DeferredJoinPaginator's
-      estimated count).
+      estimated count). With the count, `marks` of the list's order let a deep page start near its rows.
     - A search (`read_matches_once` in `get_search_results`) reads its matches once, with the columns the list
       sums: their count and sums come from that read, and the page asks `pk = ANY(...)`, where each query (the
       count, the page, the sums) would otherwise work the search's lookups out again."""
@@ -154,7 +154,8 @@ class StoredCountMixin:
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         totals = self.list_totals(request)
         return self.paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-                              estimated_count=totals["count"] if totals else None)
+                              estimated_count=totals["count"] if totals else None,
+                              marks=totals.get("marks") if totals else None)
 
 
 class WorkflowNoteForm(forms.Form):

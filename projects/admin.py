@@ -23,6 +23,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
+from portal import pagination
 from portal.admin import LongListMixin, RecordedAdminViewMixin, StoredCountMixin, WorkflowAdminMixin
 from portal.audit import record_access
 from portal.csv import ChangelistExportMixin
@@ -262,7 +263,9 @@ PROPOSAL_TOTALS = "projects.proposal-totals"
 
 
 def proposal_totals():
-    return Proposal.objects.aggregate(count=Count("pk"), government_total=Coalesce(Sum("government_total"), 0))
+    # With the marks of the list's order (the model's), for its deep pages (portal.pagination).
+    return {**Proposal.objects.aggregate(count=Count("pk"), government_total=Coalesce(Sum("government_total"), 0)),
+            "marks": pagination.marks(Proposal.objects.order_by(*Proposal._meta.ordering))}
 
 
 @admin.register(Proposal)

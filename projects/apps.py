@@ -20,7 +20,7 @@ class ProjectsConfig(AppConfig):
         from portal import derived
         from projects import admin
 
-        derived.register(admin.PROPOSAL_TOTALS, admin.proposal_totals)
+        derived.register(admin.PROPOSAL_TOTALS, admin.proposal_totals, format=2)  # 2: with marks
 
         # What projects holds of a person, for privacy's export and erasure (privacy.registry).
         from projects import personal_data

@@ -14,14 +14,22 @@ construction: a row that contains the term contains its bigrams.
   per field. An OR of the lookups finds the same rows, but PostgreSQL then evaluates the whole OR, bigrams included,
   on every candidate row (12 ms for 564 organisations holding 테크 at 10,000, growing with the matches); each branch
   of the union is answered by its own index, with only its LIKE checked per row.
+- `matches(queryset, fields, term, limit=n)`: a search box's rows at a cost bounded by `limit`, not by how many rows
+  hold the term (the public directory's search): the matches' pks are read once, up to `limit` + 1 of them, as a
+  union of disjoint indexed branches that stops at the limit. Up to the limit, the pages are those pks, sorted; beyond
+  it, the term is common enough that walking the list's order and checking each row finds a page in a few hundred
+  rows, so the pages are a plain LIKE that the order's index serves, and the count says "more than `limit`".
 - `field__any_of=[...]`: `field = ANY(array)`, one parameter for a list of thousands of pks (the admin's searches read
   their matches once: portal.admin.StoredCountMixin).
 - `BigramIndex(...)`: the migration operation that creates the function and one column's index, on PostgreSQL only
   (a model's Meta cannot say it on every database: SQLite has no GIN).
 """
 
+from functools import reduce
+from operator import or_
+
 from django.db.migrations.operations.base import Operation
-from django.db.models import CharField, Field
+from django.db.models import BooleanField, Case, CharField, Field, Q, When
 from django.db.models.lookups import IContains, In
 
 FUNCTION = """
@@ -61,6 +69,28 @@ def any_field(model, fields, term):
     rows = model._default_manager
     first, *rest = [rows.filter(**{f"{field}__search": term}).order_by().values("pk") for field in fields]
     return first.union(*rest) if rest else first
+
+
+def matches(queryset, fields, term, *, limit):
+    """(rows, count): the `queryset` rows where one of `fields` contains `term`, and how many there are, but never
+    more than `limit` + 1 (which means "more than `limit`"; see the module's docstring). One query, reading at most
+    `limit` + 1 pks, whatever the number of matches."""
+    rows = queryset.order_by()
+    # Branch i: the rows field i holds the term in and no earlier field does, so the branches never share a row and
+    # UNION ALL needs no duplicate check, which would read every match before the LIMIT could stop it.
+    first, *rest = [
+        reduce(lambda branch, earlier: branch.exclude(**{f"{earlier}__icontains": term}), fields[:i],
+               rows.filter(**{f"{field}__search": term})).values_list("pk", flat=True)
+        for i, field in enumerate(fields)
+    ]
+    pks = list((first.union(*rest, all=True) if rest else first)[: limit + 1])
+    if len(pks) <= limit:
+        return queryset.filter(pk__any_of=pks), len(pks)
+    anywhere = reduce(or_, (Q(**{f"{field}__icontains": term}) for field in fields))
+    # As a CASE, which PostgreSQL's planner takes to hold for half the rows, as it does for any expression it has no
+    # statistics on; for the LIKE itself it guesses a few rows (it cannot know a substring's frequency), and would
+    # then find every match by another index and sort them all rather than walk the order's index.
+    return queryset.filter(Case(When(anywhere, then=True), default=False, output_field=BooleanField())), len(pks)
 
 
 class AnyOf(In):

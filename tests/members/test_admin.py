@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -182,3 +183,20 @@ def test_the_whole_list_is_counted_by_the_worker_and_a_search_at_once(staff_clie
     derived.refresh()
     assert client.get(CHANGELIST).context["cl"].result_count == Organization.objects.count()
 
+
+
+def test_a_deep_page_of_the_whole_list_starts_from_the_worker_s_marks(staff_client, reviewer, make_org, monkeypatch):
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "MARK_EVERY", 2)  # a mark every second organisation
+    monkeypatch.setattr(OrganizationAdmin, "list_per_page", 2)
+    for i in range(6):
+        make_org(f"회사{i}")
+    derived.refresh()
+    client = staff_client(reviewer)
+    expected = list(Organization.objects.order_by("-created_at", "pk").values_list("name", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        shown = [org.name for org in client.get(CHANGELIST, {"p": 3}).context["cl"].result_list]
+    assert shown == expected[4:6]
+    ids_query = next(q["sql"] for q in captured if re.search(r"LIMIT 2\b", q["sql"]))
+    assert "OFFSET" not in ids_query  # started at the row of the mark before the page, the page's first

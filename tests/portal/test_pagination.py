@@ -4,6 +4,7 @@ import pytest
 from django.core.paginator import Paginator
 
 from members.models import Membership, Organization
+from portal import pagination
 from portal.pagination import DeferredJoinPaginator
 from tests import personas
 
@@ -64,3 +65,49 @@ def test_a_page_of_a_filter_across_a_join_holds_each_matching_row_once(django_as
         with django_assert_num_queries(2):  # the ids, then the rows
             page = list(deferred.page(number))
         assert page == list(plain.page(number))
+
+
+@pytest.fixture
+def twelve_members(db):
+    # Names with ties, so that the order's second field decides between some neighbours.
+    return [personas.organization(f"회사{i % 5}", status=Organization.Status.APPROVED) for i in range(12)]
+
+
+@pytest.mark.parametrize("order", [("name", "pk"), ("-created_at", "pk"), ("-name", "-pk")])
+def test_marks_start_each_page_where_the_offset_would(twelve_members, order):
+    rows = Organization.objects.select_related("industry").order_by(*order)
+    marks = pagination.marks(rows, every=4)
+    assert marks["order"] == list(order) and len(marks["values"]) == 2  # rows 4 and 8 of 12
+    plain, marked = Paginator(rows, 3), DeferredJoinPaginator(rows, 3, marks=marks)
+    for number in plain.page_range:
+        assert list(marked.page(number)) == list(plain.page(number))
+
+
+def test_a_deep_page_starts_from_its_mark_not_from_the_first_row(twelve_members):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = Organization.objects.order_by("name", "pk")
+    marked = DeferredJoinPaginator(rows, 2, marks=pagination.marks(rows, every=4), estimated_count=12)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(marked.page(6)) == list(rows[10:12])
+    ids_query = queries.captured_queries[0]["sql"]
+    assert "LIMIT 2 OFFSET 2" in ids_query and "OFFSET 10" not in ids_query  # 8 rows skipped by the mark
+
+
+def test_marks_of_another_order_are_not_used(twelve_members):
+    rows = Organization.objects.order_by("name", "pk")
+    other = DeferredJoinPaginator(Organization.objects.order_by("-name", "-pk"), 3, marks=pagination.marks(rows, 4))
+    assert other.marks == []
+    assert list(other.page(4)) == list(Organization.objects.order_by("-name", "-pk")[9:12])
+
+
+def test_marks_a_moment_behind_a_change_still_give_rows_in_order(twelve_members):
+    rows = Organization.objects.listed().order_by("name", "pk")
+    marks = pagination.marks(rows, every=4)
+    # Three fewer listed, before each mark and after the last.
+    Organization.objects.filter(pk__in=[org.pk for org in twelve_members[:3]]).update(listed_in_directory=False)
+    paginator = DeferredJoinPaginator(rows, 3, marks=marks, estimated_count=12)
+    shown = [org.pk for number in paginator.page_range for org in paginator.page(number)]
+    # A page after a mark starts early by the rows removed before it: it repeats rows, it loses none.
+    assert list(dict.fromkeys(shown)) == list(rows.values_list("pk", flat=True))

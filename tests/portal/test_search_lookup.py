@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from members.models import Organization
 from tests import personas
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def names(db):
     for name, english in (("한결정밀", "Hangyeol Precision"), ("누리테크", "Nuri Tech"), ("(주)다온소재", ""),
-                          ("100%정밀", "Percent_Precision")):
+                          ("100%정밀", "Percent_Precision"), ("NT테크", "NT Tech")):
         personas.organization(name, name_en=english, status=Organization.Status.APPROVED)
 
 
@@ -23,6 +24,27 @@ def test_search_finds_what_icontains_finds(names, term):
     expected = set(Organization.objects.filter(name__icontains=term).values_list("pk", flat=True)) | set(
         Organization.objects.filter(name_en__icontains=term).values_list("pk", flat=True))
     assert found == expected
+
+
+@pytest.mark.parametrize("term", ["정밀", "TECH", "nt", "e", "(주)", "없는말"])
+@pytest.mark.parametrize("limit", [1, 2, 10])
+def test_matches_are_the_rows_either_field_holds_and_their_count_up_to_the_limit(names, term, limit):
+    from portal.db import search
+
+    listed = Organization.objects.order_by("name", "pk")
+    expected = list(listed.filter(Q(name__icontains=term) | Q(name_en__icontains=term)))
+    rows, count = search.matches(listed, ["name", "name_en"], term, limit=limit)
+    assert list(rows) == expected  # in the queryset's order, each row once (NT테크 holds "nt" in both fields)
+    assert count == min(len(expected), limit + 1)  # limit + 1: "more than the limit"
+
+
+def test_matches_read_their_pks_in_one_query_and_keep_the_queryset_s_filters(names, django_assert_num_queries):
+    from portal.db import search
+
+    personas.organization("심사정밀", status=Organization.Status.PENDING)
+    with django_assert_num_queries(1):
+        rows, count = search.matches(Organization.objects.approved(), ["name", "name_en"], "정밀", limit=5)
+    assert count == 2 and sorted(rows.values_list("name", flat=True)) == ["100%정밀", "한결정밀"]
 
 
 def test_korean_substrings_are_found(names):

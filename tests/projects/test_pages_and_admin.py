@@ -1,5 +1,7 @@
 """Public call pages, list query counts at two sizes, and the staff admin."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -302,6 +304,23 @@ def test_the_whole_list_takes_its_count_and_funding_from_the_worker(client, revi
     assert "나중 과제" in [p.title for p in page.context["cl"].result_list]  # yet every row is listed
     filtered = client.get(CHANGELIST, {"status__exact": S.SUBMITTED})  # a filter is counted now
     assert filtered.context["proposal_totals"] == {"count": 3, "exact": 3 * 7_500_000_000}
+
+
+def test_a_deep_page_of_the_whole_list_starts_from_the_worker_s_marks(client, reviewer, monkeypatch):
+    from portal import pagination
+    from projects.admin import ProposalAdmin
+
+    monkeypatch.setattr(pagination, "MARK_EVERY", 2)  # a mark every second proposal
+    monkeypatch.setattr(ProposalAdmin, "list_per_page", 2)
+    fill(5, reviewer)
+    derived.refresh()
+    client.force_login(f.personas.staff(group=f.personas.PROJECT_DECIDERS))
+    expected = list(Proposal.objects.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        shown = [p.pk for p in client.get(CHANGELIST, {"p": 3}).context["cl"].result_list]
+    assert shown == expected[4:5]
+    ids_query = next(q["sql"] for q in captured if re.search(r"LIMIT 2\b", q["sql"]))
+    assert "OFFSET" not in ids_query  # started at the row of the mark before the page, the page's first
 
 
 def test_a_panel_member_s_list_counts_their_own_proposals(client, reviewer):
