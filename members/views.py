@@ -24,6 +24,8 @@ from portal.pagination import DeferredJoinPaginator
 DIRECTORY_PAGE_SIZE = 20
 # A search or a filter is counted up to this many members (portal.pagination): beyond it, the visitor narrows it.
 DIRECTORY_COUNT_LIMIT = 1000
+# Listed of a search with more matches (its pages check the members in the directory's order: portal.db.search).
+DIRECTORY_CAPPED_ROWS = 200
 
 
 # --- public directory -------------------------------------------------------------------------
@@ -58,7 +60,7 @@ def directory(request):
     listed_by_group = {group: stored.get(group, 0) for group in Organization.Group.values}  # without computed_at
     if form.narrows():
         paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE, count_limit=DIRECTORY_COUNT_LIMIT,
-                                          counted=counted)
+                                          counted=counted, capped_rows=DIRECTORY_CAPPED_ROWS)
     else:
         # Counted already by the worker: the mix has every listed member (a moment behind a change, at most).
         paginator = DeferredJoinPaginator(organizations, DIRECTORY_PAGE_SIZE,

@@ -9,7 +9,8 @@ A search or a filter that matches a large share of 100,000 rows makes the count 
 the paginator counts up to that many rows and no further (`SELECT COUNT(*) FROM (... LIMIT n + 1)`): `count` is then
 at most the limit, `count_capped` says whether there were more, and the pages end at the limit. A search box's
 visitor narrows the search rather than pages past the fiftieth page. A search that counted its matches as it found
-them (portal.db.search.matches) gives that count as `counted`.
+them (portal.db.search.matches) gives that count as `counted`, and with `capped_rows` lists only that many when there
+were more than the limit: its pages walk the order's index and check each row, so a deep one costs what it skips.
 
 With `estimated_count`, the paginator takes a count it is given (the directory's, stored by the worker: portal.derived)
 instead of counting, and knows it may be a moment behind: the last page then holds what rows there are up to a full
@@ -84,7 +85,8 @@ def _at_or_after(model, order, values):
 
 
 class DeferredJoinPaginator(Paginator):
-    def __init__(self, *args, count_limit=None, counted=None, estimated_count=None, marks=None, **kwargs):
+    def __init__(self, *args, count_limit=None, counted=None, capped_rows=None, estimated_count=None, marks=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         order = _order(self.object_list)
         used = marks and marks["order"] == order
@@ -98,6 +100,8 @@ class DeferredJoinPaginator(Paginator):
         elif counted is not None:  # counted already, up to count_limit + 1 (portal.db.search.matches)
             self.count_capped = counted > count_limit
             self.count = min(counted, count_limit)
+            if self.count_capped and capped_rows is not None:
+                self.count = capped_rows  # what a search with more matches than the limit lists
 
     @cached_property
     def count(self):

@@ -18,7 +18,7 @@ construction: a row that contains the term contains its bigrams.
   hold the term (the public directory's search): the matches' pks are read once, up to `limit` + 1 of them, as a
   union of disjoint indexed branches that stops at the limit. Up to the limit, the pages are those pks, sorted; beyond
   it, the term is common enough that walking the list's order and checking each row finds a page in a few hundred
-  rows, so the pages are a plain LIKE that the order's index serves, and the count says "more than `limit`".
+  rows, so the pages are a LIKE checked along the order's index, and the count says "more than `limit`".
 - `field__any_of=[...]`: `field = ANY(array)`, one parameter for a list of thousands of pks (the admin's searches read
   their matches once: portal.admin.StoredCountMixin).
 - `BigramIndex(...)`: the migration operation that creates the function and one column's index, on PostgreSQL only

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from members.models import Industry
+from members.models import Industry, Organization
 from portal import derived
 
 URL = reverse("members:directory")
@@ -51,12 +51,17 @@ def test_a_search_matching_more_than_the_limit_lists_the_first_and_asks_to_narro
     from members import views
 
     monkeypatch.setattr(views, "DIRECTORY_COUNT_LIMIT", 30)
+    monkeypatch.setattr(views, "DIRECTORY_CAPPED_ROWS", 25)
     members(35)
     with translation.override("en"):
         response = client.get(URL, {"q": "회원사", "page": "9"}, HTTP_ACCEPT_LANGUAGE="en")
     page = response.context["page"]
-    assert page.number == 2 and page.paginator.count == 30 and len(page.object_list) == 10
-    assert "More than 30 members match" in response.content.decode()
+    assert page.number == 2 and page.paginator.count == 25 and len(page.object_list) == 5
+    expected = Organization.objects.listed().filter(name__contains="회원사").order_by("name", "pk")[20:25]
+    assert list(page.object_list) == list(expected)  # the first 25 in the directory's order
+    assert "More than 30 members match: the first 25 are listed" in response.content.decode()
+    few = client.get(URL, {"q": "회원사01"}).context["page"]  # 10 matches: counted, every one listed
+    assert few.paginator.count == 10 and not few.paginator.count_capped
     unfiltered = client.get(URL).context["page"]
     assert unfiltered.paginator.count == 35 and not unfiltered.paginator.count_capped
 
