@@ -15,3 +15,6 @@ class StatsConfig(AppConfig):
         pagecache.watch(Target)  # the dashboard and the home page show the targets
         # Counted by the worker after each change (portal.derived), never in a request.
         derived.register(figures.NAME, figures.compute, format=figures.FORMAT)
+        from stats import overview
+
+        derived.register(overview.UNREVIEWED, overview.unreviewed_proposals)

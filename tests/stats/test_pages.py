@@ -226,3 +226,20 @@ def test_staff_who_may_not_view_organisations_see_no_certificate_counts(client):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200 and 'id="staff-overview"' in response.content.decode()
     assert "certificates-expiring" not in response.content.decode()
+
+
+def test_proposals_without_a_review_are_counted_by_the_worker(staff_with_mfa):
+    from projects.models import Review
+    from stats.overview import overview
+
+    staff_with_mfa.is_superuser = True
+    staff_with_mfa.save()
+    call = f.call()
+    waiting = [f.ready_proposal(call, status=f.Proposal.Status.UNDER_REVIEW) for _ in range(2)]
+    f.ready_proposal(call, status=f.Proposal.Status.SUBMITTED)  # not under review: not in the count
+    derived.refresh()  # the worker's recount
+    assert overview(staff_with_mfa)["unreviewed"] == 2
+    Review.objects.create(proposal=waiting[0], reviewer=f.personas.evaluator())
+    assert overview(staff_with_mfa)["unreviewed"] == 2  # a moment behind, until the worker counts again
+    derived.refresh()
+    assert overview(staff_with_mfa)["unreviewed"] == 1
