@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -32,7 +31,6 @@ from members.timeline import organization_timeline
 from portal import pagination, reauth
 from portal.admin import LongListMixin, RecordedAdminViewMixin, StoredCountMixin, WorkflowAdminMixin
 from portal.csv import ChangelistExportMixin
-from portal.db import search
 from portal.forms_money import KRWField
 from portal.pagination import DeferredJoinPaginator
 from privacy import registry, rights
@@ -331,13 +329,8 @@ class OrganizationAdmin(RecordedAdminViewMixin, WorkflowAdminMixin, ChangelistEx
             if normalised != search_term.strip() and normalised.isdigit():
                 search_term = normalised
                 break
-        # Word by word, each in one of the fields, as Django's own search does (quoted phrases kept whole), but as a
-        # union of indexed lookups (portal.db.search.any_field) instead of an OR that recomputes every row's bigrams.
-        for word in smart_split(search_term):
-            if word.startswith(('"', "'")) and word[0] == word[-1]:
-                word = unescape_string_literal(word)
-            queryset = queryset.filter(pk__in=search.any_field(Organization, self.search_fields, word))
-        return queryset, False
+        # Each word in one of the fields, as Django's own search, from the bigram indexes, counted up to a limit.
+        return self.search_matches(request, queryset, self.search_fields, search_term), False
 
     def has_add_permission(self, request):
         # Organisations register themselves on the portal; staff decide.

@@ -4,20 +4,23 @@ from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import reauth
+from portal.db import search
 
 # date_hierarchy parts and the values datetime() accepts (the year + 1 must exist too).
 _DATE_PARTS = {"__year": (1, 9998), "__month": (1, 12), "__day": (1, 31)}
@@ -108,54 +111,98 @@ class LongListMixin:
         )
 
 
-# A search's matches worth reading into a list of pks (StoredCountMixin.read_matches_once); more stay a subquery.
-MATCHES_READ_ONCE = 20_000
+# A search box's matches are counted up to SEARCH_COUNT_LIMIT (portal.db.search.matches, a cost bounded by the limit,
+# not by how many rows hold the term); a search with more lists the first SEARCH_CAPPED_ROWS in the list's order, and
+# says so (admin/includes/capped_search.html).
+SEARCH_COUNT_LIMIT = 1000
+SEARCH_CAPPED_ROWS = 100
+
+
+class CappedSearchChangeList(ChangeList):
+    """A changelist that lists no more than its paginator counts, sorted only as its column headers offer.
+
+    Django lists the whole queryset when the count fits one page or "show all" is asked; the queryset of a search with
+    more matches than it counts holds every match. And Django sorts by any column's `?o=` in the address, where
+    `sortable_by` names the columns that an index sorts (sorting 100,000 rows by another costs 100 ms and more)."""
+
+    def get_ordering_field(self, field_name):
+        if self.sortable_by is not None and field_name not in self.sortable_by:
+            return None
+        return super().get_ordering_field(field_name)
+
+    def get_results(self, request):
+        super().get_results(request)
+        if not getattr(self.paginator, "count_capped", False):
+            return
+        if (self.show_all and self.can_show_all) or not self.multi_page:  # the whole queryset, not a page
+            try:
+                self.result_list = self.paginator.page(self.page_num).object_list
+            except InvalidPage as invalid:
+                raise IncorrectLookupParameters from invalid
+        self.show_all = self.can_show_all = False
 
 
 class StoredCountMixin:
-    """Totals a changelist of a long table need not count (with `paginator = DeferredJoinPaginator`; issue 19).
+    """Counts a changelist of a long table need not make (with `paginator = DeferredJoinPaginator`; issue 19).
 
     - The list of every row takes its count (and any sums) from the worker's (`portal.derived`, the value named
       `stored_totals`, a dict with "count"), since counting 100,000 rows on every page grows with the table. A
       filter, or a user who sees only some rows (`shows_every_row`), is counted. The stored count may be a moment
       behind a change, as the directory's: the last page still shows every row there is (DeferredJoinPaginator's
       estimated count). With the count, `marks` of the list's order let a deep page start near its rows.
-    - A search (`read_matches_once` in `get_search_results`) reads its matches once, with the columns the list
-      sums: their count and sums come from that read, and the page asks `pk = ANY(...)`, where each query (the
-      count, the page, the sums) would otherwise work the search's lookups out again."""
+    - A search (`search_matches` in `get_search_results`) reads the pks of its matches once, up to SEARCH_COUNT_LIMIT
+      + 1, and pages those; a search with more matches lists the first SEARCH_CAPPED_ROWS in the chosen order
+      (`search_capped`), and "select all" then selects those (`response_action`). The CSV download holds every match.
+    """
 
     stored_totals = None
-    summed = ()  # columns whose sums the list shows beside its count
 
     def shows_every_row(self, request):
         return not (set(request.GET) - {PAGE_VAR, ORDER_VAR})
 
     def list_totals(self, request):
         """{"count": ..., column: sum} of the list, when known without counting it, else None."""
-        found = getattr(request, "_list_totals", None)
-        if found is not None:
-            return found
         if self.stored_totals is None or not self.shows_every_row(request):
             return None
         from portal import derived
 
         return derived.get(self.stored_totals)
 
-    def read_matches_once(self, request, searched, unsearched):
-        """`searched` (`unsearched` with a search's filters) as `unsearched` filtered by the pks it matches, read
-        once with the summed columns (up to MATCHES_READ_ONCE of them; more stay `searched`, counted as usual)."""
-        rows = list(searched.order_by().values_list("pk", *self.summed)[: MATCHES_READ_ONCE + 1])
-        if len(rows) > MATCHES_READ_ONCE:
-            return searched
-        request._list_totals = {"count": len(rows), **{
-            column: sum(row[i] or 0 for row in rows) for i, column in enumerate(self.summed, start=1)}}
-        return unsearched.filter(pk__any_of=[row[0] for row in rows])
+    def search_matches(self, request, queryset, fields, search_term):
+        """`queryset` narrowed to the rows where each word of `search_term` is in one of `fields` (quoted phrases
+        kept whole, as Django's own search), counted up to SEARCH_COUNT_LIMIT + 1 for the paginator."""
+        words = []
+        for word in smart_split(search_term):
+            if word.startswith(('"', "'")) and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            if word:
+                words.append(word)
+        if not words:
+            return queryset
+        rows, request._search_counted = search.matches(queryset, fields, words, limit=SEARCH_COUNT_LIMIT)
+        return rows
+
+    def get_changelist(self, request, **kwargs):
+        return CappedSearchChangeList
+
+    def search_capped(self, request):
+        return getattr(request, "_search_counted", 0) > SEARCH_COUNT_LIMIT
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        counted = getattr(request, "_search_counted", None)
+        if counted is not None:
+            return self.paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+                                  count_limit=SEARCH_COUNT_LIMIT, counted=counted, capped_rows=SEARCH_CAPPED_ROWS)
         totals = self.list_totals(request)
         return self.paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
                               estimated_count=totals["count"] if totals else None,
                               marks=totals.get("marks") if totals else None)
+
+    def response_action(self, request, queryset):
+        # "Select all" of a capped search selects the rows it lists, as its count says, not every match.
+        if request.POST.get("select_across") == "1" and self.search_capped(request):
+            queryset = queryset.filter(pk__in=list(queryset.values_list("pk", flat=True)[:SEARCH_CAPPED_ROWS]))
+        return super().response_action(request, queryset)
 
 
 class WorkflowNoteForm(forms.Form):

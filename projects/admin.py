@@ -19,15 +19,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organization
 from portal import pagination
 from portal.admin import LongListMixin, RecordedAdminViewMixin, StoredCountMixin, WorkflowAdminMixin
 from portal.audit import record_access
 from portal.csv import ChangelistExportMixin
-from portal.db import search
 from portal.forms_money import KRWField
 from portal.models import AccessRecord
 from portal.money import exact_krw, format_krw
@@ -292,7 +289,6 @@ class ProposalAdmin(
     list_per_page = 50  # each row costs ~0.35 ms of Django's cell rendering; search and filters find the rest
     paginator = DeferredJoinPaginator  # a deep page reads its ids from the order's index, then 50 rows
     stored_totals = PROPOSAL_TOTALS  # the unfiltered list's count and funding
-    summed = ["government_total"]  # the totals line above the list
     inlines = [ParticipantInline, KPIInline, AnnexInline, SubmissionInline, ReviewInline, StatusChangeInline,
                ConsentChangeInline]
     readonly_fields = [
@@ -315,20 +311,9 @@ class ProposalAdmin(
         return queryset.annotate(shown_average=F("average_score"))
 
     def get_search_results(self, request, queryset, search_term):
-        # Django's search would OR the title with the lead's name and number across the join, which no index
-        # answers; the same matches as a union of two indexed lookups (the bigram indexes of portal.db.search on the
-        # title and on the organisations' columns), as ProposalQuerySet.visible_to does.
-        # Word by word, each in one of the three, as Django's own search (quoted phrases kept whole).
-        searched = queryset
-        for word in smart_split(search_term):
-            if word.startswith(('"', "'")) and word[0] == word[-1]:
-                word = unescape_string_literal(word)
-            leads = search.any_field(Organization, ["name", "business_number"], word)
-            by_title = Proposal.objects.filter(title__search=word).order_by().values("pk")
-            by_lead = Proposal.objects.filter(lead__in=leads).order_by().values("pk")
-            searched = searched.filter(pk__in=by_title.union(by_lead))
-        # The list counts, pages and sums the matches: they are found once.
-        return (self.read_matches_once(request, searched, queryset) if searched is not queryset else queryset), False
+        # Each word in the title or the lead's name or number, as Django's own search would find (an OR across the
+        # join, which no index answers), from the bigram indexes, counted up to a limit (StoredCountMixin).
+        return self.search_matches(request, queryset, self.search_fields, search_term), False
 
     def shows_every_row(self, request):
         return super().shows_every_row(request) and not panels.restricted(request.user)  # a panel member: theirs
@@ -398,10 +383,11 @@ class ProposalAdmin(
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context=extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            # The list's own queryset has one row per proposal (the average score is a subquery, and the
-            # changelist removes duplicates that filters may cause), and the paginator has counted it; the whole list
-            # and a search know their sum already (StoredCountMixin).
+        # A search with more matches than it counts has no totals: it lists its first rows (StoredCountMixin).
+        if changelist is not None and not self.search_capped(request):
+            # The list's own queryset has one row per proposal (the average score is a subquery, and the changelist
+            # removes duplicates that filters may cause), and the paginator has counted it; the whole list knows its
+            # sum already (StoredCountMixin), a search's are at most SEARCH_COUNT_LIMIT proposals by their pks.
             known = self.list_totals(request)
             government = known["government_total"] if known else (
                 changelist.queryset.aggregate(government=Sum("government_total"))["government"] or 0)

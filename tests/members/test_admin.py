@@ -200,3 +200,49 @@ def test_a_deep_page_of_the_whole_list_starts_from_the_worker_s_marks(staff_clie
     assert shown == expected[4:6]
     ids_query = next(q["sql"] for q in captured if re.search(r"LIMIT 2\b", q["sql"]))
     assert "OFFSET" not in ids_query  # started at the row of the mark before the page, the page's first
+
+
+@pytest.fixture
+def four_tech_companies(make_org, monkeypatch):
+    """Four organisations holding 테크 and one that does not, with a search limit of two (SEARCH_COUNT_LIMIT)."""
+    from portal import admin
+
+    monkeypatch.setattr(admin, "SEARCH_COUNT_LIMIT", 2)
+    monkeypatch.setattr(admin, "SEARCH_CAPPED_ROWS", 2)
+    for name in ("가람테크", "나래테크", "다솜테크", "라온테크", "마루정밀"):
+        make_org(name)
+    return list(Organization.objects.filter(name__contains="테크").order_by("-created_at", "pk"))
+
+
+def test_a_search_up_to_the_limit_lists_and_counts_every_match(staff_client, reviewer, four_tech_companies):
+    changelist = staff_client(reviewer).get(CHANGELIST, {"q": "다솜 테크"}).context["cl"]
+    assert [org.name for org in changelist.result_list] == ["다솜테크"]  # every word, in one field or another
+    assert changelist.result_count == 1 and not changelist.paginator.count_capped
+
+
+def test_a_search_with_more_matches_than_the_limit_lists_its_first_rows_in_the_list_s_order(
+        staff_client, reviewer, four_tech_companies):
+    response = staff_client(reviewer).get(CHANGELIST, {"q": "테크"})
+    changelist = response.context["cl"]
+    assert [org.pk for org in changelist.result_list] == [org.pk for org in four_tech_companies[:2]]
+    assert changelist.result_count == 2 and changelist.paginator.count_capped
+    assert "More than 2 rows match this search: the first 2 in this order are listed" in response.content.decode()
+    by_name = staff_client(reviewer).get(CHANGELIST, {"q": "테크", "o": "1"}).context["cl"]  # the name column
+    assert [org.name for org in by_name.result_list] == ["가람테크", "나래테크"]
+
+
+def test_select_all_of_a_capped_search_acts_on_the_rows_it_lists(staff_client, reviewer, four_tech_companies):
+    client = staff_client(reviewer)
+    response = client.post(f"{CHANGELIST}?q=테크", {
+        "action": "approve", "select_across": "1", "index": "0", "_selected_action": [four_tech_companies[0].pk],
+        "post": "yes", "note": "",
+    })
+    assert response.status_code == 302
+    approved = Organization.objects.filter(status=Organization.Status.APPROVED)
+    assert sorted(approved.values_list("pk", flat=True)) == sorted(org.pk for org in four_tech_companies[:2])
+
+
+def test_the_csv_download_of_a_capped_search_holds_every_match(staff_client, reader, four_tech_companies):
+    response = staff_client(reader).get(reverse("admin:members_organization_export"), {"q": "테크"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(four_tech_companies)

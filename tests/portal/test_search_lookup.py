@@ -38,6 +38,17 @@ def test_matches_are_the_rows_either_field_holds_and_their_count_up_to_the_limit
     assert count == min(len(expected), limit + 1)  # limit + 1: "more than the limit"
 
 
+@pytest.mark.parametrize("words", [["tech", "nt"], ["정밀", "100"], ["테크", "없는말"], ["n", "테크", "NT"]])
+def test_matches_of_several_words_are_the_rows_holding_each_in_either_field(names, words):
+    from portal.db import search
+
+    listed = Organization.objects.order_by("name", "pk")
+    expected = list(listed.filter(*(Q(name__icontains=word) | Q(name_en__icontains=word) for word in words)))
+    for limit in (1, 10):
+        rows, count = search.matches(listed, ["name", "name_en"], words, limit=limit)
+        assert list(rows) == expected and count == min(len(expected), limit + 1)
+
+
 def test_matches_read_their_pks_in_one_query_and_keep_the_queryset_s_filters(names, django_assert_num_queries):
     from portal.db import search
 
@@ -74,7 +85,8 @@ def test_the_proposal_admin_search_finds_titles_and_leads(client):
     assert [p.pk for p in rows] == [by_lead.pk]  # every word, as Django's own search
 
 
-def test_the_proposal_admin_search_counts_and_sums_the_matches_it_read_once(client, monkeypatch):
+def test_the_proposal_admin_search_sums_its_matches_up_to_the_limit_and_lists_its_first_rows_beyond(client,
+                                                                                                     monkeypatch):
     from portal import admin
 
     call = personas.call()
@@ -83,12 +95,20 @@ def test_the_proposal_admin_search_counts_and_sums_the_matches_it_read_once(clie
                personas.ready_proposal(call, title="스마트 테크 공장", gov=2_000_000_000)]
     personas.ready_proposal(call, title="다른 과제", gov=4_000_000_000)
     client.force_login(personas.staff(group=personas.PROJECT_DECIDERS))
-    for read_once in (admin.MATCHES_READ_ONCE, 1):  # 1: more matches than are read into a list
-        monkeypatch.setattr(admin, "MATCHES_READ_ONCE", read_once)
-        context = client.get("/admin/projects/proposal/", {"q": "테크"}).context
-        assert {p.pk for p in context["cl"].result_list} == {p.pk for p in matches}
-        # Each proposal's government total: the lead's `gov` and one and a half times it for the SME.
-        assert context["proposal_totals"] == {"count": 2, "exact": 7_500_000_000}
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    context = client.get("/admin/projects/proposal/", {"q": "테크"}).context
+    assert {p.pk for p in context["cl"].result_list} == {p.pk for p in matches}
+    # Each proposal's government total: the lead's `gov` and one and a half times it for the SME.
+    assert context["proposal_totals"] == {"count": 2, "exact": 7_500_000_000}
+
+    monkeypatch.setattr(admin, "SEARCH_COUNT_LIMIT", 1)
+    monkeypatch.setattr(admin, "SEARCH_CAPPED_ROWS", 1)
+    response = client.get("/admin/projects/proposal/", {"q": "테크"})
+    newest = max(matches, key=lambda proposal: (proposal.created_at, proposal.pk))
+    assert [p.pk for p in response.context["cl"].result_list] == [newest.pk]  # the list's order: newest first
+    assert "proposal_totals" not in response.context  # no sum of matches it has not counted
+    page = response.content.decode()
+    assert "More than 1 rows match this search" in page and "/admin/projects/proposal/export.csv?q=" in page
 
 
 def test_any_of_finds_the_rows_in_found_in(names):

@@ -449,3 +449,11 @@ def test_the_admin_sorts_by_the_stored_average(client, submitted, two_members, d
     changelist = client.get(url + column).context["cl"]
     assert {p.pk: p.shown_average for p in changelist.result_list} == {unscored.pk: None, submitted.pk: 5.0}
     assert 'ORDER BY "projects_proposal"."average_score" DESC' in str(changelist.queryset.values("pk").query)
+
+
+def test_the_admin_sorts_only_by_the_columns_its_headers_offer(client, decider):
+    client.force_login(decider)
+    url = reverse("admin:projects_proposal_changelist")
+    # The lead's size (the fifth column) has a filter, not a sort: an index sorts the offered columns only.
+    by_size = client.get(url + "?o=-4").context["cl"]
+    assert "tier" not in str(by_size.queryset.values("pk").query).split("ORDER BY")[1]
