@@ -103,9 +103,11 @@ PROBES = [
     ("admin: organisations, last page", "/admin/members/organization/?p={last}", "staff"),
     ("admin: organisations, sort", "/admin/members/organization/?o={sort}", "staff"),
     ("admin: organisations search", "/admin/members/organization/?q=테크", "staff"),
+    ("admin: organisations search, last page", "/admin/members/organization/?q=테크&p={last}", "staff"),
     ("admin: proposals, last page", "/admin/projects/proposal/?p={last}", "staff"),
     ("admin: proposals, sort", "/admin/projects/proposal/?o={sort}", "staff"),
     ("admin: proposals search", "/admin/projects/proposal/?q=테크", "staff"),
+    ("admin: proposals search, last page", "/admin/projects/proposal/?q=테크&p={last}", "staff"),
 ]
 
 

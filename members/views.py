@@ -23,7 +23,7 @@ from portal.pagination import DeferredJoinPaginator
 
 DIRECTORY_PAGE_SIZE = 20
 # A search or a filter is counted up to this many members (portal.pagination): beyond it, the visitor narrows it.
-DIRECTORY_COUNT_LIMIT = 1000
+DIRECTORY_COUNT_LIMIT = 500
 # Listed of a search with more matches (its pages check the members in the directory's order: portal.db.search).
 DIRECTORY_CAPPED_ROWS = 200
 

@@ -111,11 +111,11 @@ class LongListMixin:
         )
 
 
-# A search box's matches are counted up to SEARCH_COUNT_LIMIT (portal.db.search.matches, a cost bounded by the limit,
-# not by how many rows hold the term); a search with more lists the first SEARCH_CAPPED_ROWS in the list's order, and
-# says so (admin/includes/capped_search.html).
-SEARCH_COUNT_LIMIT = 1000
-SEARCH_CAPPED_ROWS = 100
+# A search box's matches are counted up to SEARCH_COUNT_LIMIT (portal.db.search.matches: what it reads is bounded by
+# the limit, not by how many rows hold the term); a search with more lists its first SEARCH_CAPPED_ROWS in the list's
+# order, one page, and says so (admin/includes/capped_search.html): each row listed walks rows / limit rows at most.
+SEARCH_COUNT_LIMIT = 500
+SEARCH_CAPPED_ROWS = 50
 
 
 class CappedSearchChangeList(ChangeList):
@@ -152,7 +152,8 @@ class StoredCountMixin:
       estimated count). With the count, `marks` of the list's order let a deep page start near its rows.
     - A search (`search_matches` in `get_search_results`) reads the pks of its matches once, up to SEARCH_COUNT_LIMIT
       + 1, and pages those; a search with more matches lists the first SEARCH_CAPPED_ROWS in the chosen order
-      (`search_capped`), and "select all" then selects those (`response_action`). The CSV download holds every match.
+      (`search_capped`), and an action on "all" of it acts on those (`response_action`). The CSV download holds every
+      match.
     """
 
     stored_totals = None

@@ -72,6 +72,21 @@ def test_a_two_character_search_reads_the_bigram_index(names):
     assert "org_name_bigrams" in plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram indexes are PostgreSQL's")
+def test_the_directory_s_search_has_indexes_of_the_members_it_lists(db):
+    # Partial indexes whose condition is the directory's own (OrganizationQuerySet.listed), which PostgreSQL uses only
+    # for a query that implies it (at 100,000 organisations: bench/results.md, "member directory search").
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'org_listed_%%_bigrams'")
+        indexes = dict(cursor.fetchall())
+    assert set(indexes) == {"org_listed_name_bigrams", "org_listed_name_en_bigrams"}
+    for definition in indexes.values():
+        assert definition.endswith("WHERE (((status)::text = 'approved'::text) AND listed_in_directory)")
+    listed = str(Organization.objects.listed().query)
+    assert "\"status\" IN (approved)" in listed or "\"status\" = approved" in listed
+    assert '"listed_in_directory"' in listed
+
+
 def test_the_proposal_admin_search_finds_titles_and_leads(client):
     call = personas.call()
     lead = personas.organization("가람테크", status=Organization.Status.APPROVED)
