@@ -160,6 +160,8 @@ def sql(probes, runs=3):
     from django.core.cache import cache
     from django.db import connection
 
+    from portal import pagecache
+
     results = {}
     for probe in probes:
         client = _client(probe.get("email"))
@@ -177,6 +179,7 @@ def sql(probes, runs=3):
                         spent.append(time.perf_counter() - started)
 
                 cache.clear()  # a cold render: no page, no figures from the cache
+                pagecache.forget_local()  # nor this process's own copy of a page
                 started = time.perf_counter()
                 with connection.execute_wrapper(timed):
                     response = client.get(path)

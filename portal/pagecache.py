@@ -41,6 +41,9 @@ Entries also expire after `TTL` seconds, the backstop for writes that send no si
 (`QuerySet.update()`, `bulk_create()`, SQL in psql).
 - when Redis answers again after this process dropped a write to it (portal.cache: the bump after a
   save made during the outage may be among the lost writes).
+A process serving its own copy of a whole page reuses the version it read last for PORTAL_PAGE_VERSION_REUSE_MS
+(a second in production) instead of asking the cache on each request: another process's change shows on such pages
+up to that much later, this process's own at once.
 
 An organisation's own pages (/my/, /my/proposals/) are stored the same way, per viewer, by `scoped_page`: the
 entry holds the data version above and the version of its scope (the organisation), and the scope's version
@@ -82,6 +85,9 @@ NEXT_CHANGE_KEY = "pages:next-change"
 CACHEABLE_VALUE = re.compile(r"^[\w-]{0,32}$")
 
 _schedules = []
+# The version this process read last, and until when (time.monotonic()) it serves its own whole pages at it without
+# asking the cache (settings.PORTAL_PAGE_VERSION_REUSE_MS): [version, until].
+_recent = [None, 0.0]
 
 
 def watch(*models):
@@ -125,6 +131,7 @@ def _changed(sender, **kwargs):
 
 
 def _bump():
+    _recent[:] = [None, 0.0]  # this process's own change: its next request reads the new version
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -172,7 +179,21 @@ def version(*, also=()):
         current = version()
         return (current, {}) if also else current  # whatever was read with it is older than the new version
     current = f"{counter}.{timezone.localdate(now):%Y%m%d}"
+    _recent[:] = [current, time.monotonic() + settings.PORTAL_PAGE_VERSION_REUSE_MS / 1000]
     return (current, {key: found[key] for key in also if key in found}) if also else current
+
+
+def _recent_version():
+    current, until = _recent
+    return current if current is not None and time.monotonic() < until else version()
+
+
+def forget_local():
+    """Drop what this process keeps of the pages (its own copies, the version it reuses): for code that empties the
+    cache itself and renders next (the bench's cold renders), which would otherwise be served this process's copy."""
+    with _local_lock:
+        _local.clear()
+    _recent[:] = [None, 0.0]
 
 
 def _stored(key):
@@ -355,7 +376,8 @@ class WholePageMiddleware:
 
 # Whole pages this process has served, kept beside the cache's copy: {key: (version, content, headers)}, the most
 # recently served last. While the data version stays the same, a request asks the cache for the version alone (a few
-# bytes) instead of the page (tens of KB). Bounded: pages are 10-40 KB.
+# bytes) instead of the page (tens of KB), and not even that within PORTAL_PAGE_VERSION_REUSE_MS of the last time it
+# asked (`_recent_version`). Bounded: pages are 10-40 KB.
 LOCAL_PAGES = 256
 _local = collections.OrderedDict()
 _local_lock = threading.Lock()
@@ -366,7 +388,7 @@ def _stored_whole(key):
     with _local_lock:
         local = _local.get(key)
     if local is not None:
-        current = version()
+        current = _recent_version()
         if local[0] == current:
             return current, local[1:]
     current, hit = _stored(key)  # the page with the version, in one round trip

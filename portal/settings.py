@@ -160,6 +160,11 @@ elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
+# How long, in milliseconds, a process serves the whole public pages it holds itself at the data version it last read
+# before asking the cache for the version again (portal.pagecache): that round trip is most of what such a page costs.
+# A change made in another process shows on them this much later; this process's own changes show at once. 0 asks on
+# every request (the default with development's cache, which is in the process: there is no round trip to save).
+PORTAL_PAGE_VERSION_REUSE_MS = env_int("PORTAL_PAGE_VERSION_REUSE_MS", 1000 if REDIS_URL or not DEBUG else 0)
 
 # Background tasks: Django's Tasks API (django-tasks, the backport of Django 6's framework) on its
 # database backend, so a task is a row written in the same transaction as the change that causes it,

@@ -113,6 +113,31 @@ def test_while_the_version_holds_a_process_asks_the_cache_for_the_version_alone(
     assert "새 소식" in client.get("/news/").content.decode()
 
 
+def test_within_the_reuse_a_process_serves_its_copy_without_asking_and_sees_its_own_changes_at_once(
+        client, settings, monkeypatch):
+    from django.core.cache import cache
+
+    settings.PORTAL_PAGE_VERSION_REUSE_MS = 1000
+    clock = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
+    article("소식")
+    client.get("/news/")  # rendered and stored
+    first = client.get("/news/")  # served from the cache, and kept by this process
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *args, **kwargs: asked.extend(keys) or get_many(
+        keys, *args, **kwargs))
+    assert client.get("/news/").content == first.content and not asked  # no round trip at all
+    cache.incr(pagecache.VERSION_KEY)  # another process's change (its save bumps the shared version)
+    clock[0] += 0.9
+    assert client.get("/news/").content == first.content and not asked  # not seen yet: within the second
+    clock[0] += 0.2
+    assert client.get("/news/").templates  # the second has passed: the new version is read, the page rendered
+    assert pagecache.VERSION_KEY in asked
+    article("새 소식")  # this process's own change
+    assert "새 소식" in client.get("/news/").content.decode()  # at once, within the reuse
+
+
 def test_the_whole_page_is_served_before_the_session_and_the_language_are_read(client, monkeypatch):
     from django.contrib.sessions.middleware import SessionMiddleware
     from django.middleware.locale import LocaleMiddleware
