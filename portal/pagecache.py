@@ -131,11 +131,11 @@ def _changed(sender, **kwargs):
 
 
 def _bump():
-    _recent[:] = [None, 0.0]  # this process's own change: its next request reads the new version
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, time.time_ns(), None)
+    _recent[:] = [None, 0.0]  # this process's own change: its next request reads the new version
 
 
 def pages_refreshed():
