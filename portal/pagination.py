@@ -8,7 +8,7 @@ directory and the admin's long lists.
 A search or a filter that matches a large share of 100,000 rows makes the count read all of them. With `count_limit`,
 the paginator counts up to that many rows and no further (`SELECT COUNT(*) FROM (... LIMIT n + 1)`): `count` is then
 at most the limit, `count_capped` says whether there were more, and the pages end at the limit. A search box's
-visitor narrows the search rather than pages past the fiftieth page. A search that counted its matches as it found
+visitor narrows the search rather than pages past the twenty-fifth page. A search that counted its matches as it found
 them (portal.db.search.matches) gives that count as `counted`, and with `capped_rows` lists only that many when there
 were more than the limit: its pages walk the order's index and check each row, so a deep one costs what it skips.
 
