@@ -10,6 +10,10 @@ construction: a row that contains the term contains its bigrams.
 
 - `field__search=term`: the lookup (registered on every CharField by portal.apps), `icontains` on other databases
   (SQLite keeps its plain scan) and for a one-character term.
+- `field__holds=term`: the LIKE alone, without the index, for the checks made on rows found otherwise (a list's order,
+  another word's index). `icontains`, except that on PostgreSQL a term with no letter that has case (Hangul, digits:
+  most of what is searched here) is matched by a plain `LIKE`: `UPPER()` could not change such a term, nor turn
+  another character into one of its own, and upper-casing each row's text was a third of a search's time.
 - `matches(queryset, fields, words, limit=n)`: a search box's rows at a cost bounded by `limit`, not by how many rows
   hold the term (the public directory's search, the admin's: portal.admin.StoredCountMixin): the matches' pks are
   read once, up to `limit` + 1 of them, as a union of disjoint branches, each answered by its own field's index (an OR
@@ -29,7 +33,7 @@ from operator import and_, or_
 
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Case, CharField, Field, Q, When
-from django.db.models.lookups import IContains, In
+from django.db.models.lookups import Contains, IContains, In
 
 FUNCTION = """
 CREATE OR REPLACE FUNCTION portal_bigrams(value text) RETURNS text[]
@@ -44,12 +48,24 @@ $$
 MAX_KEYED = 32
 
 
-class Search(IContains):
-    # Registered as "search" below; its own name stays "icontains", which the backends' operators, casts and LIKE
-    # escaping are keyed on, so the LIKE part is exactly icontains's.
+class Holds(IContains):
+    # Registered as "holds" below; its own name stays "icontains", which the backends' operators, casts and LIKE
+    # escaping are keyed on, so the LIKE is exactly icontains's or, for a term without case, contains's.
 
     def as_postgresql(self, compiler, connection):
-        sql, params = self.as_sql(compiler, connection)
+        if isinstance(self.rhs, str) and self.rhs.upper() == self.rhs == self.rhs.lower():
+            return Contains(self.lhs, self.rhs).as_sql(compiler, connection)
+        return self.as_sql(compiler, connection)
+
+
+Field.register_lookup(Holds, lookup_name="holds")
+
+
+class Search(Holds):
+    # Registered as "search" below, on the columns a BigramIndex can index.
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = super().as_postgresql(compiler, connection)
         if not isinstance(self.rhs, str) or len(self.rhs) < 2:
             return sql, params
         column, column_params = compiler.compile(self.lhs)
@@ -75,7 +91,7 @@ def matches(queryset, fields, words, *, limit):
     # Branch i: the rows field i holds the term in and no earlier field does, so the branches never share a row and
     # UNION ALL needs no duplicate check, which would read every match before the LIMIT could stop it.
     first, *rest = [
-        reduce(lambda branch, earlier: branch.exclude(**{f"{earlier}__icontains": term}), fields[:i],
+        reduce(lambda branch, earlier: branch.exclude(**{f"{earlier}__holds": term}), fields[:i],
                rows.filter(**{f"{field}__search": term})).values_list("pk", flat=True)
         for i, field in enumerate(fields)
     ]
@@ -90,7 +106,7 @@ def matches(queryset, fields, words, *, limit):
 
 
 def _anywhere(fields, word):
-    return reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
+    return reduce(or_, (Q(**{f"{field}__holds": word}) for field in fields))
 
 
 class AnyOf(In):

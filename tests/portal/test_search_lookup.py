@@ -1,4 +1,5 @@
-"""The `search` lookup (portal.db.search): the rows icontains finds, from the bigram indexes on PostgreSQL."""
+"""The `search` and `holds` lookups (portal.db.search): the rows icontains finds, from the bigram indexes on PostgreSQL
+(search) or a LIKE that upper-cases nothing for a term without case (holds)."""
 
 import pytest
 from django.db import connection
@@ -13,17 +14,31 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def names(db):
     for name, english in (("한결정밀", "Hangyeol Precision"), ("누리테크", "Nuri Tech"), ("(주)다온소재", ""),
-                          ("100%정밀", "Percent_Precision"), ("NT테크", "NT Tech")):
+                          ("100%정밀", "Percent_Precision"), ("NT테크", "NT Tech"), ("ßtraße-1", "ſtar µ-İ")):
         personas.organization(name, name_en=english, status=Organization.Status.APPROVED)
 
 
-@pytest.mark.parametrize("term", ["한결", "결정밀", "테크", "TECH", "tech", "정", "(주)", "100%", "t_p", "no", "밀 "])
-def test_search_finds_what_icontains_finds(names, term):
-    found = set(Organization.objects.filter(name__search=term).values_list("pk", flat=True)) | set(
-        Organization.objects.filter(name_en__search=term).values_list("pk", flat=True))
-    expected = set(Organization.objects.filter(name__icontains=term).values_list("pk", flat=True)) | set(
-        Organization.objects.filter(name_en__icontains=term).values_list("pk", flat=True))
-    assert found == expected
+TERMS = ["한결", "결정밀", "테크", "TECH", "tech", "정", "(주)", "100%", "t_p", "no", "밀 ",
+         "ss", "S", "ß", "-1", "µ", "i"]
+
+
+@pytest.mark.parametrize("lookup", ["search", "holds"])
+@pytest.mark.parametrize("term", TERMS)
+def test_search_and_holds_find_what_icontains_finds(names, lookup, term):
+    def found(lookup):
+        return {pk for field in ("name", "name_en")
+                for pk in Organization.objects.filter(**{f"{field}__{lookup}": term}).values_list("pk", flat=True)}
+
+    assert found(lookup) == found("icontains")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plain LIKE is PostgreSQL's")
+def test_a_term_without_case_is_matched_without_upper_casing_each_row(db):
+    def where(term):
+        return str(Organization.objects.filter(name__holds=term).query).split("WHERE", 1)[1]
+
+    assert "UPPER" not in where("테크") and "UPPER" not in where("100-2") and "LIKE" in where("테크")
+    assert "UPPER" in where("NT테크") and "UPPER" in where("ß")
 
 
 @pytest.mark.parametrize("term", ["정밀", "TECH", "nt", "e", "(주)", "없는말"])
