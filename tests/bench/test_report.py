@@ -52,3 +52,12 @@ def test_a_probe_fails_when_its_sql_time_grows_beyond_1_5_times_or_50_ms():
 def test_the_probe_list_is_a_plain_table_of_name_path_and_visitor():
     assert all(len(entry) == 3 and entry[2] in ("public", "owner", "staff") for entry in run.PROBES)
     assert {"fixed floor", "layout floor", "signed-in layout floor"} == {name for name, _, _ in run.FLOORS}
+
+
+def test_a_probe_keeps_its_least_time_over_the_rounds_and_any_error_status():
+    best = {}
+    for sql_ms, wall_ms, status in [(12.0, 30.0, 200), (9.5, 31.0, 200), (11.0, 29.0, 200)]:
+        run.least(best, {"p": {"status": status, "sql_ms": sql_ms, "wall_ms": wall_ms, "path": "/", "queries": 4}})
+    assert best["p"]["sql_ms"] == 9.5 and best["p"]["wall_ms"] == 29.0 and best["p"]["status"] == 200
+    run.least(best, {"p": {"status": 500, "sql_ms": 1.0, "wall_ms": 2.0, "path": "/", "queries": 1}})
+    assert best["p"]["status"] == 500  # a round that failed is not hidden by the others
