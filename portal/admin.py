@@ -140,6 +140,9 @@ class CappedSearchChangeList(ChangeList):
             except InvalidPage as invalid:
                 raise IncorrectLookupParameters from invalid
         self.show_all = self.can_show_all = False
+        # Django's search bar says "N results" when the count differs from the full one: here N would be the rows
+        # listed, not the matches, which the list's own message counts (admin/includes/capped_search.html).
+        self.full_result_count = self.result_count
 
 
 class StoredCountMixin:

@@ -215,9 +215,11 @@ def four_tech_companies(make_org, monkeypatch):
 
 
 def test_a_search_up_to_the_limit_lists_and_counts_every_match(staff_client, reviewer, four_tech_companies):
-    changelist = staff_client(reviewer).get(CHANGELIST, {"q": "다솜 테크"}).context["cl"]
+    response = staff_client(reviewer).get(CHANGELIST, {"q": "다솜 테크"})
+    changelist = response.context["cl"]
     assert [org.name for org in changelist.result_list] == ["다솜테크"]  # every word, in one field or another
     assert changelist.result_count == 1 and not changelist.paginator.count_capped
+    assert '<span class="small quiet">1 result (' in response.content.decode()  # the search bar's count
 
 
 def test_a_search_with_more_matches_than_the_limit_lists_its_first_rows_in_the_list_s_order(
@@ -227,6 +229,7 @@ def test_a_search_with_more_matches_than_the_limit_lists_its_first_rows_in_the_l
     assert [org.pk for org in changelist.result_list] == [org.pk for org in four_tech_companies[:2]]
     assert changelist.result_count == 2 and changelist.paginator.count_capped
     assert "More than 2 rows match this search: the first 2 in this order are listed" in response.content.decode()
+    assert '<span class="small quiet">' not in response.content.decode()  # not "2 results": more match
     by_name = staff_client(reviewer).get(CHANGELIST, {"q": "테크", "o": "1"}).context["cl"]  # the name column
     assert [org.name for org in by_name.result_list] == ["가람테크", "나래테크"]
 
