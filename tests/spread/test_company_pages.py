@@ -122,3 +122,10 @@ def test_staff_read_the_evidence_only_with_the_right_and_mfa(world):
     assert signed_in(personas.staff(group=personas.PROJECT_DECIDERS)).get(url).status_code == 200
     assert signed_in(personas.staff(group=personas.NEWS_EDITORS)).get(url).status_code == 302  # no organisation
     assert signed_in(personas.staff(group=personas.PROJECT_DECIDERS, mfa=False)).get(url).status_code == 302
+
+
+def test_my_company_page_leads_its_owners_and_managers_to_the_sites(world):
+    sites = reverse("my-sites:list")
+    assert f'href="{sites}"' in signed_in(world.adopter_owner).get(reverse("my:dashboard")).content.decode()
+    # a plain member may not report sites (403 above): no link to offer
+    assert f'href="{sites}"' not in signed_in(world.adopter_member).get(reverse("my:dashboard")).content.decode()
