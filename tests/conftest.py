@@ -149,6 +149,9 @@ REFERENCE_DATA = [
     ("news.migrations.0002_news_editors_group", "create_group"),
     ("stats.migrations.0002_seed_targets", "seed"),
     ("privacy.migrations.0002_first_versions_and_groups", "seed"),
+    ("privacy.migrations.0004_privacy_officers_group", "seed"),
+    ("delivery.migrations.0002_project_deciders", "seed"),
+    ("spread.migrations.0002_grant_deciders", "grant"),
 ]
 
 

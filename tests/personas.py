@@ -31,6 +31,7 @@ MEMBERSHIP_READERS = "Membership readers"
 PROJECT_REVIEWERS = "Project reviewers"
 PROJECT_DECIDERS = "Project deciders"
 NEWS_EDITORS = "News editors"
+PRIVACY_OFFICERS = "Privacy officers"
 STAFF_GROUPS = (MEMBERSHIP_REVIEWERS, MEMBERSHIP_READERS, PROJECT_REVIEWERS, PROJECT_DECIDERS, NEWS_EDITORS)
 
 # One counter for the whole run: numbers and addresses stay unique even across module-scoped data.

@@ -205,8 +205,7 @@ def test_the_last_owner_hands_over_first(company):
 
 def test_staff_erase_on_request_through_the_admin_and_it_is_recorded(company):
     _owner, colleague, _org, _proposal = company
-    officer = personas.staff(permissions=[("privacy", "delete_person_on_request"), ("members", "view_user"),
-                                          ("members", "change_user")])
+    officer = personas.staff(group=personas.PRIVACY_OFFICERS)  # the group's rights alone
     client = signed_in(officer)
     url = reverse("admin:members_user_changelist")
     selected = {"action": "erase_on_request", "_selected_action": [colleague.pk]}
@@ -250,3 +249,11 @@ def test_a_request_the_task_never_finished_stops_blocking_and_is_purged(settings
     with time_machine.travel(timezone.now() + datetime.timedelta(days=settings.PRIVACY_EXPORT_LINK_DAYS - 1)):
         assert exports.purge_exports() == 1
     assert not DataExport.objects.filter(pk=stuck.pk).exists()
+
+
+def test_privacy_officers_may_erase_on_request_and_read_the_user_list_and_nothing_more(db):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name=personas.PRIVACY_OFFICERS)
+    assert set(group.permissions.values_list("content_type__app_label", "codename")) == {
+        ("privacy", "delete_person_on_request"), ("members", "view_user")}
