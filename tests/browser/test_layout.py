@@ -97,6 +97,14 @@ def test_tables_stay_readable_at_phone_width(browser, portal_world):
             assert region.get_attribute("aria-label") or region.get_attribute("aria-labelledby"), path
 
 
+@phone_only
+def test_the_directory_s_tier_mix_fits_a_phone_without_scrolling_sideways(browser, portal_world):
+    go(browser, "/members/")
+    overflow = browser.execute_script(
+        "const r = document.querySelector('.tier-mix .krds-table-wrap'); return r.scrollWidth - r.clientWidth")
+    assert overflow <= 0  # four short columns: the wide tables' scrolling would hide the counts
+
+
 def test_members_find_their_company_area_in_the_header(browser, portal_world):
     go(browser, "/")
     assert not browser.find_elements(By.CSS_SELECTOR, "#krds-header a[href='/my/proposals/']")
