@@ -150,3 +150,70 @@ def test_any_of_finds_the_rows_in_found_in(names):
 
 def test_a_pasted_page_of_text_is_searched_quickly_and_finds_nothing(names):
     assert not Organization.objects.filter(name__search="가" * 5_000 + "x" * 5_000).exists()
+
+
+@pytest.fixture
+def proposals(db):
+    call = personas.call()
+    leads = [personas.organization(name, tier=Organization.Tier.LARGE)
+             for name in ("가람테크", "누리테크", "한결정밀")]
+    for lead, title in ((leads[0], "공정 최적화"), (leads[0], "테크 설비 예지보전"), (leads[1], "스마트 정밀 공장"),
+                        (leads[2], "AI 불량 검출"), (leads[2], "한결 테크 라인")):
+        personas.ready_proposal(call, lead=lead, title=title)
+    return leads
+
+
+PROPOSAL_FIELDS = ["title", "lead__name", "lead__business_number"]
+
+
+@pytest.mark.parametrize("term", ["테크", "정밀", "한결", "AI", "없는말", "lead-number"])
+@pytest.mark.parametrize("limit", [1, 2, 10])
+@pytest.mark.parametrize("max_related", [1, 10])
+def test_matches_across_a_relation_are_the_rows_the_join_finds(proposals, term, limit, max_related, monkeypatch):
+    # With no more leads holding the term than MAX_RELATED, the lead's fields are the leads' pks, read first
+    # (`lead_id = ANY(...)`); with more, the join itself: the same rows either way, in the list's order.
+    from portal.db import search
+    from projects.models import Proposal
+
+    monkeypatch.setattr(search, "MAX_RELATED", max_related)
+    if term == "lead-number":
+        term = proposals[1].business_number[-5:]
+    listed = Proposal.objects.order_by("-created_at", "-pk")
+    expected = list(listed.filter(Q(title__icontains=term) | Q(lead__name__icontains=term)
+                                  | Q(lead__business_number__icontains=term)))
+    rows, count = search.matches(listed, PROPOSAL_FIELDS, term, limit=limit)
+    assert list(rows) == expected and count == min(len(expected), limit + 1)
+    several, count = search.matches(listed, PROPOSAL_FIELDS, [term, "공"], limit=limit)
+    assert list(several) == [p for p in expected if "공" in p.title or "공" in p.lead.name]
+
+
+def test_a_list_walked_beyond_the_limit_checks_the_leads_pks_not_their_names(proposals, django_assert_num_queries,
+                                                                             monkeypatch):
+    # A term just over the limit walks the list's order checking each row: a join per walked row to read its lead's
+    # name cost more than the rest of the row's check (issue 19). Two leads hold 테크: their pks are read first, in
+    # one query for both of the lead's fields.
+    from portal.db import search
+    from projects.models import Proposal
+
+    newest_first = Proposal.objects.order_by("-created_at")
+    with django_assert_num_queries(2):
+        rows, count = search.matches(newest_first, PROPOSAL_FIELDS, "테크", limit=2)
+    assert count == 3
+    where = str(rows.query).split("WHERE", 1)[1]
+    assert "members_organization" not in where and "lead_id" in where
+    assert len(rows) == 4  # 가람테크's two, 누리테크's one, and 한결 테크 라인 by its title
+    monkeypatch.setattr(search, "MAX_RELATED", 1)  # two leads hold 테크: more than that
+    rows, count = search.matches(newest_first, PROPOSAL_FIELDS, "테크", limit=2)
+    assert "members_organization" in str(rows.query).split("WHERE", 1)[1] and len(rows) == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array parameter is PostgreSQL's")
+def test_any_of_types_its_array_as_the_column_so_postgresql_can_hash_it(proposals):
+    # psycopg sends small ints as int2[]/int4[]; `bigint = ANY(int4[])` is compared element by element on each row.
+    from projects.models import Proposal
+
+    sql, params = Proposal.objects.filter(lead__any_of=[p.pk for p in proposals]).query.sql_with_params()
+    assert "= ANY(%s::bigint[])" in sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert len(cursor.fetchall()) == 5
