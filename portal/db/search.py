@@ -49,9 +49,14 @@ $$
 # Characters of a term whose bigrams the index is asked for.
 MAX_KEYED = 32
 
-# The most rows of a related model holding a word that `matches` reads to check a foreign key instead of joining
-# (`_conditions`): reading them costs about 0.6 µs each at 100,000 organisations (1.2 ms for 2,000).
-MAX_RELATED = 2_000
+# The most rows holding a word whose pks `matches` reads to check a list's rows by key rather than by text
+# (`_conditions`, `_by_keys`): reading them costs about 0.6 µs each at 100,000 organisations, and a term held by more
+# rows than this is common enough that the rows a list walks to find a page are few.
+MAX_KEYS = 1_000
+
+# What a search condition checks (`_conditions`): a field of the row's own, keys (its pk or a foreign key), or a
+# related row's field through a join.
+TEXT, KEYS, JOIN = "text", "keys", "join"
 
 
 class Holds(IContains):
@@ -88,33 +93,33 @@ def matches(queryset, fields, words, *, limit):
     """(rows, count): the `queryset` rows where each of `words` (a term, or a list of them) is in one of `fields`, and
     how many there are, but never more than `limit` + 1 (which means "more than `limit`"; see the module's docstring).
     One query reading at most `limit` + 1 pks, whatever the number of matches, after one per word and related model
-    searched (`_conditions`). Of several words, the longest (whose bigrams narrow the rows most) is looked up in the
-    indexes; the others are checked on the rows it finds."""
+    searched (`_conditions`), and beyond the limit, with a related model, one per word (`_by_keys`). Of several words,
+    the longest (whose bigrams narrow the rows most) is looked up in the indexes; the others are checked on the rows
+    it finds."""
     words = [words] if isinstance(words, str) else sorted(words, key=len, reverse=True)
     model = queryset.model
-    term, *others = [_conditions(model, fields, word, limit=limit) for word in words]
+    term, *others = [_conditions(model, fields, word) for word in words]
     rows = queryset.order_by()
     for other in others:
         rows = rows.filter(_anywhere(other))
     pks = _pks(rows, term, limit=limit)
     if len(pks) <= limit:
         return queryset.filter(pk__any_of=pks), len(pks)
-    every_word = reduce(and_, (_anywhere(word) for word in (term, *others)))
+    every_word = reduce(and_, (_anywhere(_by_keys(queryset, word)) for word in (term, *others)))
     # As a CASE, which PostgreSQL's planner takes to hold for half the rows, as it does for any expression it has no
     # statistics on; for the LIKE itself it guesses a few rows (it cannot know a substring's frequency), and would
     # then find every match by another index and sort them all rather than walk the order's index.
     return queryset.filter(Case(When(every_word, then=True), default=False, output_field=BooleanField())), len(pks)
 
 
-def _conditions(model, fields, word, *, limit):
-    """[(found, holds)]: Q objects of the `model` rows that hold `word` in `fields`, by index (found) and as a check of
-    rows found otherwise (holds), one pair per field of the model's own and one per related model searched.
+def _conditions(model, fields, word):
+    """[(found, holds, kind)]: Q objects of the `model` rows that hold `word` in `fields`, by index (found) and as a
+    check of rows found otherwise (holds), one per field of the model's own (kind TEXT) and one per related model
+    searched (KEYS, or JOIN: one per field).
 
     A related model's fields (`lead__name`, `lead__business_number`) are searched on their own table first: when no
-    more than `limit` of its rows hold the word, the condition is the foreign key's being one of theirs (`lead_id =
-    ANY(...)`, which PostgreSQL hashes), the same rows as the join, at the cost of a column's check. Else the join: a
-    list walked in its order (a term just over the limit) would otherwise join every row it walks to check the
-    related row's text, seven times the cost of the row's own."""
+    more than MAX_KEYS of its rows hold the word, the condition is the foreign key's being one of theirs (`lead_id =
+    ANY(...)`, which PostgreSQL hashes), the same rows as the join, at the cost of a column's check. Else the join."""
     conditions, relations = [], {}
     for field in fields:
         name, _, rest = field.partition("__")
@@ -122,35 +127,54 @@ def _conditions(model, fields, word, *, limit):
         if relation is not None and relation.many_to_one:
             relations.setdefault(relation, []).append(rest)
         else:
-            conditions.append((Q(**{f"{field}__search": word}), Q(**{f"{field}__holds": word})))
+            conditions.append((Q(**{f"{field}__search": word}), Q(**{f"{field}__holds": word}), TEXT))
     for relation, remote_fields in relations.items():
         related = relation.related_model
-        pks = _pks(related._base_manager.order_by(), _conditions(related, remote_fields, word, limit=limit),
-                   limit=MAX_RELATED)
-        if len(pks) <= MAX_RELATED:
-            conditions.append((Q(**{f"{relation.name}__any_of": pks}),) * 2)
+        keys = _keys(related._base_manager.order_by(), _conditions(related, remote_fields, word))
+        if keys is not None:
+            conditions.append((Q(**{f"{relation.name}__any_of": keys}),) * 2 + (KEYS,))
         else:
             conditions += [(Q(**{f"{relation.name}__{remote}__search": word}),
-                            Q(**{f"{relation.name}__{remote}__holds": word})) for remote in remote_fields]
+                            Q(**{f"{relation.name}__{remote}__holds": word}), JOIN) for remote in remote_fields]
     return conditions
 
 
+def _by_keys(queryset, conditions):
+    """`conditions` with those on the model's own fields replaced by the pks of the `queryset` rows that meet them, if
+    there are no more than MAX_KEYS, when the others are a related model's keys: a list walked in its order (a term
+    over the limit) then checks each row in the order's index alone, where the index includes the foreign key
+    (Proposal's), without reading the row. (Not for a search of the model's own fields alone: reading their pks costs
+    more than checking the text of the few rows such a walk reads.)"""
+    kinds = {kind for found, holds, kind in conditions}
+    if kinds != {TEXT, KEYS}:
+        return conditions
+    keys = _keys(queryset.order_by(), [condition for condition in conditions if condition[2] == TEXT])
+    if keys is None:
+        return conditions
+    return [(Q(pk__any_of=keys),) * 2 + (KEYS,)] + [condition for condition in conditions if condition[2] == KEYS]
+
+
+def _keys(rows, conditions):
+    keys = _pks(rows, conditions, limit=MAX_KEYS)
+    return keys if len(keys) <= MAX_KEYS else None
+
+
 def _pks(rows, conditions, *, limit):
-    """The pks of up to `limit` + 1 `rows` that meet one of `conditions` ([(found, holds)]), in one query: a union of
-    branch i, the rows condition i finds (by its index) and no earlier one holds, so the branches never share a row
-    and UNION ALL needs no duplicate check, which would read every match before the LIMIT could stop it. (An OR of
-    the conditions would find the same rows, but PostgreSQL would then evaluate the whole OR, bigrams included, on
+    """The pks of up to `limit` + 1 `rows` that meet one of `conditions` ([(found, holds, kind)]), in one query: a
+    union of branch i, the rows condition i finds (by its index) and no earlier one holds, so the branches never share
+    a row and UNION ALL needs no duplicate check, which would read every match before the LIMIT could stop it. (An OR
+    of the conditions would find the same rows, but PostgreSQL would then evaluate the whole OR, bigrams included, on
     every candidate row.)"""
     first, *rest = [
         reduce(lambda branch, earlier: branch.exclude(earlier[1]), conditions[:i], rows.filter(found)).values_list(
             "pk", flat=True)
-        for i, (found, holds) in enumerate(conditions)
+        for i, (found, holds, kind) in enumerate(conditions)
     ]
     return list((first.union(*rest, all=True) if rest else first)[: limit + 1])
 
 
 def _anywhere(conditions):
-    return reduce(or_, (holds for found, holds in conditions))
+    return reduce(or_, (holds for found, holds, kind in conditions))
 
 
 class AnyOf(In):
@@ -162,6 +186,9 @@ class AnyOf(In):
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = [self.lhs.output_field.get_db_prep_value(value, connection) for value in self.rhs]
+        if all(type(value) is int for value in values):
+            # As the array's text: psycopg adapts a list one element at a time (0.24 ms for 555 pks), a string at once.
+            values = "{" + ",".join(map(str, values)) + "}"
         # Typed as the column: psycopg sends a list of small ints as int2[] or int4[], and PostgreSQL hashes `= ANY`
         # of a constant array (instead of comparing each row with every element) only when both sides are one type.
         return f"{lhs} = ANY(%s::{self.lhs.output_field.db_type(connection)}[])", (*lhs_params, values)

@@ -168,14 +168,14 @@ PROPOSAL_FIELDS = ["title", "lead__name", "lead__business_number"]
 
 @pytest.mark.parametrize("term", ["테크", "정밀", "한결", "AI", "없는말", "lead-number"])
 @pytest.mark.parametrize("limit", [1, 2, 10])
-@pytest.mark.parametrize("max_related", [1, 10])
-def test_matches_across_a_relation_are_the_rows_the_join_finds(proposals, term, limit, max_related, monkeypatch):
-    # With no more leads holding the term than MAX_RELATED, the lead's fields are the leads' pks, read first
+@pytest.mark.parametrize("max_keys", [1, 10])
+def test_matches_across_a_relation_are_the_rows_the_join_finds(proposals, term, limit, max_keys, monkeypatch):
+    # With no more leads holding the term than MAX_KEYS, the lead's fields are the leads' pks, read first
     # (`lead_id = ANY(...)`); with more, the join itself: the same rows either way, in the list's order.
     from portal.db import search
     from projects.models import Proposal
 
-    monkeypatch.setattr(search, "MAX_RELATED", max_related)
+    monkeypatch.setattr(search, "MAX_KEYS", max_keys)
     if term == "lead-number":
         term = proposals[1].business_number[-5:]
     listed = Proposal.objects.order_by("-created_at", "-pk")
@@ -187,24 +187,43 @@ def test_matches_across_a_relation_are_the_rows_the_join_finds(proposals, term, 
     assert list(several) == [p for p in expected if "공" in p.title or "공" in p.lead.name]
 
 
-def test_a_list_walked_beyond_the_limit_checks_the_leads_pks_not_their_names(proposals, django_assert_num_queries,
-                                                                             monkeypatch):
-    # A term just over the limit walks the list's order checking each row: a join per walked row to read its lead's
-    # name cost more than the rest of the row's check (issue 19). Two leads hold 테크: their pks are read first, in
-    # one query for both of the lead's fields.
+def test_a_list_walked_beyond_the_limit_checks_keys_not_text(proposals, django_assert_num_queries, monkeypatch):
+    # A term over the limit walks the list's order checking each row: reading each row's title, or joining its lead
+    # to read the lead's name, cost five times a check of keys in the order's index (issue 19). Two leads hold 테크 and
+    # two titles: their pks are read, one query for both of the lead's fields and, beyond the limit, one for the title.
     from portal.db import search
     from projects.models import Proposal
 
     newest_first = Proposal.objects.order_by("-created_at")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         rows, count = search.matches(newest_first, PROPOSAL_FIELDS, "테크", limit=2)
     assert count == 3
     where = str(rows.query).split("WHERE", 1)[1]
-    assert "members_organization" not in where and "lead_id" in where
+    assert "members_organization" not in where and "LIKE" not in where and "lead_id" in where
     assert len(rows) == 4  # 가람테크's two, 누리테크's one, and 한결 테크 라인 by its title
-    monkeypatch.setattr(search, "MAX_RELATED", 1)  # two leads hold 테크: more than that
+    monkeypatch.setattr(search, "MAX_KEYS", 1)  # two leads and two titles hold 테크: more than that
     rows, count = search.matches(newest_first, PROPOSAL_FIELDS, "테크", limit=2)
-    assert "members_organization" in str(rows.query).split("WHERE", 1)[1] and len(rows) == 4
+    where = str(rows.query).split("WHERE", 1)[1]
+    assert '"members_organization"."name"' in where and '"projects_proposal"."title"' in where and len(rows) == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans are PostgreSQL's")
+def test_the_walk_of_a_proposal_search_reads_the_order_s_index_alone(proposals):
+    # The indexes of the admin list's orders include the lead (Proposal.Meta.indexes; not the title's): the walk is an
+    # index-only scan.
+    from portal.db import search
+    from projects.models import Proposal
+
+    for order in (["-created_at", "-id"], ["-government_total", "-id"], ["average_score", "-id"],
+                  ["submitted_at", "-id"]):
+        rows, count = search.matches(Proposal.objects.order_by(*order), PROPOSAL_FIELDS, "테크", limit=1)
+        sql, params = rows.values_list("pk", flat=True)[:2].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off; "
+                           "SET LOCAL enable_incremental_sort = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Index Only Scan" in plan, plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the array parameter is PostgreSQL's")
