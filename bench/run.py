@@ -56,7 +56,11 @@ DB_NAME = "portal_bench"
 # Targets (issues 7 and 19): ratios to a floor measured in the same round, since machines differ.
 MIN_PUBLIC_RATIO = 0.8  # a public page (anonymous, from the cache) against the fixed response
 MIN_SIGNED_IN_RATIO = 0.5  # a signed-in company page against the signed-in layout
-MAX_P99_MS = 100.0
+MAX_P99_MS = 100.0  # for the public and the company pages; the staff's admin changelists report theirs (P99_OF)
+# Issue 19: the admin changelists are at the plain-Django limit (a bare ModelAdmin with the same columns costs what
+# they cost; Django's rendering of each cell is half of it), used by a handful of staff at a time. What they must
+# not do is grow with the data: their query counts and SQL probes are targets, their p99 at 8 connections is not.
+P99_OF = {"public": True, "owner": True, "staff": False}
 # SQL probes: at the main scale at most this many times the comparison scale's SQL time, and never above
 # MAX_SQL_MS. Growth below SQL_NOISE_MS is not counted (timer and planner noise on a shared machine).
 MAX_SQL_GROWTH = 1.5
@@ -110,7 +114,7 @@ PROBES = [
     ("admin: proposals search", "/admin/projects/proposal/?q=테크", "staff"),
     ("admin: proposals search, last page", "/admin/projects/proposal/?q=테크&p={last}", "staff"),
     # Terms just over the search limit at 100,000 (at 10,000 a tenth as many match, under it): a capped page then
-    # walks the most rows per row it lists (README, "Data at scale", what is not done).
+    # walks the most rows per row it lists (README, "Data at scale", "A term just over the limit").
     ("member directory search, just over the limit", "/members/?q=)가", "public"),  # 613 listed members; 52
     ("admin: proposals search, just over the limit", "/admin/projects/proposal/?q=하4", "staff"),  # 549; 51
 ]
@@ -543,7 +547,7 @@ def evaluate(row, compare):
     minimum = {"public": MIN_PUBLIC_RATIO, "owner": MIN_SIGNED_IN_RATIO}.get(row["who"])
     checks = {
         "floor_ratio": row["ratio"] >= minimum if minimum is not None and row["ratio"] is not None else None,
-        "p99": row["p99_ms"] is not None and row["p99_ms"] < MAX_P99_MS,
+        "p99": (row["p99_ms"] is not None and row["p99_ms"] < MAX_P99_MS) if P99_OF[row["who"]] else None,
         "no_errors": row["requests"] > 0 and row["non_2xx"] == 0 and row["socket_errors"] == 0,
         "same_queries": None,
     }
@@ -661,7 +665,8 @@ workers' CPU time (/proc/<pid>/schedstat) over the window divided by its respons
 round's, and the worst round's in brackets.
 Targets: anonymous public pages at least {MIN_PUBLIC_RATIO:.0%} of the fixed floor, signed-in company pages
 at least {MIN_SIGNED_IN_RATIO:.0%} of the signed-in layout floor (`floor_ratio`), p99 under
-{MAX_P99_MS:.0f} ms (`p99`), no non-2xx/3xx responses or socket errors (`no_errors`), the same query count
+{MAX_P99_MS:.0f} ms (`p99`; not for the admin changelists, whose cells Django renders: their SQL probes below are
+their target), no non-2xx/3xx responses or socket errors (`no_errors`), the same query count
 at both scales (`same_queries`; first request of a fresh client and the warm second one are compared).
 Query counts come from Django's test Client on the same data, each scale seeded into its own fresh database.
 Summary: {summary['pass']} pass, {summary['fail']} fail, {summary['not_built']} not built yet.
