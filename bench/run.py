@@ -114,7 +114,7 @@ PROBES = [
     ("admin: proposals search", "/admin/projects/proposal/?q=테크", "staff"),
     ("admin: proposals search, last page", "/admin/projects/proposal/?q=테크&p={last}", "staff"),
     # Terms just over the search limit at 100,000 (at 10,000 a tenth as many match, under it): a capped page then
-    # walks the most rows per row it lists (README, "Data at scale", "A term just over the limit").
+    # walks the most rows per row it lists (README, "Data at scale", "A search of a related model's fields").
     ("member directory search, just over the limit", "/members/?q=)가", "public"),  # 613 listed members; 52
     ("admin: proposals search, just over the limit", "/admin/projects/proposal/?q=하4", "staff"),  # 549; 51
 ]
