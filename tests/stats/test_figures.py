@@ -225,3 +225,15 @@ def test_the_directory_counts_listed_public_enterprises_beside_the_tier_mix(clie
     personas.organization("누리도시개발공사", kind=Organization.Kind.PUBLIC_ENTERPRISE)
     page = client.get(reverse("members:directory"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Also listed: 1 public enterprise." in page
+
+
+def test_the_counts_beside_the_tier_mix_have_thousands_separators():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    tier_mix = {"rows": [], "public_enterprises": 1_204, "institutions": 12_345}
+    for language, expected in (("en", ["Also listed: 1,204 public enterprises.", "Also listed: 12,345 institutions."]),
+                               ("ko", ["공기업 1,204곳도", "기관 12,345곳도"])):
+        with translation.override(language):
+            page = render_to_string("stats/includes/tier_mix.html", {"tier_mix": tier_mix})
+        assert all(text in page for text in expected), (language, page)
