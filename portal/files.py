@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import hashlib
 import os
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -32,7 +33,6 @@ from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from django_sendfile import sendfile
 from PIL import Image, UnidentifiedImageError
@@ -105,9 +105,15 @@ def is_new_upload(value) -> bool:
 
 
 def clean_original_name(name: str) -> str:
-    """The name a user gave, without any path, safe for a Content-Disposition header."""
+    """The name a user gave, without any path, safe for a Content-Disposition header: letters, digits, spaces (one
+    for each run of them; Django's get_valid_filename would make them underscores, and "1차 보고서.pdf" is the name
+    a person gave), dots, hyphens, underscores and brackets."""
     base = os.path.basename(name.replace("\\", "/")).strip()
-    return get_valid_filename(base)[:200] if base and base not in {".", ".."} else "document"
+    base = " ".join(_UNSAFE_IN_NAME.sub("", base).split())
+    return base[:200] if base.strip(".") else "document"
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^\w\s.()\[\]-]")
 
 
 def keep_original_name(instance, field_name: str, name_field: str) -> None:

@@ -80,7 +80,7 @@ def test_a_replaced_proposal_document_goes_once_the_save_commits(world, django_c
         response = client.post(url, {**data, "document": SimpleUploadedFile("새 계획서.pdf", PDF_BYTES)})
     assert response.status_code == 302
     world.proposal.refresh_from_db()
-    assert world.proposal.document_name == "새_계획서.pdf" and exists(world.proposal.document.name)
+    assert world.proposal.document_name == "새 계획서.pdf" and exists(world.proposal.document.name)
     assert not exists(old)
 
 

@@ -151,6 +151,9 @@ def test_a_file_saved_directly_is_named_by_its_content_too(settings):
         ("report.pdf.exe", "report.pdf.exe"),
         ("..", "document"),
         ('a"b;c.pdf', "abc.pdf"),
+        ("1차 보고서 (최종).pdf", "1차 보고서 (최종).pdf"),  # a person's name for the file, spaces and all
+        ("  납품\t\n확인서 .pdf", "납품 확인서 .pdf"),
+        ("...", "document"),
     ],
 )
 def test_original_names_lose_their_paths(given, kept):

@@ -353,7 +353,7 @@ def test_the_first_version_s_document_still_downloads_after_the_document_is_repl
     assert "proposal.pdf" in first["Content-Disposition"]
     assert body(second_version) == personas.PDF_BYTES
     diff = revisions.diff(*[s.snapshot for s in Submission.objects.filter(proposal=submitted)])
-    assert diff == [Change("document", "Proposal document", "proposal.pdf", "새_계획서.pdf")]
+    assert diff == [Change("document", "Proposal document", "proposal.pdf", "새 계획서.pdf")]
 
 
 def test_an_annex_removed_after_submission_still_downloads_from_the_version(

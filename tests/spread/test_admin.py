@@ -55,7 +55,7 @@ def test_deciders_register_a_model_with_a_document(client, decider):
     assert response.status_code == 302, response.content.decode()[:2000]
     model = StandardModel.objects.get(name_ko="AI 용접 품질 표준모델")
     assert list(model.projects.all()) == [project] and list(model.suppliers.all()) == [supplier]
-    assert model.documents.get().original_name == "용접_안내서.pdf"  # cleaned as every upload name
+    assert model.documents.get().original_name == "용접 안내서.pdf"  # cleaned as every upload name
 
 
 def test_a_model_needs_a_source_project_and_a_real_document(client, decider):
