@@ -105,6 +105,31 @@ def test_the_directory_s_tier_mix_fits_a_phone_without_scrolling_sideways(browse
     assert overflow <= 0  # four short columns: the wide tables' scrolling would hide the counts
 
 
+@desktop_only
+def test_secondary_and_danger_submit_buttons_are_not_drawn_as_the_primary_one(browser, portal_world):
+    # The owner's team table: "Change role" (small) and "Remove" (small, danger) beside each other person.
+    from members.models import Membership
+
+    organization = portal_world.owner.membership.organization
+    personas.member(organization, Membership.Role.MEMBER, "colleague@example.com")
+    sign_in_with_session(browser, portal_world.owner)
+    go(browser, "/my/")
+    style = "const s = getComputedStyle(arguments[0]); return [s.backgroundColor, s.minHeight];"
+    change, remove = (browser.find_element(By.XPATH, f"//main//button[normalize-space()='{label}']")
+                      for label in ("역할 변경", "삭제"))
+    primary, small = browser.execute_script(style, change)
+    danger, _ = browser.execute_script(style, remove)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", remove)
+    (ARTIFACTS / "layout").mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "layout" / "team-buttons-desktop.png"))
+    token = "return getComputedStyle(document.documentElement).getPropertyValue(arguments[0]).trim();"
+    assert small == "36px"  # .button-small's 3.6rem, not the primary 4.8rem
+    assert danger != primary and danger == browser.execute_script(
+        "const probe = document.createElement('i'); probe.style.color = arguments[0]; document.body.append(probe);"
+        "const color = getComputedStyle(probe).color; probe.remove(); return color;",
+        browser.execute_script(token, "--krds-light-color-element-danger"))
+
+
 def test_members_find_their_company_area_in_the_header(browser, portal_world):
     go(browser, "/")
     assert not browser.find_elements(By.CSS_SELECTOR, "#krds-header a[href='/my/proposals/']")
