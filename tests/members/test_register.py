@@ -50,7 +50,7 @@ def test_registration_makes_the_user_owner_of_a_pending_organisation(client, dan
     assert response.status_code == 302 and response["Location"] == reverse("my:dashboard")
     org = Organization.objects.get()
     assert (org.business_number, org.status, org.annual_revenue) == ("1208147521", "pending", 12_000_000_000)
-    assert org.tier_proof_name == "중소기업확인서_2026.pdf"
+    assert org.tier_proof_name == "중소기업확인서 2026.pdf"
     assert org.tier_proof.name.startswith("private/tier-proofs/") and "확인서" not in org.tier_proof.name
     assert Membership.objects.get(user=dana).role == Membership.Role.OWNER
     assert StatusChange.objects.get(organization=org).to_status == "pending"
