@@ -278,6 +278,23 @@ def overflow_report(driver):
     """)
 
 
+def full_page_screenshot(driver, name):
+    """The whole page, beyond the window, as tests/artifacts/<name>-<window width>.png (for people to look at)."""
+    import base64
+
+    from tests.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    width = driver.execute_script("return window.innerWidth")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+    (ARTIFACTS / f"{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+def no_sideways_scroll(driver):
+    """Whether the page fits the window's width (a vertical scrollbar allowed, unlike assert_no_horizontal_scroll)."""
+    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 def assert_no_horizontal_scroll(driver):
     report = overflow_report(driver)
     assert not report, f"{path_of(driver)} scrolls sideways: {report}"

@@ -7,7 +7,17 @@ from selenium.webdriver.common.by import By
 
 from members.models import ChangeRequest, Membership, Organization
 from tests import personas
-from tests.browser.helpers import PASSWORD, fill, go, path_of, press, set_date, sign_in_with_session
+from tests.browser.helpers import (
+    PASSWORD,
+    fill,
+    full_page_screenshot,
+    go,
+    no_sideways_scroll,
+    path_of,
+    press,
+    set_date,
+    sign_in_with_session,
+)
 from tests.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,19 +27,6 @@ def screenshot(browser, name):
     ARTIFACTS.mkdir(exist_ok=True)
     width = browser.execute_script("return window.innerWidth")
     browser.save_screenshot(str(ARTIFACTS / f"changes-{name}-{width}.png"))
-
-
-def full_page(browser, name):
-    import base64
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    width = browser.execute_script("return window.innerWidth")
-    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
-    (ARTIFACTS / f"changes-{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
-
-
-def no_sideways_scroll(browser):
-    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_an_owner_changes_details_after_approval_and_sees_the_request_waiting(browser, tmp_path):
@@ -42,7 +39,7 @@ def test_an_owner_changes_details_after_approval_and_sees_the_request_waiting(br
     fill(browser, "address", "서울특별시 금천구 가산디지털1로 1")
     fill(browser, "representative", "박새대표")
     fill(browser, "reason", "2026년 12월 대표이사 변경(법인 등기 완료)")
-    full_page(browser, "edit")
+    full_page_screenshot(browser, "changes-edit")
     press(browser, "main form.organization-form button[type=submit]")
 
     assert path_of(browser) == "/my/"
@@ -54,7 +51,7 @@ def test_an_owner_changes_details_after_approval_and_sees_the_request_waiting(br
     assert no_sideways_scroll(browser)
     browser.execute_script("arguments[0].scrollIntoView()", request)
     screenshot(browser, "my-page-request")
-    full_page(browser, "my-page")
+    full_page_screenshot(browser, "changes-my-page")
 
     org.refresh_from_db()
     assert org.address.startswith("서울특별시 금천구") and org.representative == "김대표"
@@ -73,7 +70,7 @@ def test_an_owner_changes_details_after_approval_and_sees_the_request_waiting(br
     fill(browser, "number", "0001-2027-77777")
     set_date(browser, "valid_until", personas.certificate_valid_until(400))
     assert no_sideways_scroll(browser)
-    full_page(browser, "certificate")
+    full_page_screenshot(browser, "changes-certificate")
     press(browser, "main form.organization-form button[type=submit]")
     assert path_of(browser) == "/my/"
     org.refresh_from_db()

@@ -2,29 +2,26 @@
 tries to submit with a KPI value missing (the report is saved, not submitted, and the page says what is missing),
 then gives it with the document and submits. Screenshots go to tests/artifacts/report-*-<width>.png."""
 
-import base64
-
 import pytest
 from selenium.webdriver.common.by import By
 
 from delivery.models import Report
 from members.models import Membership, Organization
 from tests import personas
-from tests.browser.helpers import PASSWORD, button, click_to_new_page, fill, go, path_of, press, sign_in_with_session
-from tests.conftest import ARTIFACTS
+from tests.browser.helpers import (
+    PASSWORD,
+    button,
+    click_to_new_page,
+    fill,
+    full_page_screenshot,
+    go,
+    no_sideways_scroll,
+    path_of,
+    press,
+    sign_in_with_session,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def full_page(browser, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    width = browser.execute_script("return window.innerWidth")
-    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
-    (ARTIFACTS / f"report-{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
-
-
-def no_sideways_scroll(browser):
-    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def open_first_report(browser, project):
@@ -68,7 +65,7 @@ def test_a_partner_writes_its_part_and_the_lead_submits_the_report(browser, tmp_
     save, submit = button(browser, "저장"), button(browser, "저장하고 제출")
     assert browser.execute_script(background, save) == "rgb(255, 255, 255)"  # secondary: the primary is the submit
     assert browser.execute_script(background, submit) != "rgb(255, 255, 255)"
-    full_page(browser, "missing")
+    full_page_screenshot(browser, "report-missing")
 
     document = tmp_path / "1차 보고서.pdf"
     document.write_bytes(personas.PDF_BYTES)
@@ -80,5 +77,6 @@ def test_a_partner_writes_its_part_and_the_lead_submits_the_report(browser, tmp_
     assert (report.status, report.document_name) == (Report.Status.SUBMITTED, "1차 보고서.pdf")
     assert not browser.find_elements(By.CSS_SELECTOR, "form.report-form")  # submitted: read, not written
     values = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=values-title]").text
-    assert "107.5" in values and no_sideways_scroll(browser)
-    full_page(browser, "submitted")
+    assert "107.5" in values
+    assert no_sideways_scroll(browser)
+    full_page_screenshot(browser, "report-submitted")

@@ -6,7 +6,6 @@ timeline, the decider from the proposal's admin page, and A's owner sees the sam
 Screenshots go to tests/artifacts/revision-*-<width>.png for people to look at.
 """
 
-import base64
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -23,22 +22,15 @@ from tests.browser.helpers import (
     admin_messages,
     click_to_new_page,
     fill,
+    full_page_screenshot,
     go,
     path_of,
     sign_in,
     sign_in_with_session,
     text_of,
 )
-from tests.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def full_page(browser, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    width = browser.execute_script("return window.innerWidth")
-    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
-    (ARTIFACTS / f"revision-{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
 def diff_rows(browser):
@@ -91,7 +83,7 @@ def test_a_resubmission_reads_as_what_changed_for_the_lead_the_partner_and_staff
     kinds = [row[0] for row in rows]
     assert kinds == ["field", "field", "field", "amount", "amount"]  # title, two totals, the lead's two amounts
     assert any("대한중공업" in row[1] and row[2:] == ("30억 원", "32억 원") for row in rows), rows
-    full_page(browser, "lead")
+    full_page_screenshot(browser, "revision-lead")
 
     # --- the decider reads the same diff in the admin -----------------------------------------------------------
     sessions.become("decider")
@@ -99,7 +91,7 @@ def test_a_resubmission_reads_as_what_changed_for_the_lead_the_partner_and_staff
     click_to_new_page(browser, browser.find_element(
         By.CSS_SELECTOR, f"a[href='/admin/projects/proposal/{proposal.pk}/submissions/2/']"))
     assert diff_rows(browser) == rows
-    full_page(browser, "admin")
+    full_page_screenshot(browser, "revision-admin")
 
     # --- A's owner sees the changes without B's figures ---------------------------------------------------------
     sign_in_with_session(browser, a_owner)
@@ -107,4 +99,4 @@ def test_a_resubmission_reads_as_what_changed_for_the_lead_the_partner_and_staff
     partner_rows = diff_rows(browser)
     assert [row[0] for row in partner_rows] == ["field", "field", "field"]
     assert "30억 원" not in text_of(browser) and "32억 원" not in text_of(browser)
-    full_page(browser, "partner")
+    full_page_screenshot(browser, "revision-partner")

@@ -2,7 +2,6 @@
 business number that changes nothing, the report with its evidence, then a change that sends the confirmed site back
 to the alliance. Screenshots go to tests/artifacts/sites-*-<width>.png for people to look at."""
 
-import base64
 import datetime
 
 import pytest
@@ -12,21 +11,20 @@ from selenium.webdriver.common.by import By
 from members.models import Membership
 from spread.models import AdoptionSite
 from tests import personas
-from tests.browser.helpers import PASSWORD, choose, fill, go, path_of, press, set_date, sign_in_with_session
-from tests.conftest import ARTIFACTS
+from tests.browser.helpers import (
+    PASSWORD,
+    choose,
+    fill,
+    full_page_screenshot,
+    go,
+    no_sideways_scroll,
+    path_of,
+    press,
+    set_date,
+    sign_in_with_session,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def full_page(browser, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    width = browser.execute_script("return window.innerWidth")
-    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
-    (ARTIFACTS / f"sites-{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
-
-
-def no_sideways_scroll(browser):
-    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_a_supplier_reports_a_customers_site_and_a_change_sends_it_back(browser, tmp_path):
@@ -38,7 +36,8 @@ def test_a_supplier_reports_a_customers_site_and_a_change_sends_it_back(browser,
 
     go(browser, "/my/")
     press(browser, ".sites-link a")
-    assert path_of(browser) == "/my/sites/" and no_sideways_scroll(browser)
+    assert path_of(browser) == "/my/sites/"
+    assert no_sideways_scroll(browser)
     press(browser, "main a.button[href='/my/sites/new/']")
 
     evidence = tmp_path / "납품확인서.pdf"
@@ -57,8 +56,9 @@ def test_a_supplier_reports_a_customers_site_and_a_change_sends_it_back(browser,
     assert field_errors == "이 사업자등록번호를 가진 승인 회원사가 없습니다."
     assert browser.find_element(By.CSS_SELECTOR, "main .error-summary").is_displayed()
     assert browser.find_element(By.NAME, "site_name").get_attribute("value") == "창원 2공장"  # what was typed stays
-    assert not AdoptionSite.objects.exists() and no_sideways_scroll(browser)
-    full_page(browser, "report-errors")
+    assert not AdoptionSite.objects.exists()
+    assert no_sideways_scroll(browser)
+    full_page_screenshot(browser, "sites-report-errors")
 
     fill(browser, "adopter_business_number", customer.business_number)
     browser.find_element(By.NAME, "evidence").send_keys(str(evidence))  # a file input is empty again after an error
@@ -69,7 +69,7 @@ def test_a_supplier_reports_a_customers_site_and_a_change_sends_it_back(browser,
     row = browser.find_element(By.CSS_SELECTOR, f"tr[data-site='{site.pk}']")
     assert "창원 2공장" in row.text and "한길제조" in row.text
     assert row.find_element(By.CSS_SELECTOR, "[data-status]").get_attribute("data-status") == "submitted"
-    full_page(browser, "list")
+    full_page_screenshot(browser, "sites-list")
 
     # The alliance confirms it; the supplier then reports that the site has stopped using the model.
     from spread import services
@@ -77,11 +77,12 @@ def test_a_supplier_reports_a_customers_site_and_a_change_sends_it_back(browser,
     services.site_transition(site=site, action="confirm", by=personas.staff(group=personas.PROJECT_DECIDERS), note="")
     go(browser, "/my/sites/")
     press(browser, f"tr[data-site='{site.pk}'] a")
-    assert browser.find_element(By.CSS_SELECTOR, "main .notice") and no_sideways_scroll(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "main .notice")
+    assert no_sideways_scroll(browser)
     evidence_link = browser.find_element(By.CSS_SELECTOR, f"main a[href='/my/sites/{site.pk}/evidence/']")
     assert evidence_link.text == "납품확인서.pdf"
     choose(browser, "use_status", value="stopped")
-    full_page(browser, "edit")
+    full_page_screenshot(browser, "sites-edit")
     press(browser, "main form.site-form button[type=submit]")
     assert path_of(browser) == "/my/sites/"
     site.refresh_from_db()
